@@ -1,0 +1,1 @@
+"""Scenarios and calculation runs (DESIGN §4)."""

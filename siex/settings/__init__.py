@@ -1,0 +1,2 @@
+"""Settings package: ``base`` reads the environment; ``dev``, ``test`` and ``production`` only
+set defaults."""
