@@ -1,0 +1,20 @@
+"""Change history (django-auditlog) of the register and the catalogue: who changed what, when."""
+
+from auditlog.registry import auditlog
+
+from .models import (
+    Household,
+    Intervention,
+    InterventionOutcome,
+    InterventionType,
+    Outcome,
+    OutcomeValue,
+)
+
+# The pseudonym never changes after creation and is the record's identity in the log already.
+auditlog.register(Household, exclude_fields=["updated_at", "version"])
+auditlog.register(Intervention, exclude_fields=["updated_at", "version"])
+auditlog.register(InterventionType, exclude_fields=["updated_at", "version"])
+auditlog.register(Outcome, exclude_fields=["updated_at", "version"])
+auditlog.register(OutcomeValue)
+auditlog.register(InterventionOutcome)

@@ -1,0 +1,116 @@
+"""Writes for monitoring: loading areas from CBS files."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Area, AreaLevel
+
+CBS_ATTRIBUTION = (
+    "Bron: CBS, Kerncijfers wijken en buurten / Wijk- en buurtkaart; PDOK/Kadaster (CC BY 4.0)"
+)
+DATA_DIR = Path(__file__).resolve().parent / "data" / "cbs"
+GRONINGEN_WIJKEN_2024 = DATA_DIR / "groningen_wijken_2024.geojson"
+GRONINGEN_KERNCIJFERS_2024 = DATA_DIR / "groningen_wijken_kerncijfers_2024.csv"
+
+
+@dataclass
+class AreaLoadResult:
+    created: int
+    updated: int
+
+
+def _int_or_none(value) -> int | None:
+    if value in (None, "", ".", "-99999999"):
+        return None
+    return int(float(value))
+
+
+@transaction.atomic
+def areas_load_cbs(*, geojson_path: Path, kerncijfers_path: Path | None = None) -> AreaLoadResult:
+    """Load a municipality and its CBS wijken from a wijk GeoJSON file (with KWB attributes
+    ``statcode``, ``statnaam``, ``gemeentecode``, ``gemeentenaam``, ``jaar``, ``aantal_inwoners``)
+    and, optionally, the kerncijfers CSV that holds the gemeente row.
+
+    Matched on code and year: loading the same files twice changes nothing. All rows or none.
+    """
+    try:
+        collection = json.loads(Path(geojson_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ValidationError(
+            _("Cannot read %(path)s: %(error)s") % {"path": geojson_path, "error": error}
+        ) from error
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not features:
+        raise ValidationError(_("%(path)s holds no GeoJSON features.") % {"path": geojson_path})
+
+    municipal_rows: dict[str, dict] = {}
+    if kerncijfers_path is not None:
+        with open(kerncijfers_path, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("soort", "").lower() == "gemeente":
+                    municipal_rows[row["code"]] = row
+
+    created = updated = 0
+    errors: list[str] = []
+    municipalities: dict[tuple[str, int], Area] = {}
+
+    def save(area: Area, where: str) -> None:
+        nonlocal created, updated
+        is_new = area.pk is None
+        try:
+            area.full_clean()
+        except ValidationError as error:
+            errors.extend(f"{where}: {m}" for m in error.messages)
+            return
+        area.save()
+        if is_new:
+            created += 1
+        else:
+            updated += 1
+
+    for n, feature in enumerate(features):
+        props = feature.get("properties") or {}
+        where = _("feature %(n)s (%(code)s)") % {"n": n + 1, "code": props.get("statcode", "?")}
+        try:
+            year = int(props["jaar"])
+            gm_code = props["gemeentecode"]
+        except (KeyError, TypeError, ValueError):
+            errors.append(f"{where}: " + _("missing jaar or gemeentecode"))
+            continue
+        key = (gm_code, year)
+        if key not in municipalities:
+            row = municipal_rows.get(gm_code, {})
+            municipality = Area.objects.filter(code=gm_code, year=year).first() or Area(
+                code=gm_code, year=year, level=AreaLevel.MUNICIPALITY
+            )
+            municipality.name = row.get("naam") or props.get("gemeentenaam") or gm_code
+            municipality.inhabitants = _int_or_none(row.get("aantal_inwoners"))
+            municipality.dwellings = _int_or_none(row.get("woningvoorraad"))
+            municipality.surface_ha = _int_or_none(row.get("oppervlakte_totaal_ha"))
+            municipality.source = CBS_ATTRIBUTION
+            save(municipality, gm_code)
+            municipalities[key] = municipality
+        code = props.get("statcode", "")
+        area = Area.objects.filter(code=code, year=year).first() or Area(code=code, year=year)
+        area.level = AreaLevel.DISTRICT
+        area.name = props.get("statnaam") or code
+        area.parent = municipalities[key] if municipalities[key].pk else None
+        area.inhabitants = _int_or_none(props.get("aantal_inwoners"))
+        area.dwellings = _int_or_none(props.get("woningvoorraad"))
+        area.surface_ha = _int_or_none(props.get("oppervlakte_totaal_ha"))
+        area.geometry = feature.get("geometry")
+        area.source = CBS_ATTRIBUTION
+        save(area, where)
+
+    if errors:
+        transaction.set_rollback(True)
+        raise ValidationError(errors)
+    return AreaLoadResult(created=created, updated=updated)
