@@ -1,0 +1,46 @@
+"""Deny by default for every page: sign-in required, and a permission the view names."""
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.core.exceptions import PermissionDenied
+
+
+def _view_attr(view_func, name: str):
+    view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
+    if view_class is not None and hasattr(view_class, name):
+        return getattr(view_class, name)
+    return getattr(view_func, name, None)
+
+
+class DenyByDefaultMiddleware(LoginRequiredMiddleware):
+    """Extends Django's LoginRequiredMiddleware with a permission check.
+
+    - A view marked ``login_not_required`` (login page, health check, language switch) is public.
+    - Django admin views check ``is_staff`` and model permissions themselves.
+    - REST framework views are left to ``HasRulePermission`` (JSON errors instead of redirects).
+    - Every other view must name ``permission_required``; a view that names none is refused.
+    """
+
+    admin_prefix = "/admin/"
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        if request.path.startswith(self.admin_prefix):
+            return None
+        if _is_api_view(view_func):
+            return None
+        if not request.user.is_authenticated:
+            return self.handle_no_permission(request, view_func)
+        permission = _view_attr(view_func, "permission_required")
+        if isinstance(permission, str):
+            permission = (permission,)
+        if not permission or not request.user.has_perms(permission):
+            raise PermissionDenied
+        return None
+
+
+def _is_api_view(view_func) -> bool:
+    from rest_framework.views import APIView
+
+    view_class = getattr(view_func, "cls", None)
+    return isinstance(view_class, type) and issubclass(view_class, APIView)

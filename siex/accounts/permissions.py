@@ -1,0 +1,38 @@
+"""REST framework permission classes: deny by default, admit by a named rule."""
+
+from rest_framework.permissions import BasePermission
+
+
+class IsSignedIn(BasePermission):
+    """Any signed-in user with a role (used for the API schema and its documentation page)."""
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.has_perm("siex.view_start"))
+
+
+class HasRulePermission(BasePermission):
+    """Admit a request only when the view names a permission for it and the user holds it.
+
+    A view sets ``permission_required`` to a permission name, or to a mapping from HTTP method
+    (``"GET"``, ``"POST"``, ...; ``"*"`` for any other) to a name. A view that names nothing, or a
+    method the mapping does not mention, is refused: new endpoints are closed until opened.
+    Object-level checks pass the object to ``has_perm`` so rules can look at it.
+    """
+
+    def _permission_for(self, request, view) -> str | None:
+        required = getattr(view, "permission_required", None)
+        if isinstance(required, dict):
+            if request.method in ("HEAD", "OPTIONS"):
+                return required.get("GET") or required.get("*")
+            return required.get(request.method) or required.get("*")
+        return required
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        permission = self._permission_for(request, view)
+        return bool(permission) and request.user.has_perm(permission)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        permission = self._permission_for(request, view)
+        return bool(permission) and request.user.has_perm(permission, obj)

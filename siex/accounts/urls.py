@@ -1,0 +1,18 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("inloggen/", views.LoginView.as_view(), name="login"),
+    # Signing out is open to everyone, also a signed-in user without a role.
+    path("uitloggen/", login_not_required(views.LogoutView.as_view()), name="logout"),
+    path("wachtwoord/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "wachtwoord/gewijzigd/",
+        views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]

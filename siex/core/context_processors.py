@@ -1,0 +1,35 @@
+"""Template context shared by every page: the user's roles and the navigation that fits them."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from siex.accounts.selectors import user_roles
+
+# (permission, url name, label) in the order the navigation shows them.
+NAVIGATION = [
+    ("siex.view_start", "home", _("Start")),
+    ("interventions.view_catalogue", "api-docs", _("API")),
+    ("siex.view_system_status", "core:status", _("System status")),
+]
+
+
+def siex(request):
+    user = getattr(request, "user", None)
+    navigation = []
+    if user is not None and user.is_authenticated:
+        navigation = [
+            {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
+            for permission, name, label in NAVIGATION
+            if user.has_perm(permission)
+        ]
+        if user.is_staff:
+            navigation.append(
+                {"url": reverse("admin:index"), "label": _("Administration"), "active": False}
+            )
+    return {
+        "siex_roles": user_roles(user) if user is not None else [],
+        "siex_navigation": navigation,
+        "siex_embedded": settings.EMBEDDED,
+        "siex_small_cell_threshold": settings.SIEX_SMALL_CELL_THRESHOLD,
+    }

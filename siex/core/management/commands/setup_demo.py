@@ -1,0 +1,51 @@
+import secrets
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from siex.accounts.roles import Role
+from siex.accounts.services import user_create_or_update
+
+DEMO_USERS = [
+    ("demo-beleidsmedewerker", Role.POLICY_OFFICER),
+    ("demo-raadslid", Role.COUNCIL_MEMBER),
+    ("demo-projectleider", Role.PROJECT_LEAD),
+    ("demo-beheerder", Role.ADMINISTRATOR),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Everything the embedded demo needs after migrate: roles, Groningen's areas, the "
+        "catalogue, "
+        "a demo population and one demo user per role, with fresh passwords printed here. "
+        "Refused where demo data is not allowed (production)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=5000)
+        parser.add_argument("--seed", type=int, default=2024)
+
+    def handle(self, *args, households: int, seed: int, **options):
+        if not settings.SIEX_DEMO_ALLOWED:
+            raise CommandError(
+                "Demo users and data are not allowed here (SIEX_DEMO_ALLOWED is off)."
+            )
+        call_command("setup_roles", stdout=self.stdout)
+        call_command("load_areas", stdout=self.stdout)
+        call_command("load_catalogue", stdout=self.stdout)
+        call_command("seed_demo", households=households, seed=seed, stdout=self.stdout)
+        rows = []
+        for username, role in DEMO_USERS:
+            password = secrets.token_urlsafe(12)
+            user_create_or_update(username=username, role=role, password=password)
+            rows.append((str(role.label), username, password))
+        width = max(len(r[1]) for r in rows)
+        self.stdout.write("")
+        self.stdout.write(
+            "Demo users (new passwords on every run; demo only, never in production):"
+        )
+        for label, username, password in rows:
+            self.stdout.write(f"  {username.ljust(width)}  {password}   ({label})")
+        self.stdout.write("")

@@ -1,0 +1,77 @@
+"""Reads for the start pages and the system status."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Count
+
+from siex.accounts.roles import Role
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def database_check() -> Check:
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as error:  # noqa: BLE001 - any failure is what the page must show
+        return Check("database", False, str(error))
+    detail = f"{connection.vendor} {connection.settings_dict.get('NAME')}"
+    if pending:
+        return Check("database", False, f"{detail}: {len(pending)} migrations not applied")
+    return Check("database", True, detail)
+
+
+def broker_check() -> Check:
+    if settings.EMBEDDED:
+        return Check("broker", True, "embedded: tasks run in the web process")
+    try:
+        import redis
+
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
+        client.ping()
+    except Exception as error:  # noqa: BLE001
+        return Check("broker", False, str(error))
+    return Check("broker", True, settings.CELERY_BROKER_URL.split("@")[-1])
+
+
+def worker_check(timeout: float = 3.0) -> Check:
+    """Send a ping task through the broker and wait for a worker to answer."""
+    from siex.core.tasks import ping
+
+    nonce = uuid.uuid4().hex
+    started = time.monotonic()
+    try:
+        answer = ping.apply_async(args=[nonce]).get(timeout=timeout)
+    except Exception as error:  # noqa: BLE001
+        return Check("worker", False, f"no answer within {timeout:.0f} s ({type(error).__name__})")
+    elapsed = (time.monotonic() - started) * 1000
+    if answer.get("nonce") != nonce:
+        return Check("worker", False, "answer to another request")
+    return Check(
+        "worker",
+        True,
+        f"{answer['hostname']} (pid {answer['pid']}) answered in {elapsed:.0f} ms",
+    )
+
+
+def users_per_role() -> list[tuple[Role, int]]:
+    counts = dict(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
+        .values_list("groups__name")
+        .annotate(n=Count("id"))
+    )
+    return [(role, counts.get(role.value, 0)) for role in Role]

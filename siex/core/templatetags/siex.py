@@ -1,0 +1,37 @@
+"""Formatting for the Dutch locale: amounts (EUR 1.234,56), suppressed counts ("<10")."""
+
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def euro(value, decimals: int = 2) -> str:
+    """EUR 1.234,56 in Dutch, EUR 1,234.56 in English; empty for no value."""
+    if value in (None, ""):
+        return ""
+    amount = Decimal(str(value))
+    sign = "−" if amount < 0 else ""
+    formatted = number_format(
+        abs(amount), decimal_pos=int(decimals), use_l10n=True, force_grouping=True
+    )
+    return f"{sign}EUR\u00a0{formatted}"
+
+
+@register.filter
+def count(value) -> str:
+    """A count with thousands grouping; None (a suppressed cell) as "<10"."""
+    if value is None:
+        return f"<{settings.SIEX_SMALL_CELL_THRESHOLD}"
+    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def percentage(value, decimals: int = 1) -> str:
+    if value in (None, ""):
+        return ""
+    return number_format(Decimal(str(value)), decimal_pos=int(decimals), use_l10n=True) + "%"

@@ -1,0 +1,39 @@
+"""URL configuration. Every page names the permission it needs (deny by default)."""
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from interventions import api as interventions_api
+from monitoring import api as monitoring_api
+from siex.core import views as core_views
+
+router = SimpleRouter()
+router.register("areas", monitoring_api.AreaViewSet, basename="area")
+router.register("life-domains", interventions_api.LifeDomainViewSet, basename="life-domain")
+router.register("actors", interventions_api.ActorViewSet, basename="actor")
+router.register(
+    "intervention-types", interventions_api.InterventionTypeViewSet, basename="intervention-type"
+)
+router.register("outcomes", interventions_api.OutcomeViewSet, basename="outcome")
+router.register("households", interventions_api.HouseholdViewSet, basename="household")
+router.register("interventions", interventions_api.InterventionViewSet, basename="intervention")
+
+urlpatterns = [
+    path("", core_views.HomeView.as_view(), name="home"),
+    path("health/", core_views.health, name="health"),
+    path("account/", include("siex.accounts.urls")),
+    path("beheer/", include("siex.core.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/v1/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+    path("admin/", admin.site.urls),
+]
