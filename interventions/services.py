@@ -1,0 +1,227 @@
+"""Writes for the register (households, interventions) and the catalogue.
+
+Every write validates the whole record (``full_clean``) before it reaches the database, so bad
+input becomes a ValidationError with a message per field, never a database error. Updates use
+optimistic locking: the caller passes the version it read; if someone else saved in between, the
+update is refused with a ConflictError and nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from .models import (
+    Household,
+    Intervention,
+    InterventionType,
+    Source,
+)
+from .pseudonyms import pseudonymise, validate_reference
+
+
+class ConflictError(Exception):
+    """Someone else changed the record since it was read; ``current`` is the stored version."""
+
+    def __init__(self, current: models.Model):
+        self.current = current
+        super().__init__(
+            _(
+                "This record was changed by someone else in the meantime (now version %(version)s). "  # noqa: E501
+                "Reload it, check the changes and enter yours again."
+            )
+            % {"version": current.version}
+        )
+
+
+def _save_versioned(
+    instance: models.Model,
+    *,
+    expected_version: int,
+    changes: dict[str, Any],
+    check: Callable[[models.Model], None] | None = None,
+):
+    """Apply ``changes`` to the stored record if it is still at ``expected_version``.
+
+    ``check`` may raise a ValidationError about the changed record before anything is written.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=instance.pk)
+        if current.version != expected_version:
+            raise ConflictError(current)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.full_clean()
+        if check is not None:
+            check(current)
+        # The conditional UPDATE claims the version atomically, also where SELECT ... FOR UPDATE
+        # is not available (SQLite); the save() after it writes the fields and the change history.
+        claimed = model.objects.filter(pk=current.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise ConflictError(model.objects.get(pk=current.pk))
+        current.version = expected_version + 1
+        current.save()
+    return current
+
+
+# --- Households -----------------------------------------------------------------------------------
+
+
+def household_pseudonym_for(*, external_reference: str) -> str:
+    """Validate a municipality reference and return its pseudonym (the reference is not kept)."""
+    try:
+        normalised = validate_reference(external_reference)
+    except ValidationError as error:
+        raise ValidationError({"external_reference": error.messages}) from error
+    return pseudonymise(normalised)
+
+
+@transaction.atomic
+def household_create(
+    *,
+    external_reference: str,
+    area,
+    income_source: str,
+    debt_situation: str,
+    participation_start: date,
+    legal_basis: str,
+    adults: int = 1,
+    children: int = 0,
+    income_pct_social_minimum: Decimal | None = None,
+    participation_end: date | None = None,
+    source: str = Source.MANUAL,
+    created_by=None,
+) -> Household:
+    pseudonym = household_pseudonym_for(external_reference=external_reference)
+    if Household.objects.filter(pseudonym=pseudonym).exists():
+        raise ValidationError(
+            {"external_reference": _("A household with this reference is already registered.")}
+        )
+    household = Household(
+        pseudonym=pseudonym,
+        area=area,
+        adults=adults,
+        children=children,
+        income_pct_social_minimum=income_pct_social_minimum,
+        income_source=income_source,
+        debt_situation=debt_situation,
+        participation_start=participation_start,
+        participation_end=participation_end,
+        legal_basis=legal_basis,
+        source=source,
+        created_by=created_by,
+    )
+    household.full_clean()
+    household.save()
+    return household
+
+
+HOUSEHOLD_EDITABLE_FIELDS = frozenset(
+    {
+        "area",
+        "adults",
+        "children",
+        "income_pct_social_minimum",
+        "income_source",
+        "debt_situation",
+        "participation_start",
+        "participation_end",
+        "legal_basis",
+    }
+)
+
+
+def _no_intervention_before_participation(household: Household) -> None:
+    first_start = (
+        household.interventions.order_by("start_date").values_list("start_date", flat=True).first()
+    )
+    if first_start and first_start < household.participation_start:
+        raise ValidationError(
+            {
+                "participation_start": _(
+                    "The household has an intervention that starts on %(date)s, before this start "
+                    "of participation."
+                )
+                % {"date": first_start}
+            }
+        )
+
+
+def household_update(*, household: Household, expected_version: int, **changes) -> Household:
+    unknown = set(changes) - HOUSEHOLD_EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    return _save_versioned(
+        household,
+        expected_version=expected_version,
+        changes=changes,
+        check=_no_intervention_before_participation,
+    )
+
+
+# --- Interventions --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def intervention_create(
+    *,
+    household: Household,
+    intervention_type: InterventionType,
+    start_date: date,
+    end_date: date | None = None,
+    actual_cost: Decimal | None = None,
+    cost_deviation_reason: str = "",
+    status: str = "active",
+    notes: str = "",
+    source: str = Source.MANUAL,
+    created_by=None,
+) -> Intervention:
+    intervention = Intervention(
+        household=household,
+        intervention_type=intervention_type,
+        start_date=start_date,
+        end_date=end_date,
+        actual_cost=actual_cost,
+        cost_deviation_reason=cost_deviation_reason,
+        status=status,
+        notes=notes,
+        source=source,
+        created_by=created_by,
+        updated_by=created_by,
+    )
+    intervention.full_clean()
+    intervention.save()
+    return intervention
+
+
+INTERVENTION_EDITABLE_FIELDS = frozenset(
+    {
+        "intervention_type",
+        "start_date",
+        "end_date",
+        "actual_cost",
+        "cost_deviation_reason",
+        "status",
+        "notes",
+    }
+)
+
+
+def intervention_update(
+    *, intervention: Intervention, expected_version: int, updated_by=None, **changes
+) -> Intervention:
+    unknown = set(changes) - INTERVENTION_EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    changes["updated_by"] = updated_by
+    return _save_versioned(intervention, expected_version=expected_version, changes=changes)
