@@ -1,0 +1,216 @@
+"""Role × page matrix: every page and endpoint that exists, for every role, allowed or refused.
+
+The test fails when a URL is added without an entry here, so no page escapes the matrix.
+"""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from siex.accounts.roles import Role
+from tests.factories import (
+    HouseholdFactory,
+    InterventionFactory,
+    InterventionTypeFactory,
+    OutcomeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+NO_ROLE = "no role"
+PO, CM, PL, AD = Role.POLICY_OFFICER, Role.COUNCIL_MEMBER, Role.PROJECT_LEAD, Role.ADMINISTRATOR
+ALL_ROLES = {PO, CM, PL, AD}
+EVERYONE = {ANONYMOUS, NO_ROLE, *ALL_ROLES}
+
+# url name -> list of (method, kwargs/data builder, who is allowed)
+# "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone
+# else is refused: a redirect to sign in for anonymous page requests, 403 otherwise.
+MATRIX = {
+    "home": [("get", None, ALL_ROLES)],
+    "health": [("get", None, EVERYONE)],
+    "accounts:login": [("get", None, EVERYONE)],
+    "accounts:logout": [("post", None, EVERYONE)],
+    "accounts:password_change": [("get", None, ALL_ROLES)],
+    "accounts:password_change_done": [("get", None, ALL_ROLES)],
+    "set_language": [("post", None, EVERYONE)],
+    "core:status": [("get", None, {AD})],
+    "core:status-worker": [("get", None, {AD})],
+    "api-schema": [("get", None, ALL_ROLES)],
+    "api-docs": [("get", None, ALL_ROLES)],
+    "area-list": [("get", None, ALL_ROLES)],
+    "area-detail": [("get", "area", ALL_ROLES)],
+    "life-domain-list": [("get", None, ALL_ROLES)],
+    "life-domain-detail": [("get", "life_domain", ALL_ROLES)],
+    "actor-list": [("get", None, ALL_ROLES)],
+    "actor-detail": [("get", "actor", ALL_ROLES)],
+    "intervention-type-list": [("get", None, ALL_ROLES)],
+    "intervention-type-detail": [("get", "intervention_type", ALL_ROLES)],
+    "outcome-list": [("get", None, ALL_ROLES)],
+    "outcome-detail": [("get", "outcome", ALL_ROLES)],
+    "household-list": [("get", None, {PO, PL}), ("post", "new_household", {PO})],
+    "household-detail": [("get", "household", {PO, PL}), ("patch", "household", {PO})],
+    "intervention-list": [("get", None, {PO, PL}), ("post", "new_intervention", {PO})],
+    "intervention-detail": [("get", "intervention", {PO, PL}), ("patch", "intervention", {PO})],
+}
+
+HOUSEHOLD_LEVEL = {"household-list", "household-detail", "intervention-list", "intervention-detail"}
+
+
+def url_names(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            inner = pattern.namespace
+            ns = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from url_names(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    assert set(url_names()) == set(MATRIX)
+
+
+@pytest.fixture
+def objects(groningen_areas):
+    household = HouseholdFactory(area=groningen_areas[0], participation_start=date(2023, 1, 1))
+    intervention = InterventionFactory(household=household)
+    outcome = OutcomeFactory()
+    intervention_type = intervention.intervention_type
+    new_type = InterventionTypeFactory(code="nieuw-type")
+    return {
+        "area": ({"pk": groningen_areas[0].pk}, None),
+        "life_domain": ({"code": outcome.life_domain.code}, None),
+        "actor": ({"code": intervention_type.paying_actor.code}, None),
+        "intervention_type": ({"code": intervention_type.code}, None),
+        "outcome": ({"code": outcome.code}, None),
+        "household": ({"pk": household.pk}, {"version": household.version, "children": 1}),
+        "intervention": ({"pk": intervention.pk}, {"version": intervention.version, "notes": "x"}),
+        "new_household": (
+            {},
+            {
+                "external_reference": "WIJ-MATRIX-1",
+                "area": "WK001401",
+                "income_source": "bijstand",
+                "debt_situation": "none",
+                "participation_start": "2024-01-01",
+                "legal_basis": "consent",
+            },
+        ),
+        "new_intervention": (
+            {},
+            {
+                "household": household.pk,
+                "intervention_type": new_type.code,
+                "start_date": "2024-02-01",
+            },
+        ),
+    }
+
+
+def request(client: Client, method: str, url: str, data):
+    if method == "get":
+        return client.get(url)
+    if method == "post" and url.startswith("/api/"):
+        return client.post(url, data or {}, content_type="application/json")
+    if method == "post":
+        return client.post(url, data or {})
+    return client.patch(url, data or {}, content_type="application/json")
+
+
+def assert_served(response, who, name):
+    assert response.status_code in (200, 201, 302), (who, name, response.status_code)
+    if response.status_code == 302 and not name.endswith("accounts:logout"):
+        assert not response["Location"].startswith(reverse("accounts:login")), (who, name)
+
+
+def assert_refused(response, who, name, url):
+    if url.startswith("/api/"):
+        assert response.status_code in (401, 403), (who, name, response.status_code)
+    elif who == ANONYMOUS:
+        assert response.status_code == 302, (who, name, response.status_code)
+        assert response["Location"].startswith(reverse("accounts:login")), (who, name)
+    else:
+        assert response.status_code == 403, (who, name, response.status_code)
+
+
+@pytest.mark.parametrize("who", [ANONYMOUS, NO_ROLE, PO, CM, PL, AD], ids=str)
+def test_role_page_matrix(who, client_for, objects):
+    client = Client() if who == ANONYMOUS else client_for(None if who == NO_ROLE else who)
+    for name, checks in MATRIX.items():
+        for method, builder, allowed in checks:
+            kwargs, data = objects[builder] if builder else ({}, None)
+            url = reverse(name, kwargs=kwargs)
+            response = request(client, method, url, data)
+            if who in allowed:
+                assert_served(response, who, f"{method} {name}")
+            else:
+                assert_refused(response, who, f"{method} {name}", url)
+            if name == "accounts:logout" and who != ANONYMOUS:
+                client = client_for(None if who == NO_ROLE else who)
+
+
+def test_a_council_member_never_reaches_household_data(client_for, objects):
+    client = client_for(CM)
+    for name in HOUSEHOLD_LEVEL:
+        for method, builder, _ in MATRIX[name]:
+            kwargs, data = objects[builder] if builder else ({}, None)
+            response = request(client, method, reverse(name, kwargs=kwargs), data)
+            assert response.status_code == 403, name
+            assert b"pseudonym" not in response.content
+
+
+@pytest.mark.parametrize("who", [NO_ROLE, PO, CM, PL], ids=str)
+def test_only_the_administrator_reaches_the_admin(who, client_for):
+    response = client_for(None if who == NO_ROLE else who).get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_the_administrator_manages_users_but_sees_no_household_data(client_for):
+    client = client_for(AD)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+    page = client.get(reverse("admin:auth_user_add"))
+    assert page.status_code == 200
+    assert (
+        b"is_superuser"
+        not in client.get(
+            reverse("admin:auth_user_change", args=[client.session["_auth_user_id"]])
+        ).content
+    )
+
+
+def test_a_view_without_a_declared_permission_is_refused(rf, user_for):
+    """Deny by default: the middleware refuses a view that names no permission."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+
+    from siex.accounts.middleware import DenyByDefaultMiddleware
+
+    def undeclared_view(request):
+        return HttpResponse("secret")
+
+    request_ = rf.get("/somewhere/")
+    request_.user = user_for(AD)
+    middleware = DenyByDefaultMiddleware(lambda r: HttpResponse())
+    with pytest.raises(PermissionDenied):
+        middleware.process_view(request_, undeclared_view, (), {})
+
+
+def test_an_api_view_without_a_declared_permission_is_refused(rf, user_for):
+    from rest_framework.response import Response
+    from rest_framework.test import force_authenticate
+    from rest_framework.views import APIView
+
+    class Undeclared(APIView):
+        def get(self, request):
+            return Response({"secret": True})
+
+    request_ = rf.get("/api/v1/undeclared/")
+    force_authenticate(request_, user=user_for(AD))
+    assert Undeclared.as_view()(request_).status_code == 403

@@ -1,0 +1,87 @@
+"""Configuration: the embedded default, the real stack, and production's deploy checks."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRINT_SETTINGS = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
+    "'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG, "
+    "'demo': s.SIEX_DEMO_ALLOWED}))"
+)
+
+
+def run(args, env_overrides, drop=("DATABASE_URL", "REDIS_URL")):
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def settings_for(module, **env):
+    result = run(["-c", PRINT_SETTINGS], {"DJANGO_SETTINGS_MODULE": module, **env})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_without_database_and_broker_the_embedded_default_is_sqlite_and_in_process():
+    found = settings_for("siex.settings.dev")
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["eager"] is True
+    assert found["broker"] == "memory://"
+    assert found["demo"] is True
+
+
+def test_with_database_and_redis_urls_the_real_stack_is_used():
+    found = settings_for(
+        "siex.settings.dev",
+        DATABASE_URL="postgres://siex@db:5432/siex",
+        REDIS_URL="redis://redis:6379/0",
+    )
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["eager"] is False
+    assert found["broker"] == "redis://redis:6379/0"
+    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "siex.settings.production",
+    "DJANGO_SECRET_KEY": "p" * 20 + "-production-like-secret-key-0123456789-abcdefghijkl",
+    "SIEX_PSEUDONYM_KEY": "production-like-pseudonym-key",
+    "DJANGO_ALLOWED_HOSTS": "siex.groningen.nl",
+}
+
+
+def test_check_deploy_with_production_settings_reports_no_warnings():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_never_allows_demo_data_even_if_asked():
+    found = settings_for(
+        "siex.settings.production",
+        **{k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SETTINGS_MODULE"},
+        SIEX_DEMO_ALLOWED="True",
+    )
+    assert found["demo"] is False
+    assert found["debug"] is False
+    result = run(
+        ["manage.py", "setup_demo"], {**PRODUCTION_ENV, "DATABASE_URL": "sqlite:///:memory:"}
+    )
+    assert result.returncode != 0
+    assert "not allowed" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_keys():
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "", "SIEX_PSEUDONYM_KEY": ""}
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
