@@ -64,6 +64,17 @@ class ImportReport:
         )
 
 
+def _decimals(value: Any) -> Any:
+    """Floats from JSON become Decimals of their written form (0.3, not 0.2999...)."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {key: _decimals(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decimals(item) for item in value]
+    return value
+
+
 def _same(model_field: models.Field, current: Any, new: Any) -> bool:
     if isinstance(model_field, models.ForeignKey):
         return getattr(current, "pk", current) == getattr(new, "pk", new)
@@ -265,7 +276,7 @@ class _Loader:
                 "name_en": item["name_en"],
                 "life_domain": domain,
                 "description": item.get("description", ""),
-                "ramp_up": item.get("ramp_up", []),
+                "ramp_up": _ramp_up(item.get("ramp_up", [])),
                 "confidence_grade": item["confidence_grade"],
                 "source": item["source"],
                 **{key: item[key] for key in OUTCOME_NUMBERS if key in item},
@@ -430,6 +441,13 @@ class _Loader:
         return dict(zip(COST_PHASING_FIELDS, shares, strict=True))
 
 
+def _ramp_up(value: Any) -> Any:
+    """The ramp-up profile is stored as JSON numbers."""
+    if isinstance(value, list):
+        return [float(share) if isinstance(share, Decimal) else share for share in value]
+    return value
+
+
 def catalogue_load(data: Any) -> ImportReport:
     """Load a catalogue file's content into the database: all rows or none.
 
@@ -449,6 +467,7 @@ def catalogue_load(data: Any) -> ImportReport:
         if not isinstance(data.get(section, []), list):
             raise ValidationError(_("“%(section)s” must be a list.") % {"section": section})
 
+    data = _decimals(data)
     with transaction.atomic():
         loader = _Loader()
         loader.life_domains(data.get("life_domains", []))
