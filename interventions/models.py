@@ -587,6 +587,7 @@ class Household(VersionedModel):
         _("children"), default=0, validators=[MaxValueValidator(15)]
     )
     income_pct_social_minimum = models.DecimalField(
+        # xgettext:no-python-format
         _("income (% of the social minimum)"),
         max_digits=5,
         decimal_places=1,
