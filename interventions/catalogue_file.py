@@ -145,6 +145,13 @@ class _Loader:
         self.report.count(kind, outcome)
         return True
 
+    def boolean(self, path: str, item: dict, key: str, default: bool) -> bool:
+        value = item.get(key, default)
+        if not isinstance(value, bool):
+            self.error(f"{path}.{key}", _("Write true or false (without quotes)."))
+            return default
+        return value
+
     def lookup(self, path: str, table: dict, key: Any, message: str) -> Any:
         if key not in table:
             self.error(path, message % {"code": key})
@@ -217,6 +224,11 @@ class _Loader:
                 self.domains[domain.code] = domain
 
     def life_domain_mappings(self, items: list) -> None:
+        self.duplicates(
+            "life_domain_mappings",
+            items,
+            lambda item: f"{item.get('framework')}: {item.get('label')}",
+        )
         for n, item in enumerate(items):
             path = f"life_domain_mappings[{n}]"
             if not self.required(path, item, ("framework", "label", "domain")):
@@ -240,7 +252,7 @@ class _Loader:
                 "name_nl": item["name_nl"],
                 "name_en": item["name_en"],
                 "sector": item["sector"],
-                "is_municipality": bool(item.get("is_municipality", False)),
+                "is_municipality": self.boolean(path, item, "is_municipality", False),
                 "description": item.get("description", ""),
                 "sort_order": n,
             }
@@ -279,7 +291,10 @@ class _Loader:
                 "ramp_up": _ramp_up(item.get("ramp_up", [])),
                 "confidence_grade": item["confidence_grade"],
                 "source": item["source"],
-                **{key: item[key] for key in OUTCOME_NUMBERS if key in item},
+                **{
+                    key: item.get(key, Outcome._meta.get_field(key).get_default())
+                    for key in OUTCOME_NUMBERS
+                },
             }
             if not self.save("outcomes", path, outcome, values):
                 continue
@@ -305,7 +320,7 @@ class _Loader:
                     actor=actor,
                     budget_line=line,
                     value_type=value_item["value_type"],
-                    is_transfer=bool(value_item.get("is_transfer", False)),
+                    is_transfer=self.boolean(value_path, value_item, "is_transfer", False),
                     annual_amount=value_item["annual_amount"],
                     note=value_item.get("note", ""),
                 )
@@ -377,7 +392,7 @@ class _Loader:
                 "typical_duration_months": item.get("typical_duration_months", 12),
                 "cost_source": item["cost_source"],
                 "cost_confidence_grade": item["cost_confidence_grade"],
-                "is_active": bool(item.get("is_active", True)),
+                "is_active": self.boolean(path, item, "is_active", True),
                 **phasing,
             }
             if not self.save("intervention_types", path, intervention_type, values):
@@ -423,8 +438,8 @@ class _Loader:
 
     def phasing(self, path: str, phasing: Any) -> dict[str, Decimal] | None:
         message = _(
-            "The cost phasing is a list of 1 to %(n)s shares between 0 and 1 that add up to 1, "
-            "for example [0.6, 0.4]."
+            "The cost phasing is a list of 1 to %(n)s shares between 0 and 1, with at most 4 "
+            "decimals, that add up to 1, for example [0.6, 0.4]."
         ) % {"n": COST_PHASING_YEARS}
         if not isinstance(phasing, list) or not 1 <= len(phasing) <= COST_PHASING_YEARS:
             self.error(path, message)
@@ -434,7 +449,11 @@ class _Loader:
         except InvalidOperation:
             self.error(path, message)
             return None
-        if any(not Decimal(0) <= share <= Decimal(1) for share in shares) or sum(shares) != 1:
+        if (
+            any(not Decimal(0) <= share <= Decimal(1) for share in shares)
+            or sum(shares) != 1
+            or any(share.as_tuple().exponent < -4 for share in shares)
+        ):
             self.error(path, message)
             return None
         shares += [Decimal(0)] * (COST_PHASING_YEARS - len(shares))

@@ -182,6 +182,15 @@ def test_dump_and_load_round_trip():
         (lambda d: d["outcomes"][0].pop("source"), "outcomes[0].source"),
         (lambda d: d["actors"][1].update(is_municipality=True), "actors[1]"),
         (lambda d: d["life_domains"].append(dict(d["life_domains"][0])), "life_domains"),
+        (lambda d: d["actors"][0].update(is_municipality="false"), "actors[0].is_municipality"),
+        (
+            lambda d: d["intervention_types"][0].update(cost_phasing=[0.33333, 0.66667]),
+            "intervention_types[0].cost_phasing",
+        ),
+        (
+            lambda d: d["life_domain_mappings"].append(dict(d["life_domain_mappings"][0])),
+            "life_domain_mappings",
+        ),
     ],
 )
 def test_one_bad_row_refuses_the_whole_file_and_says_where(mutate, expected):
@@ -217,3 +226,24 @@ def test_the_command_reports_invalid_json_with_its_position(tmp_path):
     wrong.write_text(json.dumps({"format": "something-else"}))
     with pytest.raises(CommandError, match="not a SIEX catalogue"):
         call_command("load_catalogue", wrong, stdout=io.StringIO())
+
+
+def test_groningens_catalogue_loads_twice_without_change_and_states_its_sources():
+    call_command("load_catalogue", stdout=io.StringIO())
+    before = snapshot()
+    out = io.StringIO()
+    call_command("load_catalogue", stdout=out)
+    assert snapshot() == before
+    assert " new, 0 changed" in out.getvalue()
+    assert InterventionType.objects.filter(is_active=True).count() >= 15
+    assert LifeDomain.objects.count() == 10
+    assert Actor.objects.filter(is_municipality=True).count() == 1
+    for outcome in Outcome.objects.prefetch_related("values"):
+        assert outcome.source.strip()
+        assert 1 <= outcome.confidence_grade <= 6
+        # A transfer only moves money between actors: per outcome the transfers cancel out.
+        transfers = sum(v.annual_amount for v in outcome.values.all() if v.is_transfer)
+        assert transfers == 0, outcome.code
+    for intervention_type in InterventionType.objects.all():
+        assert intervention_type.cost_source.strip()
+        assert intervention_type.outcome_links.exists(), intervention_type.code
