@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from siex.accounts.roles import Role
 
@@ -30,13 +31,17 @@ def database_check() -> Check:
         return Check("database", False, str(error))
     detail = f"{connection.vendor} {connection.settings_dict.get('NAME')}"
     if pending:
-        return Check("database", False, f"{detail}: {len(pending)} migrations not applied")
+        return Check(
+            "database",
+            False,
+            _("%(detail)s: %(n)s migrations not applied") % {"detail": detail, "n": len(pending)},
+        )
     return Check("database", True, detail)
 
 
 def broker_check() -> Check:
     if settings.EMBEDDED:
-        return Check("broker", True, "embedded: tasks run in the web process")
+        return Check("broker", True, _("embedded: tasks run in the web process"))
     try:
         import redis
 
@@ -56,14 +61,20 @@ def worker_check(timeout: float = 3.0) -> Check:
     try:
         answer = ping.apply_async(args=[nonce]).get(timeout=timeout)
     except Exception as error:  # noqa: BLE001
-        return Check("worker", False, f"no answer within {timeout:.0f} s ({type(error).__name__})")
+        return Check(
+            "worker",
+            False,
+            _("no answer within %(seconds)s s (%(error)s)")
+            % {"seconds": f"{timeout:.0f}", "error": type(error).__name__},
+        )
     elapsed = (time.monotonic() - started) * 1000
     if answer.get("nonce") != nonce:
-        return Check("worker", False, "answer to another request")
+        return Check("worker", False, _("answer to another request"))
     return Check(
         "worker",
         True,
-        f"{answer['hostname']} (pid {answer['pid']}) answered in {elapsed:.0f} ms",
+        _("%(host)s (pid %(pid)s) answered in %(ms)s ms")
+        % {"host": answer["hostname"], "pid": answer["pid"], "ms": f"{elapsed:.0f}"},
     )
 
 
