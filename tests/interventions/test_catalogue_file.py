@@ -1,4 +1,5 @@
-"""The catalogue file: all rows or none, every error with its place, and loading twice is a no-op."""
+"""The catalogue file: all rows or none, every error with its place, and loading twice is a
+no-op."""
 
 import copy
 import io
