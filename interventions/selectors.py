@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from monitoring.selectors import current_districts
@@ -69,10 +69,3 @@ def catalogue_summary() -> dict:
             .order_by("confidence_grade")
         ),
     }
-
-
-def households_for_user(user) -> QuerySet[Household]:
-    """Households a user may see (object-level access: all of the programme for their roles)."""
-    if not user.has_perm("interventions.view_household_data"):
-        return Household.objects.none()
-    return Household.objects.select_related("area")

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -122,7 +122,15 @@ def household_create(
         created_by=created_by,
     )
     household.full_clean()
-    household.save()
+    try:
+        with transaction.atomic():
+            household.save()
+    except IntegrityError as error:
+        # Two officers registering the same reference at the same moment: the unique pseudonym
+        # lets only one through.
+        raise ValidationError(
+            {"external_reference": _("A household with this reference is already registered.")}
+        ) from error
     return household
 
 

@@ -1,6 +1,7 @@
 """Sign-in and sign-out (Django's views with SIEX templates)."""
 
 from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
 
 
 class LoginView(auth_views.LoginView):
@@ -15,11 +16,7 @@ class LogoutView(auth_views.LogoutView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     permission_required = "siex.view_start"
-
-    def get_success_url(self):
-        from django.urls import reverse
-
-        return reverse("accounts:password_change_done")
+    success_url = reverse_lazy("accounts:password_change_done")
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -1,6 +1,6 @@
 """Formatting for the Dutch locale: amounts (EUR 1.234,56), suppressed counts ("<10")."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.conf import settings
@@ -14,7 +14,8 @@ def euro(value, decimals: int = 2) -> str:
     """EUR 1.234,56 in Dutch, EUR 1,234.56 in English; empty for no value."""
     if value in (None, ""):
         return ""
-    amount = Decimal(str(value))
+    # Django's number_format cuts decimals off; round half up first, as an accountant would.
+    amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(decimals)), ROUND_HALF_UP)
     sign = "−" if amount < 0 else ""
     formatted = number_format(
         abs(amount), decimal_pos=int(decimals), use_l10n=True, force_grouping=True
@@ -34,4 +35,5 @@ def count(value) -> str:
 def percentage(value, decimals: int = 1) -> str:
     if value in (None, ""):
         return ""
-    return number_format(Decimal(str(value)), decimal_pos=int(decimals), use_l10n=True) + "%"
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(decimals)), ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=int(decimals), use_l10n=True) + "%"
