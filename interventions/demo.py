@@ -31,6 +31,7 @@ from .models import (
     Source,
 )
 from .pseudonyms import pseudonymise
+from .services import HOUSEHOLD_EDITABLE_FIELDS
 
 # The demo world is fixed in time so that the same seed gives the same data on any day.
 DEMO_FIRST_START = date(2021, 1, 1)
@@ -209,18 +210,7 @@ def _replace(*, households: int, seed: int) -> DemoResult:
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["pseudonym"],
-        update_fields=[
-            "area",
-            "adults",
-            "children",
-            "income_pct_social_minimum",
-            "income_source",
-            "debt_situation",
-            "participation_start",
-            "participation_end",
-            "legal_basis",
-            "source",
-        ],
+        update_fields=[*sorted(HOUSEHOLD_EDITABLE_FIELDS), "source"],
     )
     ids = (
         dict(Household.objects.filter(pseudonym__in=keep).values_list("pseudonym", "id"))
