@@ -1,0 +1,136 @@
+"""Reads for scenarios and calculation runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+
+from interventions.models import Intervention, InterventionStatus
+
+from .models import CalculationRun, RunStatus, Scenario, ScenarioVersion
+from .scenario import FORMAT, FORMAT_VERSION
+
+PARAMETER_FIELDS = (
+    "start_year",
+    "horizon_years",
+    "discount_rate",
+    "price_basis",
+    "cost_indexation",
+    "benefit_indexation",
+    "financing_rate",
+    "bbv_discount_rate",
+    "optimism_bias_pct",
+    "count_registered",
+    "monte_carlo_draws",
+    "seed",
+)
+LIST_FIELDS = ("intake", "programme_costs", "budget", "uncertainty", "overrides")
+
+#: KPIs a reader compares between scenarios, in the order they are shown.
+KPI_KEYS = (
+    "pv_costs",
+    "pv_benefits",
+    "npv",
+    "multiplier_discounted",
+    "multiplier_undiscounted",
+    "net_sroi",
+    "municipality_financial_return",
+    "irr",
+    "break_even_years",
+    "break_even_calendar_year",
+    "break_even_discounted_years",
+    "municipality_payback_years",
+    "costs_undiscounted",
+    "benefits_undiscounted",
+)
+
+
+def scenario_document(version: ScenarioVersion, *, include_registered: bool = True) -> dict:
+    """The version as a scenario file's content (``docs/scenario-format.md``): self-contained."""
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "code": version.scenario.code,
+        "name": version.scenario.name,
+        "description": version.scenario.description,
+        "note": version.note,
+        "assumptions": version.assumptions,
+        "parameters": {name: getattr(version, name) for name in PARAMETER_FIELDS},
+        **{name: getattr(version, name) for name in LIST_FIELDS},
+    }
+    if document["budget"] is None:
+        del document["budget"]
+    if include_registered and version.registered_intake is not None:
+        document["registered_intake"] = version.registered_intake
+    document["catalogue"] = version.catalogue
+    return document
+
+
+def registered_intake(*, start_year: int, horizon_years: int) -> list[dict]:
+    """Registered interventions per type and start year within the horizon, with their cost
+    (the actual cost where entered, else the catalogue's unit cost).
+
+    Planned registrations are left out (they have not started); stopped ones count with their
+    cost but bring no household into the effect calculation.
+    """
+    rows = (
+        Intervention.objects.filter(
+            start_date__year__gte=start_year,
+            start_date__year__lt=start_year + horizon_years,
+        )
+        .exclude(status=InterventionStatus.PLANNED)
+        .annotate(year=ExtractYear("start_date"), type_code=F("intervention_type__code"))
+        .values("type_code", "year")
+        .annotate(
+            households=Count("id", filter=~Q(status=InterventionStatus.STOPPED)),
+            cost=Sum(Coalesce("actual_cost", "intervention_type__unit_cost")),
+        )
+        .order_by("type_code", "year")
+    )
+    return [
+        {
+            "intervention_type": row["type_code"],
+            "year": row["year"],
+            "households": row["households"],
+            "cost": float(row["cost"] or 0),
+        }
+        for row in rows
+    ]
+
+
+def registered_for(version: ScenarioVersion) -> list[dict] | None:
+    """What a run of ``version`` counts as registered: frozen rows for a fixed version, the live
+    register for a draft, nothing when the version does not count registrations."""
+    if not version.count_registered:
+        return None
+    if version.registered_intake is not None:
+        return version.registered_intake
+    return registered_intake(start_year=version.start_year, horizon_years=version.horizon_years)
+
+
+def scenario_list():
+    """Scenarios with their newest version and that version's newest run."""
+    newest = ScenarioVersion.objects.filter(scenario=OuterRef("pk")).order_by("-number")
+    return Scenario.objects.annotate(
+        latest_number=Subquery(newest.values("number")[:1]),
+        latest_version_id=Subquery(newest.values("pk")[:1]),
+        version_count=Count("versions", distinct=True),
+    ).order_by("-is_reference", "name")
+
+
+def latest_run(version: ScenarioVersion) -> CalculationRun | None:
+    return version.runs.order_by("-created_at", "-id").first()
+
+
+def latest_result(version: ScenarioVersion) -> CalculationRun | None:
+    """The newest run of ``version`` that finished; never a failed or unfinished one."""
+    return version.runs.filter(status=RunStatus.SUCCEEDED).order_by("-finished_at", "-id").first()
+
+
+def kpi_comparison(runs: list[CalculationRun]) -> list[dict]:
+    """KPIs of finished runs side by side, one row per KPI."""
+    return [
+        {"key": key, "values": [run.results["kpis"].get(key) for run in runs]} for key in KPI_KEYS
+    ]

@@ -1,0 +1,382 @@
+"""Writes for scenarios and calculation runs.
+
+Every change to a scenario version is checked by reading the whole version as a scenario file
+(``calculation.scenario.parse_scenario``), so the forms, the file import and the API refuse the
+same things with the same messages. A fixed (vastgesteld) version is never changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from interventions.catalogue_file import catalogue_dump
+from interventions.services import ConflictError
+
+from .engine import MODEL_VERSION
+from .models import (
+    ACTIVE_STATUSES,
+    CalculationRun,
+    RunStatus,
+    Scenario,
+    ScenarioVersion,
+    VersionStatus,
+)
+from .scenario import (
+    FORMAT,
+    ScenarioError,
+    calculate_document,
+    inputs_hash,
+    parse_scenario,
+)
+from .selectors import LIST_FIELDS, PARAMETER_FIELDS, registered_for, scenario_document
+
+logger = logging.getLogger(__name__)
+
+#: A job redelivered after its worker died is tried at most this many times in all.
+MAX_ATTEMPTS = 3
+#: Progress is written at most this often (seconds), so a run does not hammer the database.
+PROGRESS_INTERVAL = 0.5
+
+
+class FixedVersionError(ValidationError):
+    pass
+
+
+def _check(document: dict) -> None:
+    """Refuse a document the engine cannot calculate, naming each field."""
+    try:
+        parse_scenario(document, registered=[])
+    except ScenarioError as error:
+        raise ValidationError(error.messages) from error
+
+
+def _version_fields(document: dict) -> dict[str, Any]:
+    parameters = document.get("parameters") or {}
+    fields: dict[str, Any] = {
+        name: parameters[name] for name in PARAMETER_FIELDS if name in parameters
+    }
+    for name in LIST_FIELDS:
+        fields[name] = document.get(name, None if name == "budget" else [])
+    fields["assumptions"] = [str(line) for line in document.get("assumptions") or []]
+    fields["note"] = str(document.get("note") or "")
+    return fields
+
+
+def _full_document(version: ScenarioVersion, changes: dict[str, Any]) -> dict:
+    document = scenario_document(version, include_registered=False)
+    for name, value in changes.items():
+        if name in PARAMETER_FIELDS:
+            document["parameters"][name] = value
+        elif name in LIST_FIELDS or name in ("catalogue", "assumptions", "note"):
+            document[name] = value
+    if document.get("budget") is None:
+        document.pop("budget", None)
+    return document
+
+
+def scenario_create(
+    *,
+    code: str,
+    name: str,
+    description: str = "",
+    user=None,
+    document: dict | None = None,
+    is_reference: bool = False,
+) -> ScenarioVersion:
+    """A new scenario with a first draft version: from a scenario file's content, or with default
+    parameters and a snapshot of the current catalogue."""
+    if document is None:
+        document = {
+            "format": FORMAT,
+            "version": 1,
+            "parameters": {"start_year": timezone.localdate().year},
+            "catalogue": catalogue_dump(),
+        }
+    elif "catalogue" not in document:
+        document = {**document, "catalogue": catalogue_dump()}
+    _check(document)
+    with transaction.atomic():
+        scenario = Scenario(
+            code=code,
+            name=name,
+            description=description,
+            created_by=user,
+            is_reference=is_reference,
+        )
+        scenario.full_clean()
+        scenario.save()
+        version = ScenarioVersion(
+            scenario=scenario,
+            number=1,
+            catalogue=document["catalogue"],
+            created_by=user,
+            updated_by=user,
+            **_version_fields(document),
+        )
+        version.full_clean()
+        version.save()
+    return version
+
+
+def scenario_import(*, document: Any, user=None, code: str | None = None) -> ScenarioVersion:
+    """Import a scenario file: a new scenario, or a new draft version of the scenario with the
+    file's code when it exists. All or nothing."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValidationError(_("This is not a SIEX scenario file (format “siex-scenario”)."))
+    code = code or document.get("code")
+    if not code:
+        raise ValidationError(_("The file has no scenario code (“code”)."))
+    existing = Scenario.objects.filter(code=code).first()
+    if existing is None:
+        return scenario_create(
+            code=code,
+            name=str(document.get("name") or code),
+            description=str(document.get("description") or ""),
+            user=user,
+            document=document,
+        )
+    _check({**document, "catalogue": document.get("catalogue") or catalogue_dump()})
+    return _new_version(existing, document, user=user)
+
+
+def _new_version(
+    scenario: Scenario, document: dict, *, user, copied_from: ScenarioVersion | None = None
+) -> ScenarioVersion:
+    with transaction.atomic():
+        Scenario.objects.select_for_update().filter(pk=scenario.pk).first()
+        number = (scenario.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = ScenarioVersion(
+            scenario=scenario,
+            number=number,
+            catalogue=document.get("catalogue") or catalogue_dump(),
+            copied_from=copied_from,
+            created_by=user,
+            updated_by=user,
+            **_version_fields(document),
+        )
+        version.full_clean()
+        version.save()
+    return version
+
+
+def scenario_version_new(*, version: ScenarioVersion, user=None, note: str = "") -> ScenarioVersion:
+    """A new draft version of the same scenario, starting as a copy of ``version`` (for the
+    yearly revision, herziening, of a fixed version)."""
+    document = scenario_document(version, include_registered=False)
+    document["note"] = note or _("Copy of version %(number)s.") % {"number": version.number}
+    return _new_version(version.scenario, document, user=user, copied_from=version)
+
+
+def scenario_copy(*, version: ScenarioVersion, code: str, name: str, user=None) -> ScenarioVersion:
+    """A new scenario whose first version is a copy of ``version``."""
+    document = scenario_document(version, include_registered=False)
+    document["note"] = _("Copied from %(version)s.") % {"version": version}
+    new = scenario_create(
+        code=code,
+        name=name,
+        description=version.scenario.description,
+        user=user,
+        document=document,
+    )
+    ScenarioVersion.objects.filter(pk=new.pk).update(copied_from=version)
+    new.copied_from = version
+    return new
+
+
+def scenario_version_update(
+    *, version: ScenarioVersion, expected_version: int, user=None, **changes: Any
+) -> ScenarioVersion:
+    """Change a draft version (optimistic locking as on the register); a fixed version is
+    refused. ``changes`` are version fields (parameters, lists, catalogue, assumptions, note)."""
+    allowed = set(PARAMETER_FIELDS) | set(LIST_FIELDS) | {"catalogue", "assumptions", "note"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"Not a scenario version field: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        current = ScenarioVersion.objects.select_for_update().get(pk=version.pk)
+        if current.is_fixed:
+            raise FixedVersionError(
+                _(
+                    "Version %(number)s is fixed (vastgesteld) and cannot be changed; make a new "
+                    "version to revise it."
+                )
+                % {"number": current.number}
+            )
+        if current.version != expected_version:
+            raise ConflictError(current)
+        _check(_full_document(current, changes))
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.updated_by = user
+        current.full_clean()
+        claimed = ScenarioVersion.objects.filter(pk=current.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise ConflictError(ScenarioVersion.objects.get(pk=current.pk))
+        current.version = expected_version + 1
+        current.save()
+    return current
+
+
+def scenario_version_refresh_catalogue(
+    *, version: ScenarioVersion, expected_version: int, user=None
+) -> ScenarioVersion:
+    """Take the current catalogue into a draft version (its overrides stay)."""
+    return scenario_version_update(
+        version=version, expected_version=expected_version, user=user, catalogue=catalogue_dump()
+    )
+
+
+def scenario_version_fix(
+    *, version: ScenarioVersion, expected_version: int, user=None
+) -> ScenarioVersion:
+    """Fix (vaststellen) a version: from now on it never changes. Registered interventions it
+    counts are frozen into it, so that re-running it reproduces its results exactly."""
+    with transaction.atomic():
+        current = ScenarioVersion.objects.select_for_update().get(pk=version.pk)
+        if current.is_fixed:
+            raise FixedVersionError(_("This version is already fixed."))
+        if current.version != expected_version:
+            raise ConflictError(current)
+        if current.count_registered:
+            current.registered_intake = registered_for(current)
+        current.status = VersionStatus.FIXED
+        current.fixed_at = timezone.now()
+        current.fixed_by = user
+        current.version += 1
+        current.save()
+    return current
+
+
+# --- runs -------------------------------------------------------------------------------------------
+
+
+def run_start(*, version: ScenarioVersion, user=None) -> CalculationRun:
+    """Queue a recalculation of ``version``; the job is sent once the transaction commits.
+
+    There is at most one active run per version: asking again while one is queued or running
+    returns that run instead of starting a second.
+    """
+    from .tasks import run_calculation
+
+    active = version.runs.filter(status__in=ACTIVE_STATUSES).first()
+    if active is not None:
+        return active
+    try:
+        with transaction.atomic():
+            run = CalculationRun.objects.create(scenario_version=version, started_by=user)
+    except IntegrityError:
+        # Someone else started one at the same moment: theirs is the run.
+        return version.runs.get(status__in=ACTIVE_STATUSES)
+    transaction.on_commit(lambda: run_calculation.delay(run.pk))
+    return run
+
+
+def run_execute(*, run_id: int) -> str:
+    """The body of the calculation job: idempotent, safe to receive twice.
+
+    A run that already finished is left alone; a run redelivered after its worker died is tried
+    again until MAX_ATTEMPTS; results are written in one step only when everything succeeded.
+    """
+    with transaction.atomic():
+        run = (
+            CalculationRun.objects.select_for_update()
+            .select_related("scenario_version__scenario")
+            .filter(pk=run_id)
+            .first()
+        )
+        if run is None or run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+            return run.status if run else "missing"
+        if run.attempts >= MAX_ATTEMPTS:
+            run.status = RunStatus.FAILED
+            run.error = _(
+                "The calculation stopped %(n)s times before it could finish (was the worker "
+                "restarted or out of memory?). Start it again, or ask the administrator."
+            ) % {"n": run.attempts}
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "error", "finished_at"])
+            return run.status
+        run.attempts += 1
+        run.status = RunStatus.RUNNING
+        run.started_at = timezone.now()
+        run.progress = 0
+        run.step = "reading"
+        run.save(update_fields=["attempts", "status", "started_at", "progress", "step"])
+
+    timings: dict[str, float] = {}
+    began = time.perf_counter()
+    last_write = [0.0]
+
+    def progress(fraction: float, step: str) -> None:
+        now = time.perf_counter()
+        if now - last_write[0] < PROGRESS_INTERVAL and fraction < 1:
+            return
+        last_write[0] = now
+        CalculationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+            progress=min(99, 5 + int(fraction * 90)), step=step
+        )
+
+    version = run.scenario_version
+    try:
+        document = scenario_document(version, include_registered=False)
+        registered = registered_for(version)
+        timings["read"] = time.perf_counter() - began
+        computed = time.perf_counter()
+        results = calculate_document(document, registered=registered, progress=progress)
+        timings["calculate"] = time.perf_counter() - computed
+    except ScenarioError as error:
+        _run_failed(run_id, "\n".join(error.messages), timings, began)
+        return RunStatus.FAILED
+    except Exception as error:  # the job must record every failure, not only the expected ones
+        logger.exception("Calculation run %s failed", run_id)
+        _run_failed(
+            run_id, _("The calculation failed: %(error)s") % {"error": error}, timings, began
+        )
+        return RunStatus.FAILED
+
+    stored = time.perf_counter()
+    with transaction.atomic():
+        current = CalculationRun.objects.select_for_update().get(pk=run_id)
+        if current.status != RunStatus.RUNNING:
+            return current.status
+        current.results = results
+        current.inputs_hash = results["meta"]["inputs_hash"]
+        current.seed = results["meta"]["seed"]
+        current.model_version = MODEL_VERSION
+        current.status = RunStatus.SUCCEEDED
+        current.progress = 100
+        current.step = "done"
+        current.error = ""
+        current.finished_at = timezone.now()
+        timings["store"] = time.perf_counter() - stored
+        timings["total"] = time.perf_counter() - began
+        current.timings = {key: round(value, 4) for key, value in timings.items()}
+        current.save()
+    return RunStatus.SUCCEEDED
+
+
+def _run_failed(run_id: int, message: str, timings: dict, began: float) -> None:
+    timings["total"] = time.perf_counter() - began
+    CalculationRun.objects.filter(pk=run_id).update(
+        status=RunStatus.FAILED,
+        error=message,
+        results=None,
+        finished_at=timezone.now(),
+        timings={key: round(value, 4) for key, value in timings.items()},
+    )
+
+
+def version_inputs_hash(version: ScenarioVersion) -> str:
+    """The hash a run of ``version`` would record now (to tell whether results are current)."""
+    return inputs_hash(
+        scenario_document(version, include_registered=False), registered_for(version)
+    )
