@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 MODEL_VERSION = "siex-engine 1.0"
 
@@ -514,56 +513,66 @@ def tornado(inputs: ModelInputs, batch: _Batch) -> list[dict]:
     return sorted(bars, key=lambda bar: (-bar["swing"], bar["parameter"]))
 
 
-def switching_values(inputs: ModelInputs, batch: _Batch, iterations: int = 200) -> list[dict]:
-    """For each parameter, the value at which NPV = 0 (the others at their base values), found by
-    bisection inside the parameter's valid domain; None where NPV does not change sign there."""
+#: Kinds in which NPV is linear (costs, values, probabilities and the (1−x) shares enter the flows
+#: as factors): their switching value follows from two evaluations.
+LINEAR_KINDS = frozenset(PARAMETER_KINDS) - {"discount_rate", "drop_off"}
+
+
+def switching_values(inputs: ModelInputs, batch: _Batch, iterations: int = 100) -> list[dict]:
+    """For each parameter, the value at which NPV = 0 with the others at their base values; None
+    where NPV does not reach zero inside the parameter's valid domain.
+
+    Where NPV is linear in the parameter the value is solved from two points; otherwise (discount
+    rate, drop-off) it is found by bisection inside the domain.
+    """
     parameters = batch.parameters
     if not parameters:
         return []
-    base = _base_values(parameters)
     n = len(parameters)
-    base_npv = float(_summaries(*batch.evaluate(base))["npv"][0])
-    low = np.empty(n)
-    high = np.empty(n)
-    for k, p in enumerate(parameters):
-        lower, upper = PARAMETER_KINDS[p.kind]["bounds"]
-        low[k] = lower
-        high[k] = upper if math.isfinite(upper) else max(abs(p.mode), 1.0)
+    base = _base_values(parameters)
+    bounds = np.array([PARAMETER_KINDS[p.kind]["bounds"] for p in parameters], dtype=float)
+    modes = base[0]
 
-    def npv_at(points: np.ndarray) -> np.ndarray:
-        rows = np.repeat(base, n, axis=0)
-        rows[np.arange(n), np.arange(n)] = points
+    def npv_at(columns: np.ndarray, points: np.ndarray) -> np.ndarray:
+        rows = np.repeat(base, len(columns), axis=0)
+        rows[np.arange(len(columns)), columns] = points
         return _summaries(*batch.evaluate(rows))["npv"]
 
-    npv_low = npv_at(low)
-    npv_high = npv_at(high)
-    # Unbounded parameters: widen the upper end until the sign changes (or give up).
-    unbounded = np.array(
-        [not math.isfinite(PARAMETER_KINDS[p.kind]["bounds"][1]) for p in parameters]
-    )
-    for _ in range(40):
-        widen = unbounded & (np.sign(npv_low) == np.sign(npv_high))
-        if not widen.any():
-            break
-        high = np.where(widen, high * 2.0, high)
-        npv_high = npv_at(high)
-    bracketed = (np.sign(npv_low) != np.sign(npv_high)) | (npv_low == 0) | (npv_high == 0)
-    lo, hi, f_lo = low.copy(), high.copy(), npv_low.copy()
-    for _ in range(iterations):
-        mid = (lo + hi) / 2.0
-        f_mid = npv_at(mid)
-        left = np.sign(f_mid) == np.sign(f_lo)
-        lo = np.where(left, mid, lo)
-        f_lo = np.where(left, f_mid, f_lo)
-        hi = np.where(left, hi, mid)
-    values = (lo + hi) / 2.0
+    everyone = np.arange(n)
+    other = np.where(modes != bounds[:, 0], bounds[:, 0], modes + 1.0)
+    npv = npv_at(np.concatenate([everyone, everyone]), np.concatenate([modes, other]))
+    base_npv, other_npv = npv[:n], npv[n:]
+    values: list[float | None] = [None] * n
+    for k, p in enumerate(parameters):
+        if p.kind not in LINEAR_KINDS or other_npv[k] == base_npv[k]:
+            continue
+        root = modes[k] - base_npv[k] * (other[k] - modes[k]) / (other_npv[k] - base_npv[k])
+        if bounds[k, 0] <= root <= bounds[k, 1]:
+            values[k] = float(root)
+
+    curved = np.array([k for k, p in enumerate(parameters) if p.kind not in LINEAR_KINDS], int)
+    if curved.size:
+        lo, hi = bounds[curved, 0].copy(), bounds[curved, 1].copy()
+        f_lo, f_hi = npv_at(curved, lo), npv_at(curved, hi)
+        bracketed = (np.sign(f_lo) != np.sign(f_hi)) | (f_lo == 0) | (f_hi == 0)
+        for _ in range(iterations):
+            mid = (lo + hi) / 2.0
+            if np.all((mid == lo) | (mid == hi)):
+                break  # the interval cannot shrink any further in floating point
+            f_mid = npv_at(curved, mid)
+            left = np.sign(f_mid) == np.sign(f_lo)
+            lo, f_lo = np.where(left, mid, lo), np.where(left, f_mid, f_lo)
+            hi = np.where(left, hi, mid)
+        for j, k in enumerate(curved):
+            if bracketed[j]:
+                values[k] = float((lo[j] + hi[j]) / 2.0)
     return [
         {
             "parameter": p.label,
             "kind": p.kind,
             "base": p.mode,
-            "switching_value": float(values[k]) if bracketed[k] else None,
-            "base_npv": base_npv,
+            "switching_value": values[k],
+            "base_npv": float(base_npv[k]),
         }
         for k, p in enumerate(parameters)
     ]
@@ -645,6 +654,15 @@ def _histogram(values: np.ndarray, bins: int = 40) -> dict:
 def calculate(inputs: ModelInputs, progress: Progress = _no_progress) -> dict:
     """Run the whole calculation of DESIGN §4; returns the results as a JSON-ready dict."""
     progress(0.0, "deterministic")
+    result = deterministic(inputs)
+    progress(0.2, "sensitivity")
+    result.update(uncertainty(inputs, progress))
+    progress(1.0, "done")
+    return result
+
+
+def deterministic(inputs: ModelInputs) -> dict:
+    """Everything but the uncertainty analysis: flows, KPIs and every breakdown."""
     horizon = inputs.horizon
     years = inputs.years
     flows = _flows(inputs)
@@ -707,27 +725,25 @@ def calculate(inputs: ModelInputs, progress: Progress = _no_progress) -> dict:
         "costs_beyond_horizon": flows.costs_beyond_horizon,
     }
 
-    year_table = pd.DataFrame(
-        {
-            "year": years,
-            "t": np.arange(horizon),
-            "intake": inputs.intake.sum(axis=0),
-            "costs_interventions": flows.cost_by_type.sum(axis=0),
-            "costs_programme": flows.programme.sum(axis=(0, 2))
-            if flows.programme.size
-            else np.zeros(horizon),
-            "costs": costs,
-            "benefits": benefits,
-            "transfers": transfers_by_actor.sum(axis=0),
-            "net": net,
-            "cumulative": np.cumsum(net),
-            "discount_factor": df,
-            "costs_discounted": costs * df,
-            "benefits_discounted": benefits * df,
-            "net_discounted": discounted_net,
-            "cumulative_discounted": np.cumsum(discounted_net),
-        }
-    )
+    year_table = {
+        "year": years,
+        "t": np.arange(horizon),
+        "intake": inputs.intake.sum(axis=0),
+        "costs_interventions": flows.cost_by_type.sum(axis=0),
+        "costs_programme": flows.programme.sum(axis=(0, 2))
+        if flows.programme.size
+        else np.zeros(horizon),
+        "costs": costs,
+        "benefits": benefits,
+        "transfers": transfers_by_actor.sum(axis=0),
+        "net": net,
+        "cumulative": np.cumsum(net),
+        "discount_factor": df,
+        "costs_discounted": costs * df,
+        "benefits_discounted": benefits * df,
+        "net_discounted": discounted_net,
+        "cumulative_discounted": np.cumsum(discounted_net),
+    }
 
     period_of_year = np.arange(horizon) // PERIOD_YEARS
     periods = []
@@ -757,7 +773,6 @@ def calculate(inputs: ModelInputs, progress: Progress = _no_progress) -> dict:
     np.add.at(matrix, (inputs.value_actor, domain_of_value), society_flows.sum(axis=1))
     np.add.at(matrix_pv, (inputs.value_actor, domain_of_value), (society_flows * df).sum(axis=1))
 
-    progress(0.15, "breakdowns")
     result = {
         "meta": {
             "model_version": MODEL_VERSION,
@@ -776,7 +791,7 @@ def calculate(inputs: ModelInputs, progress: Progress = _no_progress) -> dict:
             "warnings": _warnings(inputs, flows),
         },
         "kpis": kpis,
-        "year_table": _records(year_table),
+        "year_table": _records(year_table, horizon),
         "costs_by_actor": _series(inputs.actors, flows.cost_by_actor),
         "costs_by_programme_category": _series(
             inputs.programme_category, flows.programme.sum(axis=2)
@@ -807,17 +822,22 @@ def calculate(inputs: ModelInputs, progress: Progress = _no_progress) -> dict:
         "unit_returns": unit_returns(inputs, df),
     }
 
-    progress(0.2, "sensitivity")
+    return result
+
+
+def uncertainty(inputs: ModelInputs, progress: Progress = _no_progress) -> dict:
+    """Tornado, switching values and Monte Carlo."""
     ranged = _Batch(inputs, inputs.parameters)
-    result["tornado"] = tornado(inputs, ranged)
-    result["switching_values"] = switching_values(
-        inputs, _Batch(inputs, _sensitivity_parameters(inputs))
-    )
+    result = {
+        "tornado": tornado(inputs, ranged),
+        "switching_values": switching_values(
+            inputs, _Batch(inputs, _sensitivity_parameters(inputs))
+        ),
+    }
     progress(0.3, "monte_carlo")
     result["monte_carlo"] = monte_carlo(
         inputs, ranged, inputs.monte_carlo_draws, inputs.seed, progress, 0.3, 0.95
     )
-    progress(1.0, "done")
     return result
 
 
@@ -942,24 +962,20 @@ def unit_returns(inputs: ModelInputs, df: np.ndarray) -> list[dict]:
 
 
 def _by_type(inputs: ModelInputs, flows: _Flows, df: np.ndarray) -> list[dict]:
+    columns = {
+        "households": inputs.intake.sum(axis=1),
+        "costs": flows.cost_by_type.sum(axis=1),
+        "benefits": flows.benefit_by_type.sum(axis=1),
+        "pv_costs": flows.cost_by_type @ df,
+        "pv_benefits": flows.benefit_by_type @ df,
+    }
+    lists = {key: values.tolist() for key, values in columns.items()}
     rows = []
     for i, code in enumerate(inputs.types):
-        costs = flows.cost_by_type[i]
-        benefits = flows.benefit_by_type[i]
-        rows.append(
-            {
-                "intervention_type": code,
-                "households": float(inputs.intake[i].sum()),
-                "costs": float(costs.sum()),
-                "benefits": float(benefits.sum()),
-                "pv_costs": float((costs * df).sum()),
-                "pv_benefits": float((benefits * df).sum()),
-                "multiplier_undiscounted": _ratio(float(benefits.sum()), float(costs.sum())),
-                "multiplier_discounted": _ratio(
-                    float((benefits * df).sum()), float((costs * df).sum())
-                ),
-            }
-        )
+        row = {"intervention_type": code, **{key: values[i] for key, values in lists.items()}}
+        row["multiplier_undiscounted"] = _ratio(row["benefits"], row["costs"])
+        row["multiplier_discounted"] = _ratio(row["pv_benefits"], row["pv_costs"])
+        rows.append(row)
     return rows
 
 
@@ -1036,11 +1052,13 @@ def _by_code(codes, values: np.ndarray) -> dict[str, float]:
     return {code: float(values[k]) for k, code in enumerate(codes)}
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {key: (int(value) if key in ("year", "t") else float(value)) for key, value in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
+def _records(columns: dict[str, np.ndarray], horizon: int) -> list[dict]:
+    """Columns of equal length as a list of rows (years and indexes as whole numbers)."""
+    lists = {
+        key: np.asarray(values).astype(int if key in ("year", "t") else float).tolist()
+        for key, values in columns.items()
+    }
+    return [{key: values[t] for key, values in lists.items()} for t in range(horizon)]
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .engine import (
     DEFAULT_OPTIMISM_BIAS,

@@ -11,6 +11,7 @@ import logging
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -42,8 +43,6 @@ logger = logging.getLogger(__name__)
 
 #: A job redelivered after its worker died is tried at most this many times in all.
 MAX_ATTEMPTS = 3
-#: Progress is written at most this often (seconds), so a run does not hammer the database.
-PROGRESS_INTERVAL = 0.5
 
 
 class FixedVersionError(ValidationError):
@@ -318,7 +317,7 @@ def run_execute(*, run_id: int) -> str:
 
     def progress(fraction: float, step: str) -> None:
         now = time.perf_counter()
-        if now - last_write[0] < PROGRESS_INTERVAL and fraction < 1:
+        if now - last_write[0] < settings.SIEX_RUN_PROGRESS_INTERVAL and fraction < 1:
             return
         last_write[0] = now
         CalculationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
@@ -380,3 +379,40 @@ def version_inputs_hash(version: ScenarioVersion) -> str:
     return inputs_hash(
         scenario_document(version, include_registered=False), registered_for(version)
     )
+
+
+def scenario_load_file(
+    *, document: dict, user=None, is_reference: bool = False, calculate: bool = True
+) -> tuple[ScenarioVersion, bool]:
+    """Load a scenario file shipped with SIEX (the reference analysis, the demo scenario).
+
+    Idempotent: when the scenario's newest version already holds exactly the file's content
+    nothing is written; otherwise a new version is added. With ``calculate`` the version is
+    recalculated unless it already has a finished run. Returns (version, whether it changed).
+    """
+    if "catalogue" not in document:
+        document = {**document, "catalogue": catalogue_dump()}
+    scenario = Scenario.objects.filter(code=document.get("code")).first()
+    changed = True
+    if scenario is None:
+        version = scenario_create(
+            code=document["code"],
+            name=document.get("name") or document["code"],
+            description=document.get("description", ""),
+            user=user,
+            document=document,
+            is_reference=is_reference,
+        )
+    else:
+        newest = scenario.versions.order_by("-number").first()
+        wanted = {**_version_fields(document), "catalogue": document["catalogue"]}
+        if newest is not None and all(
+            getattr(newest, name) == value for name, value in wanted.items()
+        ):
+            version, changed = newest, False
+        else:
+            _check(document)
+            version = _new_version(scenario, document, user=user)
+    if calculate and not version.runs.filter(status=RunStatus.SUCCEEDED).exists():
+        run_start(version=version, user=user)
+    return version, changed

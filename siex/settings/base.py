@@ -192,6 +192,8 @@ SIEX_SMALL_CELL_THRESHOLD = env.int("SIEX_SMALL_CELL_THRESHOLD", default=10)
 # Whether the demo commands (demo users with printed passwords, demo households) may run.
 SIEX_DEMO_ALLOWED = env.bool("SIEX_DEMO_ALLOWED", default=False)
 SIEX_MUNICIPALITY_CODE = env.str("SIEX_MUNICIPALITY_CODE", default="GM0014")
+# A calculation writes its progress to its run row at most this often (seconds).
+SIEX_RUN_PROGRESS_INTERVAL = env.float("SIEX_RUN_PROGRESS_INTERVAL", default=0.5)
 
 # --- Internationalisation -------------------------------------------------------------------------
 

@@ -19,7 +19,8 @@ class Command(BaseCommand):
     help = (
         "Everything the embedded demo needs after migrate: roles, Groningen's areas, the "
         "catalogue, "
-        "a demo population and one demo user per role, with fresh passwords printed here. "
+        "a demo population, the reference and demo scenarios (calculated), and one demo user per "
+        "role, with fresh passwords printed here. "
         "Refused where demo data is not allowed (production)."
     )
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         call_command("load_areas", stdout=self.stdout)
         call_command("load_catalogue", stdout=self.stdout)
         call_command("seed_demo", households=households, seed=seed, stdout=self.stdout)
+        call_command("load_reference", "wijkbedrijven", stdout=self.stdout)
+        call_command("load_demo_scenario", stdout=self.stdout)
         rows = []
         for username, role in DEMO_USERS:
             password = secrets.token_urlsafe(12)

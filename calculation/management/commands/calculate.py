@@ -1,0 +1,48 @@
+"""``manage.py calculate --scenario-file FILE``: a scenario's complete results, no web UI."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from calculation.reporting import results_table
+from calculation.scenario import ScenarioError, calculate_document
+
+
+class Command(BaseCommand):
+    help = (
+        "Calculate a scenario file (format siex-scenario) and print its complete results as JSON "
+        "(--format json) or as readable tables (--format table). A file without an embedded "
+        "catalogue is calculated on the catalogue in the database. Nothing is stored."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scenario-file", required=True, help="Path to the scenario file.")
+        parser.add_argument("--format", choices=("json", "table"), default="json")
+        parser.add_argument(
+            "--draws", type=int, help="Override the number of Monte Carlo draws in the file."
+        )
+
+    def handle(self, *args, scenario_file: str, format: str, draws: int | None, **options):
+        try:
+            with open(scenario_file, encoding="utf-8") as handle:
+                document = json.load(handle)
+        except OSError as error:
+            raise CommandError(f"Cannot read {scenario_file}: {error.strerror}") from error
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CommandError(f"{scenario_file} is not valid JSON (UTF-8): {error}") from error
+        if isinstance(document, dict) and "catalogue" not in document:
+            from interventions.catalogue_file import catalogue_dump
+
+            document["catalogue"] = catalogue_dump()
+        if draws is not None and isinstance(document, dict):
+            document.setdefault("parameters", {})["monte_carlo_draws"] = draws
+        try:
+            results = calculate_document(document)
+        except ScenarioError as error:
+            raise CommandError(
+                "The scenario cannot be calculated:\n  " + "\n  ".join(error.messages)
+            ) from error
+        if format == "json":
+            self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False))
+        else:
+            self.stdout.write(results_table(results))

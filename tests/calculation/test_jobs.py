@@ -1,0 +1,104 @@
+"""The calculation job through a real Celery worker, the Redis broker and PostgreSQL."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from calculation import services
+from calculation.models import CalculationRun, RunStatus
+from calculation.tasks import run_calculation
+from interventions.catalogue_file import catalogue_load
+from tests.worker import start_worker, stop_worker, worker  # noqa: F401  (fixture)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def version(transactional_db):
+    catalogue_load(
+        json.loads((ROOT / "interventions/data/catalogue_groningen.json").read_text("utf-8"))
+    )
+    version = services.scenario_create(code="job", name="Job")
+    types = [t["code"] for t in version.catalogue["intervention_types"]]
+    return services.scenario_version_update(
+        version=version,
+        expected_version=version.version,
+        start_year=2026,
+        monte_carlo_draws=100_000,  # long enough to watch it move
+        intake=[
+            {"intervention_type": code, "year": 2026 + n % 5, "households": 50}
+            for n, code in enumerate(types)
+        ],
+        uncertainty=[
+            {"parameter": "cost_factor", "low": 0.8, "high": 1.3},
+            {"parameter": "benefit_factor", "low": 0.6, "high": 1.2},
+        ],
+    )
+
+
+def _wait(run_id: int, seen: list[int], timeout: float = 120) -> CalculationRun:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = CalculationRun.objects.get(pk=run_id)
+        seen.append(run.progress)
+        if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+            return run
+        time.sleep(0.005)
+    raise AssertionError(f"The run did not finish; progress seen: {sorted(set(seen))}")
+
+
+@pytest.mark.worker
+def test_a_recalculation_runs_in_the_worker_with_progress_and_stored_results(version, worker):
+    process, queue = worker
+    seen: list[int] = []
+    run = services.run_start(version=version)  # dispatched on commit (autocommit here)
+    assert run.status == RunStatus.QUEUED
+    finished = _wait(run.pk, seen)
+    if finished.status != RunStatus.SUCCEEDED:
+        raise AssertionError(f"{finished.error}\n{stop_worker(process)}")
+    assert finished.progress == 100
+    assert finished.results["monte_carlo"]["draws"] == 100_000
+    assert finished.results["kpis"]["pv_costs"] > 0
+    assert finished.inputs_hash and finished.model_version and finished.seed == 1
+    assert finished.started_at and finished.finished_at and finished.timings["total"] > 0
+    assert CalculationRun.objects.filter(scenario_version=version).count() == 1
+
+
+@pytest.mark.worker
+def test_progress_moves_while_the_worker_calculates(version):
+    from tests.worker import _require_services
+
+    _require_services()
+    from siex import celery_app
+
+    # A worker that writes every progress step, so the test can watch it move.
+    process, queue = start_worker(SIEX_RUN_PROGRESS_INTERVAL="0")
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        run = CalculationRun.objects.create(scenario_version=version)
+        run_calculation.apply_async(args=[run.pk], queue=queue)
+        seen: list[int] = []
+        finished = _wait(run.pk, seen)
+    finally:
+        celery_app.conf.task_always_eager = eager
+        output = stop_worker(process)
+    assert finished.status == RunStatus.SUCCEEDED, output
+    between = {value for value in seen if 0 < value < 100}
+    assert between, f"no progress between 0 and 100 was seen: {sorted(set(seen))}"
+
+
+@pytest.mark.worker
+def test_the_same_job_twice_leaves_one_result(version, worker):
+    process, queue = worker
+    run = CalculationRun.objects.create(scenario_version=version)
+    first = run_calculation.apply_async(args=[run.pk], queue=queue)
+    second = run_calculation.apply_async(args=[run.pk], queue=queue)
+    assert first.get(timeout=120) == RunStatus.SUCCEEDED
+    assert second.get(timeout=120) == RunStatus.SUCCEEDED
+    run.refresh_from_db()
+    assert run.attempts == 1  # the second delivery found the work done and left it alone
+    assert CalculationRun.objects.filter(scenario_version=version).count() == 1
+    assert run.results["kpis"]["npv"] is not None
