@@ -284,3 +284,34 @@ def test_calculate_command_names_the_bad_field(tmp_path, db):
     (tmp_path / "kapot.json").write_text("{niet json", encoding="utf-8")
     with pytest.raises(CommandError, match="not valid JSON"):
         call_command("calculate", scenario_file=str(tmp_path / "kapot.json"), stdout=io.StringIO())
+
+
+def test_load_reference_reproduces_the_published_totals_and_is_idempotent(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_reference", "wijkbedrijven", stdout=io.StringIO())
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_reference", "wijkbedrijven", stdout=out)
+    assert "already up to date" in out.getvalue()
+    scenario = Scenario.objects.get(is_reference=True)
+    assert scenario.versions.count() == 1
+    version = scenario.versions.get()
+    assert version.assumptions  # the assumptions it adds are written down in the scenario
+    run = latest_result(version)
+    assert CalculationRun.objects.filter(scenario_version=version).count() == 1
+    kpis = run.results["kpis"]
+    assert round(kpis["costs_undiscounted"]) == 2_610_000
+    assert round(kpis["benefits_undiscounted"]) == 9_434_000
+
+
+def test_demo_scenario_is_built_on_the_catalogue_in_the_database(
+    catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_scenario", stdout=io.StringIO())
+    version = ScenarioVersion.objects.get(scenario__code="demo-groningen-2026")
+    assert len(version.catalogue["intervention_types"]) == InterventionType.objects.count()
+    run = latest_result(version)
+    assert run is not None and run.results["kpis"]["pv_costs"] > 0
