@@ -981,7 +981,8 @@ def _by_type(inputs: ModelInputs, flows: _Flows, df: np.ndarray) -> list[dict]:
 
 def _who_pays(inputs, cost_by_actor, benefits_by_actor, society_by_actor, df) -> list[dict]:
     total_costs = cost_by_actor.sum()
-    total_benefits = society_by_actor.sum()
+    # Shares of what the actors receive in their own view, so that they add up to 1.
+    total_benefits = benefits_by_actor.sum()
     rows = []
     for a, code in enumerate(inputs.actors):
         paid = float(cost_by_actor[a].sum())
