@@ -132,7 +132,7 @@ def _no_progress(fraction: float, step: str) -> None:
     return None
 
 
-# --- building blocks --------------------------------------------------------------------------------
+# --- building blocks -----------------------------------------------------------------------------
 
 
 def discount_factors(rate: float | np.ndarray, horizon: int) -> np.ndarray:
@@ -252,7 +252,7 @@ def pert_draws(
     return low + (high - low) * rng.beta(alpha, beta, size=n)
 
 
-# --- the deterministic calculation ------------------------------------------------------------------
+# --- the deterministic calculation ---------------------------------------------------------------
 
 
 @dataclass
@@ -336,7 +336,7 @@ def _society_value_per_outcome(inputs: ModelInputs) -> np.ndarray:
     return values
 
 
-# --- batches of parameter sets (Monte Carlo, tornado, switching values) ----------------------------
+# --- batches of parameter sets (Monte Carlo, tornado, switching values) --------------------------
 
 
 class _Batch:
@@ -648,7 +648,7 @@ def _histogram(values: np.ndarray, bins: int = 40) -> dict:
     return {"counts": counts.tolist(), "edges": edges.tolist()}
 
 
-# --- the results document ---------------------------------------------------------------------------
+# --- the results document ------------------------------------------------------------------------
 
 
 def calculate(inputs: ModelInputs, progress: Progress = _no_progress) -> dict:

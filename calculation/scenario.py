@@ -772,7 +772,8 @@ def _uncertainty(check, items, cat, p) -> tuple[Parameter, ...]:
             check.error(
                 path,
                 _(
-                    "The range %(low)s – %(high)s must contain the value used in the calculation (%(base)s)."
+                    "The range %(low)s – %(high)s must contain the value used in the "
+                    "calculation (%(base)s)."
                 )
                 % {
                     "low": _plain(low * scale),

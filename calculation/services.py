@@ -256,7 +256,7 @@ def scenario_version_fix(
     return current
 
 
-# --- runs -------------------------------------------------------------------------------------------
+# --- runs ----------------------------------------------------------------------------------------
 
 
 def run_start(*, version: ScenarioVersion, user=None) -> CalculationRun:

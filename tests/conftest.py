@@ -14,6 +14,9 @@ from .factories import UserFactory
 
 ROLES = list(Role)
 
+# The ``worker`` fixture: a real Celery worker process for the tests that need one.
+pytest_plugins = ["tests.worker"]
+
 
 def services_required() -> bool:
     """CI sets this: a missing PostgreSQL or Redis is then a failure, not a skip."""

@@ -7,7 +7,7 @@ import pytest
 
 from siex.core.tasks import ping
 from tests.factories import HouseholdFactory
-from tests.worker import worker  # noqa: F401  (fixture)
+
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)

@@ -92,5 +92,3 @@ def stop_worker(process: subprocess.Popen) -> str:
     except subprocess.TimeoutExpired:
         process.kill()
         return process.communicate()[0] or ""
-
-

@@ -10,7 +10,7 @@ from calculation import services
 from calculation.models import CalculationRun, RunStatus
 from calculation.tasks import run_calculation
 from interventions.catalogue_file import catalogue_load
-from tests.worker import start_worker, stop_worker, worker  # noqa: F401  (fixture)
+from tests.worker import start_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
