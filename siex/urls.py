@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from calculation import api as calculation_api
 from interventions import api as interventions_api
 from monitoring import api as monitoring_api
 from siex.core import views as core_views
@@ -21,12 +22,20 @@ router.register(
 router.register("outcomes", interventions_api.OutcomeViewSet, basename="outcome")
 router.register("households", interventions_api.HouseholdViewSet, basename="household")
 router.register("interventions", interventions_api.InterventionViewSet, basename="intervention")
+router.register("scenarios", calculation_api.ScenarioViewSet, basename="scenario")
+router.register(
+    "scenario-versions", calculation_api.ScenarioVersionViewSet, basename="scenario-version"
+)
+router.register(
+    "calculation-runs", calculation_api.CalculationRunViewSet, basename="calculation-run"
+)
 
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("health/", core_views.health, name="health"),
     path("account/", include("siex.accounts.urls")),
     path("beheer/", include("siex.core.urls")),
+    path("scenarios/", include("calculation.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include(router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -68,3 +68,42 @@ def groningen_areas(db):
     from monitoring.selectors import current_districts
 
     return list(current_districts())
+
+
+@pytest.fixture
+def groningen_catalogue(db):
+    """Groningen's default catalogue, loaded as the project lead would."""
+    import json
+    from pathlib import Path
+
+    from interventions.catalogue_file import catalogue_load
+
+    path = Path(__file__).resolve().parent.parent / "interventions/data/catalogue_groningen.json"
+    return catalogue_load(json.loads(path.read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def scenario_version(groningen_catalogue, user_for):
+    """A draft scenario version on Groningen's catalogue: 50 households in budget coaching, one
+    uncertainty range, 100 Monte Carlo draws (enough for a test, and fast)."""
+    from calculation.services import scenario_create, scenario_version_update
+
+    user = user_for(Role.PROJECT_LEAD)
+    version = scenario_create(code="basis", name="Basisscenario", user=user)
+    return scenario_version_update(
+        version=version,
+        expected_version=version.version,
+        user=user,
+        monte_carlo_draws=100,
+        intake=[
+            {"intervention_type": "budgetcoaching", "year": version.start_year, "households": 50}
+        ],
+        uncertainty=[
+            {
+                "parameter": "unit_cost",
+                "intervention_type": "budgetcoaching",
+                "low": 900,
+                "high": 2000,
+            }
+        ],
+    )

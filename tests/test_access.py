@@ -9,6 +9,14 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from calculation.selectors import scenario_document
+from calculation.services import (
+    run_execute,
+    run_start,
+    scenario_create,
+    scenario_version_new,
+    scenario_version_update,
+)
 from siex.accounts.roles import Role
 from tests.factories import (
     HouseholdFactory,
@@ -54,6 +62,33 @@ MATRIX = {
     "household-detail": [("get", "household", {PO, PL}), ("patch", "household", {PO})],
     "intervention-list": [("get", None, {PO, PL}), ("post", "new_intervention", {PO})],
     "intervention-detail": [("get", "intervention", {PO, PL}), ("patch", "intervention", {PO})],
+    # Scenarios and calculations: the project lead's.
+    "calculation:scenarios": [("get", None, {PL})],
+    "calculation:scenario-new": [("get", None, {PL}), ("post", "new_scenario", {PL})],
+    "calculation:scenario-upload": [("get", None, {PL}), ("post", None, {PL})],
+    "calculation:compare": [("get", None, {PL})],
+    "calculation:version": [("get", "version", {PL})],
+    "calculation:version-edit": [("get", "version", {PL}), ("post", "version", {PL})],
+    "calculation:version-fix": [("get", "version", {PL}), ("post", "fixable_page", {PL})],
+    "calculation:version-new": [("get", "version", {PL}), ("post", "version", {PL})],
+    "calculation:version-copy": [("get", "version", {PL}), ("post", "copy", {PL})],
+    "calculation:version-download": [("get", "version", {PL})],
+    "calculation:version-run": [("post", "version", {PL})],
+    "calculation:run": [("get", "run", {PL})],
+    "calculation:run-progress": [("get", "run", {PL})],
+    "calculation:run-download": [("get", "run", {PL})],
+    "scenario-list": [("get", None, {PL}), ("post", "new_scenario_api", {PL})],
+    "scenario-detail": [("get", "scenario", {PL})],
+    "scenario-version-list": [("get", None, {PL})],
+    "scenario-version-detail": [("get", "version", {PL}), ("patch", "version", {PL})],
+    "scenario-version-document": [("get", "version", {PL})],
+    "scenario-version-import": [("post", "import", {PL})],
+    "scenario-version-fix": [("post", "fixable_api", {PL})],
+    "scenario-version-new-version": [("post", "version", {PL})],
+    "scenario-version-runs": [("post", "version", {PL})],
+    "calculation-run-list": [("get", None, {PL})],
+    "calculation-run-detail": [("get", "run", {PL})],
+    "calculation-run-results": [("get", "run", {PL})],
 }
 
 HOUSEHOLD_LEVEL = {"household-list", "household-detail", "intervention-list", "intervention-detail"}
@@ -82,7 +117,25 @@ def objects(groningen_areas):
     outcome = OutcomeFactory()
     intervention_type = intervention.intervention_type
     new_type = InterventionTypeFactory(code="nieuw-type")
+    # Scenarios on the catalogue above: a draft with a finished run, and drafts to fix.
+    version = scenario_create(code="matrix", name="Matrix")
+    version = scenario_version_update(
+        version=version, expected_version=version.version, monte_carlo_draws=100
+    )
+    run = run_start(version=version)
+    run_execute(run_id=run.pk)
+    fixable_page = scenario_version_new(version=version)
+    fixable_api = scenario_version_new(version=version)
     return {
+        "version": ({"pk": version.pk}, {"version": version.version, "note": "matrix"}),
+        "fixable_page": ({"pk": fixable_page.pk}, {"version": fixable_page.version}),
+        "fixable_api": ({"pk": fixable_api.pk}, {"version": fixable_api.version}),
+        "copy": ({"pk": version.pk}, {"code": "matrix-kopie", "name": "Kopie"}),
+        "run": ({"pk": run.pk}, None),
+        "scenario": ({"pk": version.scenario_id}, None),
+        "new_scenario": ({}, {"code": "matrix-nieuw", "name": "Nieuw"}),
+        "new_scenario_api": ({}, {"code": "matrix-api", "name": "Via de API"}),
+        "import": ({}, {**scenario_document(version), "code": "matrix-import"}),
         "area": ({"pk": groningen_areas[0].pk}, None),
         "life_domain": ({"code": outcome.life_domain.code}, None),
         "actor": ({"code": intervention_type.paying_actor.code}, None),
@@ -123,7 +176,7 @@ def request(client: Client, method: str, url: str, data):
 
 
 def assert_served(response, who, name):
-    assert response.status_code in (200, 201, 302), (who, name, response.status_code)
+    assert response.status_code in (200, 201, 202, 302), (who, name, response.status_code)
     if response.status_code == 302 and not name.endswith("accounts:logout"):
         assert not response["Location"].startswith(reverse("accounts:login")), (who, name)
 

@@ -9,6 +9,7 @@ from siex.accounts.selectors import user_roles
 # (permission, url name, label) in the order the navigation shows them.
 NAVIGATION = [
     ("siex.view_start", "home", _("Start")),
+    ("calculation.view_scenarios", "calculation:scenarios", _("Scenarios")),
     ("interventions.view_catalogue", "api-docs", _("API")),
     ("siex.view_system_status", "core:status", _("System status")),
 ]

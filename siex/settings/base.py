@@ -274,7 +274,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SIEX API",
-    "DESCRIPTION": "Sociale investeringsexploitatie: households, interventions, catalogue, areas.",
+    "DESCRIPTION": (
+        "Sociale investeringsexploitatie: households, interventions, catalogue, areas, "
+        "scenarios and calculations."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["siex.accounts.permissions.IsSignedIn"],
@@ -283,7 +286,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ConfidenceGradeEnum": "interventions.models.ConfidenceGrade"},
+    "ENUM_NAME_OVERRIDES": {
+        "ConfidenceGradeEnum": "interventions.models.ConfidenceGrade",
+        "ScenarioVersionStatusEnum": "calculation.models.VersionStatus",
+        "CalculationRunStatusEnum": "calculation.models.RunStatus",
+    },
 }
 
 # --- Audit ----------------------------------------------------------------------------------------

@@ -26,9 +26,7 @@ class Command(BaseCommand):
             document = json.load(handle)
         try:
             with transaction.atomic():
-                version, changed = scenario_load_file(
-                    document=document, calculate=not no_calculate
-                )
+                version, changed = scenario_load_file(document=document, calculate=not no_calculate)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages)) from error
         self.stdout.write(
