@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "calculation"
+
+urlpatterns = [
+    path("", views.ScenarioListView.as_view(), name="scenarios"),
+    path("nieuw/", views.ScenarioCreateView.as_view(), name="scenario-new"),
+    path("uploaden/", views.ScenarioUploadView.as_view(), name="scenario-upload"),
+    path("vergelijken/", views.CompareView.as_view(), name="compare"),
+    path("versies/<int:pk>/", views.VersionDetailView.as_view(), name="version"),
+    path("versies/<int:pk>/bewerken/", views.VersionEditView.as_view(), name="version-edit"),
+    path("versies/<int:pk>/vaststellen/", views.VersionFixView.as_view(), name="version-fix"),
+    path("versies/<int:pk>/nieuwe-versie/", views.VersionNewView.as_view(), name="version-new"),
+    path("versies/<int:pk>/kopieren/", views.VersionCopyView.as_view(), name="version-copy"),
+    path(
+        "versies/<int:pk>/download/",
+        views.VersionDownloadView.as_view(),
+        name="version-download",
+    ),
+    path("versies/<int:pk>/berekenen/", views.VersionRunView.as_view(), name="version-run"),
+    path("berekeningen/<int:pk>/", views.RunDetailView.as_view(), name="run"),
+    path(
+        "berekeningen/<int:pk>/voortgang/",
+        views.RunProgressView.as_view(),
+        name="run-progress",
+    ),
+    path("berekeningen/<int:pk>/download/", views.RunDownloadView.as_view(), name="run-download"),
+]
