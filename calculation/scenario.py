@@ -221,11 +221,12 @@ def parse_scenario(document: Any, *, registered: list[dict] | None = None) -> Pa
         check.error(
             "catalogue.format", _("The embedded catalogue must have format “siex-catalogue”.")
         )
-    if check.errors:
         raise ScenarioError(check.errors)
 
+    # Keep checking after an error, so that a file's problems are all reported at once; only
+    # without a valid start year and horizon can the years in the lists not be checked.
     cat = _catalogue(check, catalogue)
-    if check.errors:
+    if p["start_year"] is None or p["horizon_years"] is None:
         raise ScenarioError(check.errors)
 
     horizon = p["horizon_years"]
@@ -767,6 +768,8 @@ def _uncertainty(check, items, cat, p) -> tuple[Parameter, ...]:
             continue
         seen.add((kind, index))
         base = _base_value(kind, index, cat, p)
+        if base is None:  # the parameter itself is wrong, and already reported
+            continue
         low, high = low / scale, high / scale
         if not low <= base <= high:
             check.error(

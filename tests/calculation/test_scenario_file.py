@@ -390,3 +390,14 @@ def test_all_problems_of_a_document_are_reported_together():
     for path in paths:
         assert path in str(caught.value)
         assert any(message.startswith(f"{path}: ") for message in caught.value.messages)
+
+
+def test_problems_in_parameters_and_lists_are_reported_together():
+    document = scenario(intake=[intake(intervention="bestaat-niet")])
+    document["parameters"]["discount_rate"] = 5
+    document["uncertainty"] = [{"parameter": "discount_rate", "low": 0, "high": 0.1}]
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario(document)
+    paths = [path for path, _message in error.value.errors]
+    assert "parameters.discount_rate" in paths
+    assert "intake[0].intervention_type" in paths
