@@ -265,26 +265,32 @@ class _Flows:
     value_flows: np.ndarray  # (V, T) benefits per money value
     units: np.ndarray  # (L, T) net attributable outcomes active per link
     benefit_by_type: np.ndarray  # (I, T) society benefits per intervention type
+    kernel: np.ndarray  # (O, C, T) effect kernel
     costs_beyond_horizon: float
 
 
-def _flows(inputs: ModelInputs) -> _Flows:
+def _cost_flows(inputs: ModelInputs) -> tuple[np.ndarray, np.ndarray, float]:
+    """Intervention costs per type and year (I, T), programme costs (K, T, A), and the cost of
+    the cohorts that falls after the horizon (reported, not counted)."""
     horizon = inputs.horizon
     cost_index = price_index(inputs.cost_indexation, horizon, inputs.price_basis)
-    benefit_index = price_index(inputs.benefit_indexation, horizon, inputs.price_basis)
     phi = phasing_kernel(inputs.type_phasing, horizon)  # (I, C, T)
-
     planned_cost = inputs.planned * inputs.planned_unit_cost  # (I, C)
     # Planned costs are priced at the scenario's price level and indexed; registered costs are
     # amounts actually paid, so they are not indexed again.
     cost_by_type = np.einsum("ic,ict->it", planned_cost, phi) * cost_index + np.einsum(
         "ic,ict->it", inputs.registered_cost, phi
     )
-    # Cohorts late in the horizon can have cost shares after its last year: reported, not counted.
     all_cohorts = planned_cost + inputs.registered_cost
     costs_beyond = float(all_cohorts.sum() - np.einsum("ic,ict->", all_cohorts, phi))
-
     programme = inputs.programme_costs * cost_index[None, :, None]
+    return cost_by_type, programme, costs_beyond
+
+
+def _flows(inputs: ModelInputs) -> _Flows:
+    horizon = inputs.horizon
+    benefit_index = price_index(inputs.benefit_indexation, horizon, inputs.price_basis)
+    cost_by_type, programme, costs_beyond = _cost_flows(inputs)
     n_actors = len(inputs.actors)
     cost_by_actor = np.zeros((n_actors, horizon))
     np.add.at(cost_by_actor, inputs.type_payer, cost_by_type)
@@ -323,6 +329,7 @@ def _flows(inputs: ModelInputs) -> _Flows:
         value_flows=value_flows,
         units=units,
         benefit_by_type=benefit_by_type,
+        kernel=kernel,
         costs_beyond_horizon=costs_beyond,
     )
 
@@ -356,7 +363,10 @@ class _Batch:
         phi = phasing_kernel(inputs.type_phasing, horizon)
         # Costs: fixed part, plus what each euro of unit cost of a type adds (planned intake only).
         self.per_unit_cost = np.einsum("ic,ict->it", inputs.planned, phi) * self.cost_index
-        self.base_costs = _flows_costs_total(inputs, phi, self.cost_index)
+        cost_by_type, programme, _beyond = _cost_flows(inputs)
+        self.base_costs = cost_by_type.sum(axis=0) + (
+            programme.sum(axis=(0, 2)) if programme.size else 0.0
+        )
         # Benefits: H[o, c] = Σ_i N_ic·p_io (before the net share), and the effect kernel.
         self.intake = inputs.intake
         n_out = len(inputs.outcomes)
@@ -455,17 +465,6 @@ class _Batch:
             benefits = benefits + np.einsum("doc,doct->dt", weighted[:, chosen, :], kernel)
         benefits = benefits * self.benefit_index[None, :] * benefit_factor[:, None]
         return costs, benefits, rate
-
-
-def _flows_costs_total(inputs: ModelInputs, phi: np.ndarray, cost_index: np.ndarray) -> np.ndarray:
-    planned = np.einsum("ic,ict->t", inputs.planned * inputs.planned_unit_cost, phi) * cost_index
-    registered = np.einsum("ic,ict->t", inputs.registered_cost, phi)
-    programme = (
-        (inputs.programme_costs.sum(axis=(0, 2)) * cost_index)
-        if inputs.programme_costs.size
-        else 0.0
-    )
-    return planned + registered + programme
 
 
 def _summaries(costs: np.ndarray, benefits: np.ndarray, rate: np.ndarray) -> dict[str, np.ndarray]:
@@ -819,7 +818,7 @@ def deterministic(inputs: ModelInputs) -> dict:
         "by_intervention_type": _by_type(inputs, flows, df),
         "ledger": ledger(inputs, municipal_costs, municipal_cashable),
         "budget_position": budget_position(inputs, municipal_costs, municipal_cashable),
-        "unit_returns": unit_returns(inputs, df),
+        "unit_returns": unit_returns(inputs, df, flows.kernel),
     }
 
     return result
@@ -930,21 +929,16 @@ def budget_position(
     }
 
 
-def unit_returns(inputs: ModelInputs, df: np.ndarray) -> list[dict]:
+def unit_returns(inputs: ModelInputs, df: np.ndarray, kernel: np.ndarray) -> list[dict]:
     """Society benefits the model expects from one household starting an intervention type in a
-    year (within the horizon): the basis of participant-level returns."""
+    year (within the horizon): the basis of participant-level returns. ``kernel`` is the effect
+    kernel L[o, c, t]."""
     horizon = inputs.horizon
     benefit_index = price_index(inputs.benefit_indexation, horizon, inputs.price_basis)
-    kernel = effect_kernel(
-        persistence(
-            inputs.outcome_drop_off, inputs.outcome_duration, inputs.outcome_ramp_up, horizon
-        ),
-        inputs.outcome_lag,
-    )
     net = net_share(inputs)
     value = _society_value_per_outcome(inputs)
     weight = inputs.link_probability * net[inputs.link_outcome] * value[inputs.link_outcome]
-    per_link = kernel[inputs.link_outcome] * (benefit_index * 1.0)[None, None, :]  # (L, C, T)
+    per_link = kernel[inputs.link_outcome] * benefit_index[None, None, :]  # (L, C, T)
     undiscounted = np.zeros((len(inputs.types), horizon))
     present = np.zeros_like(undiscounted)
     np.add.at(undiscounted, inputs.link_type, weight[:, None] * per_link.sum(axis=2))

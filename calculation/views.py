@@ -122,13 +122,22 @@ class CompareView(TemplateView):
 
 
 class VersionMixin:
+    """Views of one scenario version: read once per request, and in every template's context."""
+
     def get_version(self) -> ScenarioVersion:
-        return get_object_or_404(
-            ScenarioVersion.objects.select_related(
-                "scenario", "created_by", "updated_by", "fixed_by", "copied_from__scenario"
-            ),
-            pk=self.kwargs["pk"],
-        )
+        if not hasattr(self, "_version"):
+            self._version = get_object_or_404(
+                ScenarioVersion.objects.select_related(
+                    "scenario", "created_by", "updated_by", "fixed_by", "copied_from__scenario"
+                ),
+                pk=self.kwargs["pk"],
+            )
+        return self._version
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("version", self.get_version())
+        return context
 
 
 class VersionDetailView(VersionMixin, TemplateView):
@@ -206,7 +215,6 @@ class VersionEditView(VersionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["version"] = self.get_version()
         editor = context["editor"]
         context["error_items"] = editor.error_items() if editor.parameters.is_bound else []
         return context
@@ -228,11 +236,6 @@ class VersionFixView(VersionMixin, FormView):
 
     def get_initial(self):
         return {"version": self.version.version}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["version"] = self.version
-        return context
 
     def form_valid(self, form):
         try:
@@ -269,11 +272,6 @@ class VersionNewView(VersionMixin, FormView):
     form_class = NewVersionForm
     permission_required = CHANGE
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["version"] = self.get_version()
-        return context
-
     def form_valid(self, form):
         try:
             new = services.scenario_version_new(
@@ -294,11 +292,6 @@ class VersionCopyView(VersionMixin, FormView):
     template_name = "calculation/version_copy.html"
     form_class = ScenarioCopyForm
     permission_required = CHANGE
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["version"] = self.get_version()
-        return context
 
     def form_valid(self, form):
         try:
