@@ -32,6 +32,7 @@ ADMIN_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "axes.view_accessfailurelog",
         "axes.view_accesslog",
         "auditlog.view_logentry",
+        "audit.view_accesslogentry",
         "monitoring.view_area",
     ],
 }

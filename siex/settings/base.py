@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "auditlog",
     "siex.accounts",
     "siex.core",
+    "siex.audit",
     "monitoring",
     "interventions",
     "calculation",
@@ -58,12 +59,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "siex.audit.middleware.AccessLogMiddleware",
     "siex.accounts.middleware.DenyByDefaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "siex.audit.middleware.AuditlogMiddleware",  # the change history, with the trusted address
     # django-axes must come last: it inspects the result of the authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -194,6 +196,8 @@ SIEX_DEMO_ALLOWED = env.bool("SIEX_DEMO_ALLOWED", default=False)
 SIEX_MUNICIPALITY_CODE = env.str("SIEX_MUNICIPALITY_CODE", default="GM0014")
 # A calculation writes its progress to its run row at most this often (seconds).
 SIEX_RUN_PROGRESS_INTERVAL = env.float("SIEX_RUN_PROGRESS_INTERVAL", default=0.5)
+# The largest spreadsheet (CSV or XLSX) a policy officer may upload to the register import.
+SIEX_IMPORT_MAX_BYTES = env.int("SIEX_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- Internationalisation -------------------------------------------------------------------------
 
@@ -256,18 +260,23 @@ CONTENT_SECURITY_POLICY = {
 # --- REST framework -------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # A token first: a request with a wrong token then answers 401 (with WWW-Authenticate), not
+    # 403. Without an Authorization header the browser session signs the request in.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: an endpoint is reachable only when it names the rule that admits a role.
     "DEFAULT_PERMISSION_CLASSES": ["siex.accounts.permissions.HasRulePermission"],
     # JSON only: the interactive documentation is the Swagger page (api/v1/docs/).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Numbered pages for the small tables (the catalogue and areas use siex.core.api's, with a
+    # page_size parameter); households and interventions page with a cursor
+    # (siex.core.api.KeysetPagination) so that no list counts the register.
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "siex.core.api.SiexAutoSchema",
     "EXCEPTION_HANDLER": "siex.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_RATE", default="600/minute")},
@@ -297,6 +306,9 @@ SPECTACULAR_SETTINGS = {
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# The access log records REMOTE_ADDR; behind a reverse proxy that appends the client's address to
+# X-Forwarded-For, set this so the log records that address (the last one in the header) instead.
+SIEX_TRUST_X_FORWARDED_FOR = env.bool("SIEX_TRUST_X_FORWARDED_FOR", default=False)
 
 # --- Logging --------------------------------------------------------------------------------------
 

@@ -1,0 +1,213 @@
+"""Reads for the audit pages: the access log and django-auditlog's change history, newest first,
+page by page without counting the table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .models import AccessLogEntry
+
+PAGE_SIZE = 50
+
+# Kinds of data the access log names, with their names in the filter; log_access accepts any model
+# label, these are the ones SIEX logs (household data, and reads of the audit logs themselves).
+ACCESS_LOGGED_MODELS = {
+    "interventions.household": _("Households"),
+    "interventions.intervention": _("Interventions"),
+    "audit.accesslogentry": _("Access log"),
+    "auditlog.logentry": _("Change history"),
+}
+
+CHANGE_ACTIONS = [
+    (LogEntry.Action.CREATE, pgettext_lazy("change history action", "created")),
+    (LogEntry.Action.UPDATE, _("changed")),
+    (LogEntry.Action.DELETE, _("deleted")),
+]
+_CHANGE_ACTION_LABELS = dict(CHANGE_ACTIONS) | {LogEntry.Action.ACCESS: _("accessed")}
+
+
+def model_name(label: str) -> str:
+    """The readable name of a model label ("interventions.household" -> "Households")."""
+    if label in ACCESS_LOGGED_MODELS:
+        return str(ACCESS_LOGGED_MODELS[label])
+    try:
+        return str(apps.get_model(label)._meta.verbose_name_plural).capitalize()
+    except (LookupError, ValueError):
+        return label
+
+
+def access_log_model_choices() -> list[tuple[str, str]]:
+    return [(label, str(name)) for label, name in ACCESS_LOGGED_MODELS.items()]
+
+
+def change_history_models() -> list:
+    """The models whose changes django-auditlog records (registered in interventions/audit.py:
+    households, interventions and the catalogue)."""
+    return sorted(auditlog.get_models(), key=lambda model: model._meta.label_lower)
+
+
+def change_history_model_choices() -> list[tuple[str, str]]:
+    return [
+        (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
+        for model in change_history_models()
+    ]
+
+
+def usernames() -> list[str]:
+    """Every username, as suggestions for the user filter (the users table is small)."""
+    return list(get_user_model().objects.order_by("username").values_list("username", flat=True))
+
+
+def access_log_entries() -> QuerySet[AccessLogEntry]:
+    return AccessLogEntry.objects.all()
+
+
+def change_history_entries() -> QuerySet[LogEntry]:
+    content_types = ContentType.objects.get_for_models(*change_history_models()).values()
+    return LogEntry.objects.filter(content_type__in=list(content_types)).select_related(
+        "actor", "content_type"
+    )
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: int | None
+
+
+def keyset_page(queryset: QuerySet, *, before: int | None, size: int = PAGE_SIZE) -> Page:
+    """One page, newest first, of rows older than the row ``before`` (an id); no COUNT.
+
+    The order is (timestamp, id) descending: the id breaks ties and makes the cursor exact.
+    ``next_cursor`` is the id of the last row shown when more rows follow, else None.
+    """
+    if before is not None:
+        anchor = (
+            queryset.model._default_manager.filter(pk=before)
+            .values_list("timestamp", flat=True)
+            .first()
+        )
+        if anchor is not None:
+            queryset = queryset.filter(Q(timestamp__lt=anchor) | Q(timestamp=anchor, pk__lt=before))
+    rows = list(queryset.order_by("-timestamp", "-pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows=rows, next_cursor=rows[-1].pk if more and rows else None)
+
+
+# --- Change history as rows of (field, old value, new value) --------------------------------------
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+EMPTY = "—"
+
+
+def change_action_label(action: int) -> str:
+    return str(_CHANGE_ACTION_LABELS.get(action, action))
+
+
+def field_changes(entries: list[LogEntry]) -> list[list[FieldChange]]:
+    """Per entry, the fields it changed with their readable names and old and new values.
+
+    Read from the stored JSON; choices show their label, dates and numbers the Dutch format, and
+    a foreign key the name of the record it points to — looked up for all entries at once (one
+    query per related model, not per row). Reverse relations and the primary key, which
+    django-auditlog lists when a record is created, are left out.
+    """
+    parsed = [_parsed_changes(entry) for entry in entries]
+    names = _related_names(change for changes in parsed for change in changes)
+    return [
+        [
+            FieldChange(label, _value(field, old, names), _value(field, new, names))
+            for label, field, old, new in changes
+        ]
+        for changes in parsed
+    ]
+
+
+def _parsed_changes(entry: LogEntry) -> list[tuple]:
+    model = entry.content_type.model_class()
+    changes = []
+    for name, values in (entry.changes_dict or {}).items():
+        field = None
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+        if field is not None and (not field.concrete or field.primary_key):
+            continue
+        label = str(getattr(field, "verbose_name", name))
+        if isinstance(values, dict):  # a many-to-many change: {"type", "operation", "objects"}
+            objects = ", ".join(str(item) for item in values.get("objects", []))
+            changes.append((label, None, None, f"{values.get('operation', '')}: {objects}"))
+            continue
+        old, new = (list(values) + [None, None])[:2]
+        if _is_empty(old) and _is_empty(new):
+            continue
+        changes.append((label, field, old, new))
+    return changes
+
+
+def _is_empty(value) -> bool:
+    return value in (None, "None", "")
+
+
+def _related_names(changes) -> dict:
+    """{(model, pk as text): name} for every foreign key value among the changes."""
+    wanted: dict = {}
+    for _label, field, old, new in changes:
+        if field is not None and field.many_to_one:
+            for value in (old, new):
+                if not _is_empty(value):
+                    wanted.setdefault(field.related_model, set()).add(str(value))
+    names = {}
+    for model, keys in wanted.items():
+        for obj in model._default_manager.filter(pk__in=keys):
+            names[(model, str(obj.pk))] = str(obj)
+    return names
+
+
+def _value(field, value, names) -> str:
+    if _is_empty(value):
+        return EMPTY
+    text = str(value)
+    if field is None:
+        return text
+    if field.many_to_one:
+        return names.get((field.related_model, text), f"#{text}")
+    choices = {str(key): label for key, label in (field.flatchoices or [])}
+    if text in choices:
+        return str(choices[text])
+    try:
+        if isinstance(field, models.DateTimeField):
+            moment = datetime.fromisoformat(text)
+            return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M:%S")
+        if isinstance(field, models.DateField):
+            return date.fromisoformat(text).strftime("%d-%m-%Y")
+        if isinstance(field, models.DecimalField | models.FloatField):
+            return number_format(Decimal(text), use_l10n=True)
+    except (ValueError, ArithmeticError):
+        return text
+    return text
