@@ -1,19 +1,31 @@
 """API for the catalogue (read) and the register (households and interventions).
 
 Views stay thin: serializers parse input, the services in ``services.py`` validate and write.
-A version conflict answers 409, a validation error 400 with a message per field.
+A version conflict answers 409, a validation error 400 with a message per field. Every read of
+household data is written to the access log (``siex.core.api.AccessLoggedMixin``); the two
+large lists page with a cursor and never count the register.
 """
 
 import django_filters
+from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
-from monitoring.models import Area, AreaLevel
+from monitoring.models import Area
+from monitoring.selectors import current_districts
+from siex.core.api import (
+    AccessLoggedMixin,
+    BooleanFilter,
+    KeysetPagination,
+    PageNumberPagination,
+)
 
 from . import services
 from .models import (
     Actor,
     BudgetLine,
+    ConfidenceGrade,
     Household,
     Intervention,
     InterventionOutcome,
@@ -23,7 +35,7 @@ from .models import (
     OutcomeValue,
 )
 from .pseudonyms import pseudonymise, validate_reference
-from .selectors import participating
+from .selectors import ParticipationStatus, participation_filter
 
 CATALOGUE_READ = "interventions.view_catalogue"
 REGISTER_READ = "interventions.view_household_data"
@@ -127,11 +139,55 @@ class InterventionTypeSerializer(serializers.ModelSerializer):
         ]
 
 
+class ActorFilter(django_filters.FilterSet):
+    is_municipality = BooleanFilter(help_text=_("true: only the municipality."))
+
+    class Meta:
+        model = Actor
+        fields = ["sector", "is_municipality"]
+
+
+class OutcomeFilter(django_filters.FilterSet):
+    life_domain = django_filters.CharFilter(
+        field_name="life_domain__code", help_text=_("Code of the life domain, e.g. rondkomen.")
+    )
+    grade = django_filters.TypedChoiceFilter(
+        field_name="confidence_grade",
+        choices=ConfidenceGrade.choices,
+        coerce=int,
+        help_text=_("Confidence grade, 1 (audited evidence) to 6 (expert guess)."),
+    )
+
+    class Meta:
+        model = Outcome
+        fields = ["life_domain", "grade"]
+
+
+class InterventionTypeFilter(django_filters.FilterSet):
+    life_domain = django_filters.CharFilter(
+        field_name="life_domain__code", help_text=_("Code of the life domain, e.g. rondkomen.")
+    )
+    grade = django_filters.TypedChoiceFilter(
+        field_name="cost_confidence_grade",
+        choices=ConfidenceGrade.choices,
+        coerce=int,
+        help_text=_("Confidence grade of the unit cost, 1 (audited evidence) to 6 (expert guess)."),
+    )
+    is_active = BooleanFilter(
+        help_text=_("true: in use for new registrations; false: taken out of use.")
+    )
+
+    class Meta:
+        model = InterventionType
+        fields = ["life_domain", "grade", "is_active"]
+
+
 class LifeDomainViewSet(viewsets.ReadOnlyModelViewSet):
     """The life domains (leefdomeinen) of the Kompas van Groningen."""
 
     queryset = LifeDomain.objects.all()
     serializer_class = LifeDomainSerializer
+    pagination_class = PageNumberPagination
     lookup_field = "code"
     permission_required = CATALOGUE_READ
 
@@ -141,6 +197,8 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Actor.objects.prefetch_related("budget_lines")
     serializer_class = ActorSerializer
+    pagination_class = PageNumberPagination
+    filterset_class = ActorFilter
     lookup_field = "code"
     permission_required = CATALOGUE_READ
 
@@ -152,24 +210,39 @@ class OutcomeViewSet(viewsets.ReadOnlyModelViewSet):
         "values__actor", "values__budget_line"
     )
     serializer_class = OutcomeSerializer
+    pagination_class = PageNumberPagination
     lookup_field = "code"
-    filterset_fields = ["life_domain__code", "confidence_grade"]
+    filterset_class = OutcomeFilter
     permission_required = CATALOGUE_READ
 
 
 class InterventionTypeViewSet(viewsets.ReadOnlyModelViewSet):
-    """The catalogue of interventions with costs, phasing, payer and outcome probabilities."""
+    """The catalogue of interventions with costs, phasing, payer and outcome probabilities.
+
+    Types taken out of use (``is_active`` false) stay listed: registered interventions refer to
+    them, but no new intervention of such a type can be registered."""
 
     queryset = InterventionType.objects.select_related(
         "life_domain", "paying_actor", "paying_budget_line"
     ).prefetch_related("outcome_links__outcome")
     serializer_class = InterventionTypeSerializer
+    pagination_class = PageNumberPagination
     lookup_field = "code"
-    filterset_fields = ["life_domain__code", "is_active"]
+    filterset_class = InterventionTypeFilter
     permission_required = CATALOGUE_READ
 
 
 # --- Register -------------------------------------------------------------------------------------
+
+VERSION_HELP = _("Required when changing: the version you read (optimistic locking).")
+VERSION_MISSING = _("Send the version you read, so that no one's changes are lost.")
+
+
+class DistrictField(serializers.SlugRelatedField):
+    """A wijk of the current division, by its CBS code (as the register's forms offer)."""
+
+    def get_queryset(self):
+        return current_districts()
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -181,15 +254,13 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "The municipality's own reference; turned into the pseudonym and never stored."
         ),
     )
-    area = serializers.SlugRelatedField(
+    area = DistrictField(
         slug_field="code",
-        queryset=Area.objects.filter(level=AreaLevel.DISTRICT),
+        queryset=Area.objects.none(),
+        help_text=_("CBS code of the district (wijk), e.g. WK001404."),
         error_messages={"does_not_exist": _("There is no district with code “{value}”.")},
     )
-    version = serializers.IntegerField(
-        required=False,
-        help_text=_("Required when changing a household: the version you read."),
-    )
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
 
     class Meta:
         model = Household
@@ -232,9 +303,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
                     }
                 )
             if "version" not in attrs:
-                raise serializers.ValidationError(
-                    {"version": _("Send the version you read, so that no one's changes are lost.")}
-                )
+                raise serializers.ValidationError({"version": VERSION_MISSING})
         return attrs
 
     def create(self, validated_data):
@@ -248,36 +317,120 @@ class HouseholdSerializer(serializers.ModelSerializer):
         )
 
 
+class ReferenceField(forms.CharField):
+    """Takes the municipality's own reference and hands on its pseudonym: the reference itself
+    goes no further than this field (not into the query, not into the access log)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        return pseudonymise(validate_reference(value)) if value else value
+
+
+class ReferenceFilter(django_filters.CharFilter):
+    field_class = ReferenceField
+
+
+class PseudonymPrefixField(forms.CharField):
+    """The hex digits of a pseudonym are stored in lower case."""
+
+    def to_python(self, value):
+        return super().to_python(value).lower()
+
+
+class PseudonymPrefixFilter(django_filters.CharFilter):
+    field_class = PseudonymPrefixField
+
+
+PSEUDONYM_PREFIX = RegexValidator(
+    r"^[0-9a-fA-F]{4,64}$",
+    _("Enter the start of a pseudonym: at least 4 characters, digits and the letters a to f."),
+)
+
+
 class HouseholdFilter(django_filters.FilterSet):
-    area = django_filters.CharFilter(field_name="area__code")
-    reference = django_filters.CharFilter(method="filter_reference", label=_("own reference"))
-    participating = django_filters.BooleanFilter(method="filter_participating")
+    area = django_filters.CharFilter(
+        field_name="area__code", help_text=_("CBS code of the district (wijk), e.g. WK001404.")
+    )
+    participation = django_filters.ChoiceFilter(
+        method="filter_participation",
+        choices=[
+            (ParticipationStatus.PARTICIPATING, _("participating now")),
+            (ParticipationStatus.ENDED, _("ended")),
+            (ParticipationStatus.NOT_STARTED, _("not yet started")),
+        ],
+        help_text=_("Where the household stands in the programme today."),
+    )
+    intervention_type = django_filters.CharFilter(
+        method="filter_intervention_type",
+        help_text=_("Households that received this intervention (code from the catalogue)."),
+    )
+    pseudonym = PseudonymPrefixFilter(
+        field_name="pseudonym",
+        lookup_expr="startswith",
+        validators=[PSEUDONYM_PREFIX],
+        help_text=_("The start of the pseudonym, at least 4 characters."),
+    )
+    reference = ReferenceFilter(
+        field_name="pseudonym",
+        help_text=_(
+            "The municipality's own reference: finds the household with its pseudonym. The "
+            "reference is not stored and appears in the access log as ***."
+        ),
+    )
+    participation_start_from = django_filters.DateFilter(
+        field_name="participation_start",
+        lookup_expr="gte",
+        help_text=_("Participation started on or after this date (YYYY-MM-DD)."),
+    )
+    participation_start_until = django_filters.DateFilter(
+        field_name="participation_start",
+        lookup_expr="lte",
+        help_text=_("Participation started on or before this date (YYYY-MM-DD)."),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("participation_start", "participation_start"),
+            ("area__code", "area"),
+            ("updated_at", "updated_at"),
+            ("id", "id"),
+        ),
+        help_text=_(
+            "Sort order, e.g. -participation_start (newest first, the default), area or "
+            "updated_at; several separated by commas."
+        ),
+    )
 
     class Meta:
         model = Household
         fields = ["area", "income_source", "debt_situation", "legal_basis", "source"]
 
-    def filter_reference(self, queryset, name, value):
-        try:
-            return queryset.filter(pseudonym=pseudonymise(validate_reference(value)))
-        except Exception:  # noqa: BLE001 - an invalid reference simply matches nothing
-            return queryset.none()
+    def filter_participation(self, queryset, name, value: str):
+        return queryset.filter(participation_filter(value))
 
-    def filter_participating(self, queryset, name, value):
-        return queryset.filter(participating()) if value else queryset.exclude(participating())
+    def filter_intervention_type(self, queryset, name, value: str):
+        # A semi-join on the set of households that received it (each listed once), built once
+        # from the type's index: a correlated EXISTS per household lets SQLite pick that same
+        # index for every row and scan all registrations of the type 30,000 times.
+        received = Intervention.objects.filter(intervention_type__code=value).values("household_id")
+        return queryset.filter(pk__in=received)
 
 
 class HouseholdViewSet(
+    AccessLoggedMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Households (pseudonymised). Policy officers register and change; project leads read."""
+    """Households (pseudonymised). Policy officers register and change; project leads read.
+
+    The list pages with a cursor (`next`/`previous`), newest participation first by default;
+    every list, search and detail is written to the access log."""
 
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilter
+    pagination_class = KeysetPagination
     permission_required = {
         "GET": REGISTER_READ,
         "POST": REGISTER_WRITE,
@@ -286,19 +439,24 @@ class HouseholdViewSet(
     }
 
     def get_queryset(self):
-        return Household.objects.select_related("area").order_by("id")
+        return Household.objects.select_related("area").order_by("-participation_start", "-id")
 
 
 class InterventionSerializer(serializers.ModelSerializer):
-    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.all())
+    household = serializers.PrimaryKeyRelatedField(
+        queryset=Household.objects.all(),
+        help_text=_("Id of the household; an intervention cannot move to another household."),
+        error_messages={"does_not_exist": _("There is no household with id {pk_value}.")},
+    )
     intervention_type = serializers.SlugRelatedField(
         slug_field="code",
-        queryset=InterventionType.objects.filter(is_active=True),
+        queryset=InterventionType.objects.all(),
+        help_text=_("Code of the intervention in the catalogue; it must be in use."),
         error_messages={
             "does_not_exist": _("There is no intervention “{value}” in the catalogue.")
         },
     )
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
@@ -324,6 +482,21 @@ class InterventionSerializer(serializers.ModelSerializer):
         read_only_fields = ["source", "created_at", "updated_at"]
 
     def validate(self, attrs):
+        intervention_type = attrs.get("intervention_type")
+        newly_chosen = intervention_type is not None and (
+            self.instance is None or intervention_type.pk != self.instance.intervention_type_id
+        )
+        if newly_chosen and not intervention_type.is_active:
+            # The catalogue keeps a type taken out of use for the records that already have it.
+            raise serializers.ValidationError(
+                {
+                    "intervention_type": _(
+                        "“%(name)s” is no longer in use: it cannot be registered for a new "
+                        "intervention."
+                    )
+                    % {"name": intervention_type.name_nl}
+                }
+            )
         if self.instance is not None:
             if "household" in attrs and attrs["household"] != self.instance.household:
                 raise serializers.ValidationError(
@@ -331,9 +504,7 @@ class InterventionSerializer(serializers.ModelSerializer):
                 )
             attrs.pop("household", None)
             if "version" not in attrs:
-                raise serializers.ValidationError(
-                    {"version": _("Send the version you read, so that no one's changes are lost.")}
-                )
+                raise serializers.ValidationError({"version": VERSION_MISSING})
         return attrs
 
     def create(self, validated_data):
@@ -353,9 +524,37 @@ class InterventionSerializer(serializers.ModelSerializer):
 
 
 class InterventionFilter(django_filters.FilterSet):
-    intervention_type = django_filters.CharFilter(field_name="intervention_type__code")
-    started_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
-    started_until = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+    household = django_filters.NumberFilter(
+        field_name="household_id", help_text=_("Id of the household.")
+    )
+    intervention_type = django_filters.CharFilter(
+        field_name="intervention_type__code",
+        help_text=_("Code of the intervention in the catalogue."),
+    )
+    start_date_from = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="gte", help_text=_("Started on or after this date.")
+    )
+    start_date_until = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="lte", help_text=_("Started on or before this date.")
+    )
+    end_date_from = django_filters.DateFilter(
+        field_name="end_date", lookup_expr="gte", help_text=_("Ended on or after this date.")
+    )
+    end_date_until = django_filters.DateFilter(
+        field_name="end_date", lookup_expr="lte", help_text=_("Ended on or before this date.")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("start_date", "start_date"),
+            ("updated_at", "updated_at"),
+            ("household_id", "household"),
+            ("id", "id"),
+        ),
+        help_text=_(
+            "Sort order: -id (last registered first, the default), start_date, -start_date, "
+            "household or updated_at."
+        ),
+    )
 
     class Meta:
         model = Intervention
@@ -363,16 +562,21 @@ class InterventionFilter(django_filters.FilterSet):
 
 
 class InterventionViewSet(
+    AccessLoggedMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Registered interventions. Changes need the version read (optimistic locking)."""
+    """Registered interventions. Changes need the version read (optimistic locking).
+
+    The list pages with a cursor, last registered first by default; every list, search and detail
+    is written to the access log."""
 
     serializer_class = InterventionSerializer
     filterset_class = InterventionFilter
+    pagination_class = KeysetPagination
     permission_required = {
         "GET": REGISTER_READ,
         "POST": REGISTER_WRITE,
@@ -383,4 +587,9 @@ class InterventionViewSet(
     def get_queryset(self):
         return Intervention.objects.select_related(
             "intervention_type", "created_by", "updated_by"
-        ).order_by("id")
+        ).order_by("-id")  # the primary key's index: no sort of 150,000 rows per page
+
+    def perform_create(self, serializer):
+        # Registering an intervention changes its household: the rules see that household.
+        self.check_object_permissions(self.request, serializer.validated_data["household"])
+        serializer.save()

@@ -16,15 +16,18 @@ class HasRulePermission(BasePermission):
     A view sets ``permission_required`` to a permission name, or to a mapping from HTTP method
     (``"GET"``, ``"POST"``, ...; ``"*"`` for any other) to a name. A view that names nothing, or a
     method the mapping does not mention, is refused: new endpoints are closed until opened.
+    A method the endpoint does not have at all answers 405 to those who may read the endpoint
+    (the schema tells them as much) and is refused to everyone else.
     Object-level checks pass the object to ``has_perm`` so rules can look at it.
     """
 
     def _permission_for(self, request, view) -> str | None:
         required = getattr(view, "permission_required", None)
+        method = request.method
+        if method in ("HEAD", "OPTIONS") or method not in getattr(view, "allowed_methods", ()):
+            method = "GET"
         if isinstance(required, dict):
-            if request.method in ("HEAD", "OPTIONS"):
-                return required.get("GET") or required.get("*")
-            return required.get(request.method) or required.get("*")
+            return required.get(method) or required.get("*")
         return required
 
     def has_permission(self, request, view) -> bool:

@@ -1,14 +1,34 @@
-"""REST framework plumbing shared by the apps: errors from services become proper responses."""
+"""REST framework plumbing shared by the apps: errors, pagination, the access log of household
+data and the OpenAPI description of all of these."""
 
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, pagination, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from interventions.services import ConflictError
+from siex.audit.services import log_access
+
+MAX_PAGE_SIZE = 200
+
+# --- errors ---------------------------------------------------------------------------------------
 
 
 def exception_handler(exc, context):
@@ -26,3 +46,345 @@ def exception_handler(exc, context):
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+
+class _TrueOrFalseField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is an error rather than silently no filter."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        answer = {"true": True, "1": True, "false": False, "0": False}.get(str(value).lower())
+        if answer is None:
+            raise DjangoValidationError(_("Enter true or false."), code="invalid")
+        return answer
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = _TrueOrFalseField
+
+
+# --- pagination -----------------------------------------------------------------------------------
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """Numbered pages for the small tables (catalogue, areas, scenarios): these may be counted."""
+
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+
+def _cursor_value(value):
+    """A position value as JSON: dates and times in ISO format, to the microsecond."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+class KeysetPagination(pagination.CursorPagination):
+    """Cursor pages for the large tables (households, interventions): no COUNT, no OFFSET.
+
+    Pages follow the ordering of the queryset they are given (the view's default or the
+    ``ordering`` filter) with the primary key added as tie-breaker, and the cursor holds the
+    values of *all* ordering fields of the last row. DRF's own CursorPagination positions on the
+    first field only and skips ties with an offset it caps at 1,000; ordered by wijk (some 1,500
+    households each at municipality scale) it would repeat pages. Here every position is unique,
+    so the next page is simply "the rows after this one" (an index range scan).
+
+    Fields to order on must not be nullable: SQL places NULLs differently per database.
+    """
+
+    ordering = ("-pk",)
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(queryset.query.order_by) or list(self.ordering)
+        if not all(isinstance(field, str) and field != "?" for field in ordering):
+            raise ImproperlyConfigured("KeysetPagination orders on field names only.")
+        # The primary key ends the ordering: fields after it could never change the order.
+        keys = []
+        for field in ordering:
+            name = field.lstrip("-")
+            if name in ("pk", "id"):
+                keys.append("-pk" if field.startswith("-") else "pk")
+                break
+            keys.append(field)
+        else:
+            keys.append("-pk" if keys[0].startswith("-") else "pk")
+        return tuple(keys)
+
+    @staticmethod
+    def _value(instance, path: str):
+        value = instance
+        for part in path.split("__"):
+            value = getattr(value, part)
+        return value
+
+    def _get_position_from_instance(self, instance, ordering):
+        values = [self._value(instance, field.lstrip("-")) for field in ordering]
+        if any(value is None for value in values):
+            raise ImproperlyConfigured(f"KeysetPagination cannot order on a NULL: {ordering}")
+        return json.dumps([_cursor_value(value) for value in values], separators=(",", ":"))
+
+    def _after(self, position: str, *, reverse: bool) -> Q:
+        """Rows after ``position`` in the ordering (before it when paging back)."""
+        try:
+            values = json.loads(position)
+        except ValueError:
+            raise NotFound(self.invalid_cursor_message) from None
+        if not isinstance(values, list) or len(values) != len(self.ordering):
+            # A cursor made for another ordering.
+            raise NotFound(self.invalid_cursor_message)
+        condition = Q()
+        equal = Q()
+        for field, value in zip(self.ordering, values, strict=True):
+            name = field.lstrip("-")
+            descending = field.startswith("-") != reverse
+            condition |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+            equal &= Q(**{name: value})
+        return condition
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.cursor = self.decode_cursor(request)
+        reverse = bool(self.cursor and self.cursor.reverse)
+        current = self.cursor.position if self.cursor else None
+
+        if reverse:
+            queryset = queryset.order_by(*pagination._reverse_ordering(self.ordering))
+        else:
+            queryset = queryset.order_by(*self.ordering)
+        if current is not None:
+            try:
+                queryset = queryset.filter(self._after(current, reverse=reverse))
+                # One row more than the page tells whether another page follows.
+                results = list(queryset[: self.page_size + 1])
+            except (TypeError, ValueError, DjangoValidationError):
+                # A cursor tampered with: values that do not fit the fields.
+                raise NotFound(self.invalid_cursor_message) from None
+        else:
+            results = list(queryset[: self.page_size + 1])
+        self.page = results[: self.page_size]
+        following = (
+            self._get_position_from_instance(results[-1], self.ordering)
+            if len(results) > len(self.page)
+            else None
+        )
+        if reverse:
+            self.page.reverse()
+            self.has_next, self.has_previous = current is not None, following is not None
+            self.next_position, self.previous_position = current, following
+        else:
+            self.has_next, self.has_previous = following is not None, current is not None
+            self.next_position, self.previous_position = following, current
+        self.display_page_controls = False
+        return self.page
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        position = (
+            self._get_position_from_instance(self.page[-1], self.ordering)
+            if self.page
+            else self.next_position
+        )
+        return self.encode_cursor(pagination.Cursor(offset=0, reverse=False, position=position))
+
+    def get_previous_link(self):
+        if not self.has_previous:
+            return None
+        position = (
+            self._get_position_from_instance(self.page[0], self.ordering)
+            if self.page
+            else self.previous_position
+        )
+        return self.encode_cursor(pagination.Cursor(offset=0, reverse=True, position=position))
+
+
+# --- the access log of household data -------------------------------------------------------------
+
+# Query parameters that page through results rather than select them.
+_PAGING_PARAMETERS = frozenset({"cursor", "page", "page_size", "format"})
+# Parameters that sort rather than select: a sorted list is not a search.
+_ORDERING_PARAMETERS = frozenset({"ordering"})
+# Filter values that are never logged: the municipality's own reference identifies a person.
+_MASKED_PARAMETERS = frozenset({"reference"})
+
+
+def logged_query(query_params) -> dict:
+    """The filter parameters of a request as the access log keeps them (references masked)."""
+    logged = {}
+    for key in sorted(query_params):
+        if key in _PAGING_PARAMETERS:
+            continue
+        values = ["***" if key in _MASKED_PARAMETERS else v for v in query_params.getlist(key)]
+        logged[key] = values[0] if len(values) == 1 else values
+    return logged
+
+
+class AccessLoggedMixin:
+    """Logs every read of household data through the API: the list or search (with the ids on
+    the page) and the detail (with its id). One place for every household-level viewset."""
+
+    def _log(self, request, *, action: str, object_ids, result_count=None, query=None) -> None:
+        log_access(
+            request,
+            action=action,
+            model=self.get_queryset().model._meta.label_lower,
+            object_ids=object_ids,
+            query=query,
+            result_count=result_count,
+        )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._shown_ids = [row.pk for row in page] if page is not None else None
+        return page
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        query = logged_query(request.query_params)
+        ids = self._shown_ids
+        if ids is None:  # not paginated: the whole (filtered) result was shown
+            ids = [row["id"] for row in response.data]
+        # A cursor page does not count its matches (no COUNT over the register): None.
+        page = getattr(self.paginator, "page", None)
+        self._log(
+            request,
+            action="search" if set(query) - _ORDERING_PARAMETERS else "list",
+            object_ids=ids,
+            query=query,
+            result_count=page.paginator.count if hasattr(page, "paginator") else None,
+        )
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        self._log(request, action="view", object_ids=[instance.pk])
+        return Response(data)
+
+
+# --- OpenAPI --------------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong.")
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong and what to do.")
+    current_version = serializers.IntegerField(
+        required=False, help_text="The version now stored: read the record again."
+    )
+
+
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": (
+        "Messages per field (`non_field_errors` for the record as a whole), each a list of "
+        "sentences."
+    ),
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"end_date": ["The end date (2024-04-01) lies before the start date (2024-05-01)."]},
+}
+
+
+class SiexAutoSchema(AutoSchema):
+    """Adds the error answers every endpoint can give to each operation of the schema:
+    401/403 (not signed in, not allowed), 404 (unknown record), 400 (invalid input or filter)
+    and 409 (the record changed since it was read)."""
+
+    def _sends_version(self) -> bool:
+        try:
+            serializer = self.get_request_serializer()
+            instance = serializer() if isinstance(serializer, type) else serializer
+            return instance is not None and "version" in instance.fields
+        except Exception:  # a request body that cannot be introspected: no version in it
+            return False
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        is_detail = "{" in self.path
+        method = self.method.upper()
+        errors = {
+            "401": OpenApiResponse(ErrorSerializer, "Not signed in, or an unknown token."),
+            "403": OpenApiResponse(
+                ErrorSerializer, "Your role does not allow this (also for a record you cannot see)."
+            ),
+        }
+        filters = getattr(self.view, "filterset_class", None) or getattr(
+            self.view, "filterset_fields", None
+        )
+        if method in ("POST", "PUT", "PATCH") or (method == "GET" and filters and not is_detail):
+            errors["400"] = OpenApiResponse(
+                VALIDATION_ERROR_SCHEMA, "Invalid input or filter: messages per field."
+            )
+        if is_detail:
+            errors["404"] = OpenApiResponse(ErrorSerializer, "No such record.")
+        elif method == "GET" and isinstance(self._get_paginator(), KeysetPagination):
+            errors["404"] = OpenApiResponse(ErrorSerializer, "Invalid cursor.")
+        if (
+            method in ("PUT", "PATCH") or (method == "POST" and is_detail)
+        ) and self._sends_version():
+            errors["409"] = OpenApiResponse(
+                ConflictSerializer,
+                "Someone changed the record since you read it: read it again (current_version).",
+            )
+        for code, response in errors.items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(response, code)
+        return dict(sorted(responses.items()))
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "rest_framework.authentication.TokenAuthentication"
+    name = "tokenAuth"
+    match_subclasses = True
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "A token the administrator issues in the admin (Auth Token → Tokens), sent as "
+                "`Authorization: Token <key>`. The token acts as its user: that user's role "
+                "decides what it may do."
+            ),
+        }
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    target_class = "rest_framework.authentication.SessionAuthentication"
+    name = "cookieAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": (
+                "The session of a user signed in on the login page (with two-factor login where "
+                "the role requires it). POST, PUT and PATCH also need the CSRF token in the "
+                "`X-CSRFToken` header."
+            ),
+        }

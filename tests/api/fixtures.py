@@ -1,0 +1,156 @@
+"""Fixtures of the API tests: one signed-in client per role and a small world of records.
+
+Imported by the API test modules (tests/api/conftest.py, the endpoint tests of each app)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from functools import cached_property
+
+import pytest
+from django.test import Client
+
+from interventions.models import Household, Intervention
+from tests.access_matrix import AD, ANONYMOUS, CM, NO_ROLE, PL, PO
+from tests.factories import (
+    DistrictFactory,
+    HouseholdFactory,
+    InterventionFactory,
+    InterventionTypeFactory,
+    OutcomeFactory,
+)
+
+WHO = [ANONYMOUS, NO_ROLE, PO, CM, PL, AD]
+
+
+@pytest.fixture
+def clients(client_for) -> dict[str, Client]:
+    """who -> a client signed in with that role (anonymous: not signed in)."""
+    return {
+        who: Client() if who == ANONYMOUS else client_for(None if who == NO_ROLE else who)
+        for who in WHO
+    }
+
+
+class World:
+    """The records the endpoints need, made on first use (a test builds only what it reads)."""
+
+    def __init__(self):
+        self._numbers = itertools.count(1)
+
+    def number(self) -> int:
+        return next(self._numbers)
+
+    @cached_property
+    def district(self):
+        return DistrictFactory(code="WK001404", name="Oosterparkwijk")
+
+    @cached_property
+    def household(self) -> Household:
+        return HouseholdFactory(area=self.district, participation_start=date(2023, 1, 1))
+
+    @cached_property
+    def intervention_type(self):
+        return InterventionTypeFactory(code="budgetcoaching")
+
+    @cached_property
+    def intervention(self) -> Intervention:
+        return InterventionFactory(
+            household=self.household, intervention_type=self.intervention_type
+        )
+
+    @cached_property
+    def outcome(self):
+        return OutcomeFactory(code="uit-de-bijstand")
+
+    @cached_property
+    def version(self):
+        from calculation.services import scenario_create, scenario_version_update
+
+        self.intervention  # noqa: B018 - the scenario's catalogue snapshot needs a catalogue
+        self.outcome  # noqa: B018
+        version = scenario_create(code="api", name="API")
+        return scenario_version_update(
+            version=version, expected_version=version.version, monte_carlo_draws=100
+        )
+
+    @cached_property
+    def run(self):
+        from calculation.services import run_execute, run_start
+
+        run = run_start(version=self.version)
+        run_execute(run_id=run.pk)
+        run.refresh_from_db()
+        return run
+
+    @cached_property
+    def fixable(self):
+        from calculation.services import scenario_version_new
+
+        return scenario_version_new(version=self.version)
+
+    def new_scenario(self) -> dict:
+        self.intervention  # noqa: B018 - a new scenario snapshots the catalogue
+        return {"code": f"api-{self.number()}", "name": "Nieuw"}
+
+    def fresh(self, obj):
+        obj.refresh_from_db()
+        return obj
+
+    def new_household(self, **overrides) -> dict:
+        data = {
+            "external_reference": f"WIJ-API-{self.number():05d}",
+            "area": self.district.code,
+            "adults": 1,
+            "children": 2,
+            "income_pct_social_minimum": "101.5",
+            "income_source": "bijstand",
+            "debt_situation": "problematic",
+            "participation_start": "2024-03-01",
+            "legal_basis": "public_task",
+        }
+        data.update(overrides)
+        return data
+
+    def household_put(self) -> dict:
+        household = self.fresh(self.household)
+        return {
+            "area": household.area.code,
+            "adults": 2,
+            "children": 1,
+            "income_pct_social_minimum": "90.0",
+            "income_source": "work",
+            "debt_situation": "none",
+            "participation_start": "2023-01-01",
+            "participation_end": None,
+            "legal_basis": "consent",
+            "version": household.version,
+        }
+
+    def new_intervention(self, **overrides) -> dict:
+        data = {
+            "household": self.household.pk,
+            "intervention_type": self.intervention_type.code,
+            "start_date": "2024-02-01",
+        }
+        data.update(overrides)
+        return data
+
+    def intervention_put(self) -> dict:
+        intervention = self.fresh(self.intervention)
+        return {
+            "household": intervention.household_id,
+            "intervention_type": intervention.intervention_type.code,
+            "start_date": "2023-03-01",
+            "end_date": "2023-09-01",
+            "status": "completed",
+            "actual_cost": "2400.00",
+            "notes": "Afgerond",
+            "version": intervention.version,
+        }
+
+
+@pytest.fixture
+def world(db) -> World:
+    return World()

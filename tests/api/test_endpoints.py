@@ -1,0 +1,231 @@
+"""Every API endpoint × every role × every method: served, refused, or not there.
+
+Allowed: the success status of the method. Refused: 401 without credentials, 403 with a user
+whose role does not admit it (also for a method the endpoint lacks). A method the endpoint does
+not have answers 405 to those who may read the endpoint. An unknown id answers 404 to those who
+may use the endpoint and 403 to everyone else, so a refused user never learns what exists.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import reverse
+
+from calculation.selectors import scenario_document
+from siex.urls import router
+from tests.access_matrix import ALL_ROLES, ANONYMOUS, PL, PO
+from tests.api.fixtures import WHO, World
+
+pytestmark = pytest.mark.django_db
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+REGISTER_READERS = {PO, PL}
+UNKNOWN_PK = 987654
+
+
+@dataclass
+class Method:
+    allowed: set
+    status: int
+    data: Callable[[World], dict | None] = lambda world: None
+
+
+@dataclass
+class Route:
+    name: str
+    kwargs: Callable[[World], dict] | None
+    readers: set
+    methods: dict[str, Method]
+    unknown: dict | None = field(default=None)
+
+
+def read_only(name, kwargs=None, readers=ALL_ROLES, unknown=None):
+    return Route(name, kwargs, readers, {"GET": Method(readers, 200)}, unknown)
+
+
+ROUTES = [
+    read_only("api-schema"),
+    read_only("api-docs"),
+    read_only("area-list"),
+    read_only("area-detail", lambda w: {"pk": w.district.pk}, unknown={"pk": UNKNOWN_PK}),
+    read_only("life-domain-list"),
+    read_only(
+        "life-domain-detail",
+        lambda w: {"code": w.intervention_type.life_domain.code},
+        unknown={"code": "onbekend"},
+    ),
+    read_only("actor-list"),
+    read_only(
+        "actor-detail",
+        lambda w: {"code": w.intervention_type.paying_actor.code},
+        unknown={"code": "onbekend"},
+    ),
+    read_only("intervention-type-list"),
+    read_only(
+        "intervention-type-detail",
+        lambda w: {"code": w.intervention_type.code},
+        unknown={"code": "onbekend"},
+    ),
+    read_only("outcome-list"),
+    read_only("outcome-detail", lambda w: {"code": w.outcome.code}, unknown={"code": "onbekend"}),
+    Route(
+        "household-list",
+        None,
+        REGISTER_READERS,
+        {
+            "GET": Method(REGISTER_READERS, 200),
+            "POST": Method({PO}, 201, lambda w: w.new_household()),
+        },
+    ),
+    Route(
+        "household-detail",
+        lambda w: {"pk": w.household.pk},
+        REGISTER_READERS,
+        {
+            "GET": Method(REGISTER_READERS, 200),
+            "PUT": Method({PO}, 200, lambda w: w.household_put()),
+            "PATCH": Method(
+                {PO}, 200, lambda w: {"version": w.fresh(w.household).version, "children": 3}
+            ),
+        },
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "intervention-list",
+        None,
+        REGISTER_READERS,
+        {
+            "GET": Method(REGISTER_READERS, 200),
+            "POST": Method({PO}, 201, lambda w: w.new_intervention()),
+        },
+    ),
+    Route(
+        "intervention-detail",
+        lambda w: {"pk": w.intervention.pk},
+        REGISTER_READERS,
+        {
+            "GET": Method(REGISTER_READERS, 200),
+            "PUT": Method({PO}, 200, lambda w: w.intervention_put()),
+            "PATCH": Method(
+                {PO}, 200, lambda w: {"version": w.fresh(w.intervention).version, "notes": "Ok"}
+            ),
+        },
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "scenario-list",
+        None,
+        {PL},
+        {
+            "GET": Method({PL}, 200),
+            "POST": Method({PL}, 201, lambda w: w.new_scenario()),
+        },
+    ),
+    read_only("scenario-detail", lambda w: {"pk": w.version.scenario_id}, {PL}, {"pk": UNKNOWN_PK}),
+    read_only("scenario-version-list", readers={PL}),
+    Route(
+        "scenario-version-detail",
+        lambda w: {"pk": w.version.pk},
+        {PL},
+        {
+            "GET": Method({PL}, 200),
+            "PATCH": Method(
+                {PL}, 200, lambda w: {"version": w.fresh(w.version).version, "note": "via de API"}
+            ),
+        },
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    read_only(
+        "scenario-version-document", lambda w: {"pk": w.version.pk}, {PL}, {"pk": UNKNOWN_PK}
+    ),
+    Route(
+        "scenario-version-import",
+        None,
+        {PL},
+        {
+            "POST": Method(
+                {PL}, 201, lambda w: {**scenario_document(w.version), "code": f"imp-{w.number()}"}
+            )
+        },
+    ),
+    Route(
+        "scenario-version-fix",
+        lambda w: {"pk": w.fixable.pk},
+        {PL},
+        {"POST": Method({PL}, 200, lambda w: {"version": w.fresh(w.fixable).version})},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "scenario-version-new-version",
+        lambda w: {"pk": w.version.pk},
+        {PL},
+        {"POST": Method({PL}, 201, lambda w: {"note": "nieuw"})},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "scenario-version-runs",
+        lambda w: {"pk": w.version.pk},
+        {PL},
+        {"POST": Method({PL}, 202)},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    read_only("calculation-run-list", readers={PL}),
+    read_only("calculation-run-detail", lambda w: {"pk": w.run.pk}, {PL}, {"pk": UNKNOWN_PK}),
+    read_only("calculation-run-results", lambda w: {"pk": w.run.pk}, {PL}, {"pk": UNKNOWN_PK}),
+]
+
+
+def send(client, method: str, url: str, data=None):
+    if method == "GET":
+        return client.get(url)
+    return client.generic(method, url, data=json.dumps(data or {}), content_type="application/json")
+
+
+def refused_status(who) -> int:
+    return 401 if who == ANONYMOUS else 403
+
+
+def test_every_router_endpoint_is_in_the_matrix():
+    names = {url.name for url in router.urls}
+    assert names | {"api-schema", "api-docs"} == {route.name for route in ROUTES}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.name)
+def test_endpoint_for_every_role_and_method(route, clients, world):
+    kwargs = route.kwargs(world) if route.kwargs else {}
+    url = reverse(route.name, kwargs=kwargs)
+    wrong = []
+    for who in WHO:
+        for method in METHODS:
+            spec = route.methods.get(method)
+            if spec is None:
+                expected = 405 if who in route.readers else refused_status(who)
+                data = {}
+            else:
+                expected = spec.status if who in spec.allowed else refused_status(who)
+                data = spec.data(world)
+            response = send(clients[who], method, url, data)
+            if response.status_code != expected:
+                wrong.append((who, method, expected, response.status_code, response.content[:200]))
+            if expected in (401, 403):
+                assert b"pseudonym" not in response.content
+    assert not wrong, "\n".join(map(str, wrong))
+
+
+@pytest.mark.parametrize(
+    "route", [route for route in ROUTES if route.unknown], ids=lambda route: route.name
+)
+def test_an_unknown_id_is_404_for_those_allowed_and_403_for_everyone_else(route, clients, world):
+    url = reverse(route.name, kwargs=route.unknown)
+    wrong = []
+    for who in WHO:
+        for method, spec in route.methods.items():
+            expected = 404 if who in spec.allowed else refused_status(who)
+            response = send(clients[who], method, url, spec.data(world))
+            if response.status_code != expected:
+                wrong.append((who, method, expected, response.status_code))
+    assert not wrong, wrong
