@@ -5,6 +5,7 @@ The catalogue is data, not code: Groningen's rows come from ``data/catalogue_gro
 another municipality replaces them with its own file (``manage.py load_catalogue``).
 """
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -196,7 +199,7 @@ _OTHER_YEARS = (
 
 def cost_share_field(year: int):
     return models.DecimalField(
-        _("share of cost in year %(n)s") % {"n": year},
+        format_lazy(_("share of cost in year {n}"), n=year),
         max_digits=5,
         decimal_places=4,
         default=ONE if year == 1 else ZERO,
@@ -659,10 +662,22 @@ class Household(VersionedModel):
             models.Index(fields=["area", "participation_start"]),
             models.Index(fields=["income_source"]),
             models.Index(fields=["debt_situation"]),
+            # The register list pages in these orders (read backwards for "newest first").
+            models.Index(fields=["participation_start", "id"], name="household_start_id"),
+            models.Index(fields=["updated_at", "id"], name="household_updated_id"),
         ]
 
     def __str__(self) -> str:
         return self.short_pseudonym
+
+    @property
+    def composition(self) -> str:
+        """ "2 adults, 3 children" in the user's language."""
+        adults = ngettext("%(n)s adult", "%(n)s adults", self.adults) % {"n": self.adults}
+        if not self.children:
+            return adults
+        children = ngettext("%(n)s child", "%(n)s children", self.children) % {"n": self.children}
+        return f"{adults}, {children}"
 
     @property
     def short_pseudonym(self) -> str:
@@ -683,6 +698,36 @@ class Household(VersionedModel):
             errors["area"] = _("Choose a district (wijk).")
         if errors:
             raise ValidationError(errors)
+
+
+# Details that identify a person have no place in the notes of a registration.
+_PERSONAL_DETAILS = [
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), _("an e-mail address")),
+    (
+        re.compile(r"(?<![\w+])(?:\+31|0031|0)[\s-]?(?:6|[1-9]\d{1,2})[\s-]?\d{6,8}(?!\d)"),
+        _("a telephone number"),
+    ),
+    (re.compile(r"(?<![\w])[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}(?![\w])"), _("a postcode")),
+    (
+        re.compile(r"(?<![\w])NL\d{2}\s?[A-Z]{4}(?:\s?\d){10}(?!\d)", re.IGNORECASE),
+        _("a bank account (IBAN)"),
+    ),
+]
+
+
+def personal_details_in(text: str) -> list[str]:
+    """What in ``text`` looks like a detail that identifies a person (for the notes fields)."""
+    from .pseudonyms import looks_like_bsn
+
+    found = [str(label) for pattern, label in _PERSONAL_DETAILS if pattern.search(text or "")]
+    if any(looks_like_bsn(number) for number in re.findall(r"(?<!\d)\d{8,9}(?!\d)", text or "")):
+        found.append(str(_("a citizen service number (BSN)")))
+    return found
+
+
+# An actual cost that differs from the catalogue's unit cost by more than this share needs a reason,
+# so the cost figures the council sees can be explained.
+COST_DEVIATION_TOLERANCE = Decimal("0.25")
 
 
 class InterventionStatus(models.TextChoices):
@@ -776,6 +821,14 @@ class Intervention(VersionedModel):
     def __str__(self) -> str:
         return f"{self.intervention_type} ({self.start_date})"
 
+    def cost_deviates_without_reason(self) -> bool:
+        if self.actual_cost is None or not self.intervention_type_id:
+            return False
+        if self.cost_deviation_reason.strip():
+            return False
+        unit_cost = self.intervention_type.unit_cost
+        return abs(self.actual_cost - unit_cost) > unit_cost * COST_DEVIATION_TOLERANCE
+
     def clean(self) -> None:
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -791,5 +844,81 @@ class Intervention(VersionedModel):
                 ) % {"start": self.start_date, "participation": household.participation_start}
         if self.status == InterventionStatus.COMPLETED and not self.end_date:
             errors["end_date"] = _("A completed intervention needs an end date.")
+        for field in ("notes", "cost_deviation_reason"):
+            details = personal_details_in(getattr(self, field))
+            if details:
+                errors[field] = _(
+                    "Remove %(details)s: notes must not contain details that identify a person."
+                ) % {"details": ", ".join(details)}
+        if self.cost_deviates_without_reason():
+            errors["cost_deviation_reason"] = _(
+                "The actual cost (EUR %(cost)s) differs more than %(pct)s%% from the unit cost in "
+                "the catalogue (EUR %(unit)s). Give the reason, for example “stopped after three "
+                "months”."
+            ) % {
+                "cost": self.actual_cost,
+                "pct": int(COST_DEVIATION_TOLERANCE * 100),
+                "unit": self.intervention_type.unit_cost,
+            }
         if errors:
             raise ValidationError(errors)
+
+
+# --- Bulk import ----------------------------------------------------------------------------------
+
+
+class ImportBatchStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("checked, not imported yet")
+    COMMITTED = "committed", _("imported")
+    DISCARDED = "discarded", _("discarded")
+
+
+class ImportBatch(models.Model):
+    """One upload of a spreadsheet into the register (importbestand): the dry-run preview and, once
+    committed, the change record of the import - who, when, which file, how many rows of each kind
+    were new, changed or unchanged.
+
+    The change history of every record the import wrote (django-auditlog) names the batch in its
+    ``additional_data``. ``rows`` holds the checked, pseudonymised rows between the preview and the
+    commit (never an external reference) and is emptied once the batch is committed or discarded;
+    the uploaded file itself is not kept.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept apart from the foreign key so the record still says who it was if the user is deleted.
+    uploaded_by_username = models.CharField(_("uploaded by (user name)"), max_length=150)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
+    kinds = models.JSONField(_("kinds of rows"), default=list)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ImportBatchStatus.choices,
+        default=ImportBatchStatus.PREVIEWED,
+    )
+    counts = models.JSONField(_("counts"), default=dict)
+    error_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    errors = models.JSONField(_("problems"), default=list)
+    rows = models.JSONField(_("checked rows"), default=dict)
+    committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def can_be_committed(self) -> bool:
+        return self.status == ImportBatchStatus.PREVIEWED and self.error_count == 0

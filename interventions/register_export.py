@@ -1,0 +1,411 @@
+"""Export of the register to CSV and XLSX, and the import templates (sjablonen).
+
+Exports are streamed: rows are read from the database in chunks (``.iterator()``), a CSV is sent
+while it is written, and an XLSX is written by openpyxl's write-only mode to a temporary file
+that is then streamed, so a municipality's whole register (30,000 households, 150,000
+interventions) never sits in memory at once. The columns are those of the import template, with
+the pseudonym in place of the municipality's own reference, which SIEX does not store.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from monitoring.selectors import current_districts
+
+from .models import (
+    DebtSituation,
+    Household,
+    IncomeSource,
+    Intervention,
+    InterventionStatus,
+    InterventionType,
+    LegalBasis,
+)
+from .register_import import (
+    COLUMNS,
+    EXPLANATION_SHEET,
+    HOUSEHOLDS,
+    INTERVENTIONS,
+    KINDS,
+    SHEET_NAMES,
+    Column,
+)
+
+CSV_DELIMITER = ";"  # what Excel with Dutch settings reads and writes
+CHUNK = 2_000
+# A text cell that starts with one of these is taken as a formula by a spreadsheet program
+# (CSV injection); a leading apostrophe makes it plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "DD-MM-YYYY"
+AMOUNT_FORMAT = "#,##0.00"
+
+EXPORT_HEADERS = {
+    kind: ["pseudoniem" if c.header == "referentie" else c.header for c in columns]
+    for kind, columns in COLUMNS.items()
+}
+FILE_NAMES = {HOUSEHOLDS: "huishoudens", INTERVENTIONS: "interventies"}
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+# --- Selectors ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportQuery:
+    """What to export: which kinds, optionally only the households of one district (wijk)."""
+
+    kinds: tuple[str, ...]
+    area_code: str = ""
+
+    def as_log_query(self, file_format: str) -> dict:
+        return {"format": file_format, "kinds": list(self.kinds), "wijk": self.area_code or None}
+
+
+def households_for_export(query: ExportQuery) -> QuerySet[Household]:
+    households = Household.objects.all()
+    if query.area_code:
+        households = households.filter(area__code=query.area_code)
+    return households
+
+
+def interventions_for_export(query: ExportQuery) -> QuerySet[Intervention]:
+    interventions = Intervention.objects.all()
+    if query.area_code:
+        interventions = interventions.filter(household__area__code=query.area_code)
+    return interventions
+
+
+def export_counts(query: ExportQuery) -> dict[str, int]:
+    counts = {}
+    if HOUSEHOLDS in query.kinds:
+        counts[HOUSEHOLDS] = households_for_export(query).count()
+    if INTERVENTIONS in query.kinds:
+        counts[INTERVENTIONS] = interventions_for_export(query).count()
+    return counts
+
+
+def _dutch_labels() -> dict[str, dict[str, str]]:
+    """Choice code -> Dutch label: the file format is Dutch whatever the language of the UI."""
+    with translation.override("nl"):
+        return {
+            choices.__name__: {value: str(label) for value, label in choices.choices}
+            for choices in (IncomeSource, DebtSituation, LegalBasis, InterventionStatus)
+        }
+
+
+def household_rows(query: ExportQuery) -> Iterator[tuple]:
+    """One tuple per household in the order of EXPORT_HEADERS[HOUSEHOLDS], with Python values
+    (dates, Decimals) and Dutch labels."""
+    labels = _dutch_labels()
+    income, debt, basis = labels["IncomeSource"], labels["DebtSituation"], labels["LegalBasis"]
+    rows = (
+        households_for_export(query)
+        .order_by("pseudonym")
+        .values_list(
+            "pseudonym",
+            "area__code",
+            "adults",
+            "children",
+            "income_pct_social_minimum",
+            "income_source",
+            "debt_situation",
+            "participation_start",
+            "participation_end",
+            "legal_basis",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for row in rows:
+        yield (
+            *row[:5],
+            income.get(row[5], row[5]),
+            debt.get(row[6], row[6]),
+            row[7],
+            row[8],
+            basis.get(row[9], row[9]),
+        )
+
+
+def intervention_rows(query: ExportQuery) -> Iterator[tuple]:
+    """One tuple per intervention in the order of EXPORT_HEADERS[INTERVENTIONS]."""
+    status = _dutch_labels()["InterventionStatus"]
+    rows = (
+        interventions_for_export(query)
+        .order_by("household_id", "start_date", "id")
+        .values_list(
+            "household__pseudonym",
+            "intervention_type__code",
+            "start_date",
+            "end_date",
+            "actual_cost",
+            "cost_deviation_reason",
+            "status",
+            "notes",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for row in rows:
+        yield (*row[:6], status.get(row[6], row[6]), row[7])
+
+
+ROWS = {HOUSEHOLDS: household_rows, INTERVENTIONS: intervention_rows}
+
+
+# --- Writers --------------------------------------------------------------------------------------
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, so csv.writer can feed a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(kind: str, query: ExportQuery) -> Iterator[bytes]:
+    """The CSV (UTF-8 with a byte order mark, so that Excel reads the accents; ";" between the
+    cells, a decimal comma, dates as dd-mm-yyyy) as chunks of bytes."""
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    yield ("\ufeff" + writer.writerow(EXPORT_HEADERS[kind])).encode("utf-8")
+    lines: list[str] = []
+    for row in ROWS[kind](query):
+        lines.append(writer.writerow([_csv_cell(value) for value in row]))
+        if len(lines) >= 1000:
+            yield "".join(lines).encode("utf-8")
+            lines = []
+    if lines:
+        yield "".join(lines).encode("utf-8")
+
+
+def _header_cells(sheet, headers: list[str]) -> list:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        cells.append(cell)
+    return cells
+
+
+def xlsx_file(query: ExportQuery) -> IO[bytes]:
+    """A workbook with one sheet per kind, written in openpyxl's write-only mode to a temporary
+    file (rewound, for streaming; it is deleted when closed)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    for kind in KINDS:
+        if kind not in query.kinds:
+            continue
+        sheet = workbook.create_sheet(SHEET_NAMES[kind])
+        headers = EXPORT_HEADERS[kind]
+        sheet.freeze_panes = "A2"
+        for letter, width in zip("ABCDEFGHIJ", _widths(kind), strict=False):
+            sheet.column_dimensions[letter].width = width
+        sheet.append(_header_cells(sheet, headers))
+        amount_columns = {i for i, c in enumerate(COLUMNS[kind]) if c.kind in ("amount", "decimal")}
+        for row in ROWS[kind](query):
+            values = []
+            for i, value in enumerate(row):
+                if isinstance(value, date):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = DATE_FORMAT
+                    values.append(cell)
+                elif isinstance(value, Decimal) and i in amount_columns:
+                    values.append(value)
+                else:
+                    values.append(neutralise(value))
+            sheet.append(values)
+    # Handed to the response, which closes (and so deletes) it once it has been sent.
+    target = tempfile.TemporaryFile()  # noqa: SIM115
+    workbook.save(target)
+    target.seek(0)
+    return target
+
+
+def _widths(kind: str) -> list[int]:
+    return [max(12, min(40, len(header) + 4)) for header in EXPORT_HEADERS[kind]]
+
+
+def export_file_name(kind_or_all: str, file_format: str, today: date) -> str:
+    stem = FILE_NAMES.get(kind_or_all, "register")
+    return f"siex-{stem}-{today:%Y-%m-%d}.{file_format}"
+
+
+# --- Templates ------------------------------------------------------------------------------------
+
+
+def import_template_csv(kind: str) -> bytes:
+    """The header row of one kind, as Excel with Dutch settings writes a CSV UTF-8 file."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(
+        [c.header for c in COLUMNS[kind]]
+    )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _choice_rows(column: Column) -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in column.choices.choices]
+
+
+def import_template_xlsx() -> bytes:
+    """The import workbook: empty sheets "Huishoudens" and "Interventies" with their column
+    names, and a sheet "Toelichting" that explains every column and lists the values allowed now
+    (the current wijken and catalogue), which the other sheets offer as drop-down lists."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    bold = Font(bold=True)
+    workbook = Workbook()
+    data_sheets = {}
+    for index, kind in enumerate(KINDS):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = SHEET_NAMES[kind]
+        sheet.append([c.header for c in COLUMNS[kind]])
+        for position, column in enumerate(COLUMNS[kind], start=1):
+            letter = get_column_letter(position)
+            sheet[f"{letter}1"].font = bold
+            sheet.column_dimensions[letter].width = max(14, len(column.header) + 4)
+        # References are text: a number format would drop leading zeros.
+        sheet.column_dimensions["A"].number_format = "@"
+        sheet.freeze_panes = "A2"
+        data_sheets[kind] = sheet
+
+    notes = workbook.create_sheet(EXPLANATION_SHEET)
+    notes.column_dimensions["A"].width = 16
+    notes.column_dimensions["B"].width = 30
+    notes.column_dimensions["C"].width = 12
+    notes.column_dimensions["D"].width = 90
+    notes.column_dimensions["E"].width = 18
+    wrap = Alignment(wrap_text=True, vertical="top")
+    notes.append([_("How to fill in this workbook")])
+    notes["A1"].font = Font(bold=True, size=14)
+    for line in (
+        _(
+            "Fill in the sheet Huishoudens, the sheet Interventies or both; households are "
+            "imported before interventions. The first row holds the column names: do not change "
+            "them. Empty rows are skipped."
+        ),
+        _(
+            "Upload the workbook under Import and export in SIEX. You first see a check of every "
+            "row; nothing is saved until you confirm, and then all rows are saved or none."
+        ),
+        _(
+            "Households are recognised by their own reference, interventions by household, "
+            "intervention and start date: importing the same file again changes nothing, and a "
+            "changed row updates the registration."
+        ),
+        _("Never enter a BSN, a name, an address or other details that identify a person."),
+    ):
+        notes.append([line])
+    notes.append([])
+    header_row = notes.max_row + 1
+    notes.append([_("Sheet"), _("Column"), _("Required"), _("Explanation"), _("Example")])
+    for cell in notes[header_row]:
+        cell.font = bold
+    for kind in KINDS:
+        for column in COLUMNS[kind]:
+            notes.append(
+                [
+                    SHEET_NAMES[kind],
+                    column.header,
+                    _("yes") if column.required else _("no"),
+                    str(column.description),
+                    column.example,
+                ]
+            )
+            notes.cell(row=notes.max_row, column=4).alignment = wrap
+
+    def value_list(title: str, headings: list[str], rows: list[tuple]) -> str:
+        """Write a list of allowed values; returns the range of its first-column values."""
+        notes.append([])
+        notes.append([title])
+        notes.cell(row=notes.max_row, column=1).font = Font(bold=True, size=12)
+        notes.append(headings)
+        for cell in notes[notes.max_row]:
+            cell.font = bold
+        first = notes.max_row + 1
+        for row in rows:
+            notes.append(list(row))
+        last = max(first, notes.max_row)
+        return f"'{EXPLANATION_SHEET}'!$B${first}:$B${last}"
+
+    districts = [(a.code, a.name) for a in current_districts()]
+    types = [
+        (t.code, t.name_nl, float(t.unit_cost), _("yes") if t.is_active else _("no"))
+        for t in InterventionType.objects.order_by("name_nl")
+    ]
+    ranges = {
+        "district": value_list(
+            _("Districts (wijk): code or name"), [_("CBS code"), _("Name")], districts
+        ),
+        "intervention_type": value_list(
+            _("Interventions in the catalogue: code or Dutch name"),
+            [_("Code"), _("Name"), _("Unit cost (EUR)"), _("In use")],
+            types,
+        ),
+    }
+    for kind in KINDS:
+        for column in COLUMNS[kind]:
+            if column.kind == "choice" and column.header not in ranges:
+                ranges[column.header] = value_list(
+                    _("Column %(column)s: code or description") % {"column": column.header},
+                    [_("Code"), _("Description")],
+                    _choice_rows(column),
+                )
+
+    for kind, sheet in data_sheets.items():
+        for position, column in enumerate(COLUMNS[kind], start=1):
+            source = ranges.get(column.kind) or ranges.get(column.header)
+            if source is None or column.kind not in ("choice", "district", "intervention_type"):
+                continue
+            letter = get_column_letter(position)
+            validation = DataValidation(
+                type="list",
+                formula1=f"={source}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle=_("Not in the list"),
+                error=_("Choose a value from the list, or a code from the sheet Toelichting."),
+            )
+            validation.add(f"{letter}2:{letter}{200_001}")
+            sheet.add_data_validation(validation)
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,248 @@
+"""The import pages: upload, the check of every row, commit, templates, and who may do what."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from interventions.models import Household, ImportBatch, ImportBatchStatus, Intervention
+from interventions.pseudonyms import pseudonymise
+from siex.accounts.roles import Role
+from tests.factories import UserFactory
+from tests.interventions.test_import import (
+    HOUSEHOLD_HEADER,
+    INTERVENTION_HEADER,
+    csv_bytes,
+    household_row,
+    intervention_row,
+    xlsx_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def register(groningen_areas, groningen_catalogue):
+    return groningen_areas
+
+
+@pytest.fixture
+def logged(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "interventions.import_views.log_access",
+        lambda request, **kwargs: calls.append({"user": request.user.username, **kwargs}),
+    )
+    return calls
+
+
+def upload(client, data: bytes, name: str = "register.csv"):
+    return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, data)})
+
+
+def good_file(area_code: str) -> bytes:
+    return xlsx_bytes(
+        {
+            "Huishoudens": [HOUSEHOLD_HEADER, household_row("WIJ-1", area_code)],
+            "Interventies": [INTERVENTION_HEADER, intervention_row("WIJ-1")],
+        }
+    )
+
+
+def test_upload_check_and_commit(register, policy_officer_client, logged):
+    client = policy_officer_client
+    response = upload(client, good_file(register[0].code), "register.xlsx")
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:batch", kwargs={"pk": batch.pk})
+
+    page = client.get(response["Location"])
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "Ready to import." in content
+    assert reverse("imports:commit", kwargs={"pk": batch.pk}) in content
+    assert Household.objects.count() == 0  # a dry run
+    assert logged == []
+
+    response = client.post(reverse("imports:commit", kwargs={"pk": batch.pk}), follow=True)
+    assert "The file has been imported." in response.content.decode()
+    assert "What the import did" in response.content.decode()
+    assert Household.objects.count() == 1 and Intervention.objects.count() == 1
+    assert {(call["action"], call["model"], call["result_count"]) for call in logged} == {
+        ("import", "interventions.household", 1),
+        ("import", "interventions.intervention", 1),
+    }
+    assert all(call["query"]["import_batch"] == batch.pk for call in logged)
+
+    # Committing again (a second click, an old tab) changes nothing.
+    response = client.post(reverse("imports:commit", kwargs={"pk": batch.pk}), follow=True)
+    assert "already been imported" in response.content.decode()
+    assert Household.objects.count() == 1
+
+    # The list of recent imports shows who imported what.
+    index = client.get(reverse("imports:index")).content.decode()
+    assert "register.xlsx" in index and "test-beleidsmedewerker" in index
+
+
+def test_a_bad_row_is_shown_with_row_column_and_message_and_cannot_be_committed(
+    register, policy_officer_client
+):
+    rows = [HOUSEHOLD_HEADER, household_row("WIJ-1", register[0].code)]
+    rows.append(household_row("WIJ-2", register[0].code, start_deelname="30-02-2024"))
+    response = upload(policy_officer_client, csv_bytes(rows))
+    page = policy_officer_client.get(response["Location"]).content.decode()
+    assert "The file has 1 problem" in page
+    assert "start_deelname" in page and "“30-02-2024” is not an existing date." in page
+    assert '<th scope="row" class="num">3</th>' in page
+    batch = ImportBatch.objects.get()
+    assert reverse("imports:commit", kwargs={"pk": batch.pk}) not in page
+    policy_officer_client.post(reverse("imports:commit", kwargs={"pk": batch.pk}))
+    assert Household.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("lijst.docx", b"PK\x03\x04 not really", "Upload a CSV file (.csv) or an Excel workbook"),
+        ("lijst.csv", "referentie;wijk\nWIJ-1;Zuid é".encode("cp1252"), "not saved as UTF-8"),
+        ("lijst.csv", b"referentie;naam\nWIJ-1;Jansen\n", "The first row must hold"),
+    ],
+)
+def test_a_bad_file_is_refused_on_the_page_and_nothing_is_stored(
+    register, policy_officer_client, name, data, message
+):
+    response = upload(policy_officer_client, data, name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "The file was not checked" in response.content.decode()
+    assert ImportBatch.objects.count() == 0
+
+
+@override_settings(SIEX_IMPORT_MAX_BYTES=50)
+def test_a_file_over_the_limit_is_refused_before_it_is_read(register, policy_officer_client):
+    response = upload(policy_officer_client, good_file(register[0].code), "groot.xlsx")
+    assert "larger than" in response.content.decode()
+    assert ImportBatch.objects.count() == 0
+
+
+def test_discard(register, policy_officer_client):
+    upload(policy_officer_client, good_file(register[0].code), "a.xlsx")
+    batch = ImportBatch.objects.get()
+    response = policy_officer_client.post(reverse("imports:discard", kwargs={"pk": batch.pk}))
+    assert response["Location"] == reverse("imports:index")
+    batch.refresh_from_db()
+    assert batch.status == ImportBatchStatus.DISCARDED
+
+
+def test_another_officers_check_cannot_be_seen_or_committed(register, policy_officer_client):
+    upload(policy_officer_client, good_file(register[0].code), "a.xlsx")
+    batch = ImportBatch.objects.get()
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    colleague = UserFactory(username="collega")
+    colleague.groups.add(Group.objects.get(name=Role.POLICY_OFFICER))
+    client = Client()
+    client.force_login(colleague)
+    assert client.get(reverse("imports:batch", kwargs={"pk": batch.pk})).status_code == 404
+    assert client.post(reverse("imports:commit", kwargs={"pk": batch.pk})).status_code == 404
+    assert client.post(reverse("imports:discard", kwargs={"pk": batch.pk})).status_code == 404
+    assert Household.objects.count() == 0
+
+
+def test_a_project_lead_exports_but_does_not_import(register, client_for):
+    client = client_for(Role.PROJECT_LEAD)
+    page = client.get(reverse("imports:index"))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Only policy officers import spreadsheets" in content
+    assert reverse("imports:upload") not in content
+    assert 'action="' + reverse("imports:export") in content
+    assert upload(client, good_file(register[0].code), "a.xlsx").status_code == 403
+    assert client.get(reverse("imports:template")).status_code == 403
+    assert client.get(reverse("imports:export")).status_code == 200
+    assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", [Role.COUNCIL_MEMBER, Role.ADMINISTRATOR])
+def test_council_members_and_administrators_are_refused(register, client_for, role):
+    client = client_for(role)
+    for name in ("imports:index", "imports:export", "imports:template"):
+        assert client.get(reverse(name)).status_code == 403, name
+    assert upload(client, good_file(register[0].code), "a.xlsx").status_code == 403
+    assert ImportBatch.objects.count() == 0
+
+
+def test_the_navigation_shows_import_and_export_to_who_may_use_it(register, client_for):
+    label = "Import and export"
+    assert label in client_for(Role.POLICY_OFFICER).get(reverse("home")).content.decode()
+    assert label in client_for(Role.PROJECT_LEAD).get(reverse("home")).content.decode()
+    assert label not in client_for(Role.COUNCIL_MEMBER).get(reverse("home")).content.decode()
+
+
+# --- Templates ------------------------------------------------------------------------------------
+
+
+def test_the_csv_templates(register, policy_officer_client):
+    response = policy_officer_client.get(
+        reverse("imports:template-csv", kwargs={"kind": "huishoudens"})
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode("utf-8-sig").strip() == ";".join(HOUSEHOLD_HEADER)
+    response = policy_officer_client.get(
+        reverse("imports:template-csv", kwargs={"kind": "interventies"})
+    )
+    assert response.content.decode("utf-8-sig").strip() == ";".join(INTERVENTION_HEADER)
+    missing = reverse("imports:template-csv", kwargs={"kind": "anders"})
+    assert policy_officer_client.get(missing).status_code == 404
+
+
+def test_the_workbook_template_explains_every_column_with_the_current_codes(
+    register, policy_officer_client
+):
+    response = policy_officer_client.get(reverse("imports:template"))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Huishoudens", "Interventies", "Toelichting"]
+    assert [c.value for c in workbook["Huishoudens"][1]] == HOUSEHOLD_HEADER
+    assert [c.value for c in workbook["Interventies"][1]] == INTERVENTION_HEADER
+    explanation = [
+        str(value) for row in workbook["Toelichting"].iter_rows(values_only=True) for value in row
+    ]
+    for header in HOUSEHOLD_HEADER + INTERVENTION_HEADER:
+        assert header in explanation
+    assert register[0].code in explanation and register[0].name in explanation
+    assert "budgetcoaching" in explanation and "Schuldregeling (GKB)" in explanation
+    assert "gkb_arrangement" in explanation  # the codes of the choices
+    assert workbook["Huishoudens"].data_validations.dataValidation  # drop-down lists
+
+
+def test_a_filled_in_template_imports(register, policy_officer_client):
+    template = policy_officer_client.get(reverse("imports:template")).content
+    workbook = load_workbook(io.BytesIO(template))
+    area = register[2]
+    workbook["Huishoudens"].append(
+        ["WIJ-2024-00123", area.name, 2, 1, 104, "bijstand", "in een schuldregeling (GKB)",
+         date(2025, 3, 1), None, "wettelijke taak (Participatiewet, Wgs)"]
+    )  # fmt: skip
+    workbook["Interventies"].append(
+        ["WIJ-2024-00123", "Schuldregeling (GKB)", date(2025, 3, 15), None, 3500, None,
+         "actief", "Aanmelding via wijkteam"]
+    )  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    response = upload(policy_officer_client, buffer.getvalue(), "ingevuld.xlsx")
+    batch = ImportBatch.objects.get()
+    assert batch.error_count == 0, batch.errors
+    policy_officer_client.post(reverse("imports:commit", kwargs={"pk": batch.pk}))
+    household = Household.objects.get(pseudonym=pseudonymise("WIJ-2024-00123"))
+    assert household.area == area and household.debt_situation == "gkb_arrangement"
+    intervention = household.interventions.get()
+    assert intervention.intervention_type.code == "gkb-schuldregeling"
+    assert intervention.notes == "Aanmelding via wijkteam"
+    assert response.status_code == 302
