@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from functools import lru_cache
 
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from monitoring.models import Area
 from monitoring.selectors import current_districts
 from monitoring.suppression import suppressed_cells
 
-from .models import Household, Intervention, InterventionStatus, InterventionType, Outcome
+from .models import (
+    ZERO,
+    Household,
+    Intervention,
+    InterventionStatus,
+    InterventionType,
+    Outcome,
+)
+from .pseudonyms import pseudonymise, validate_reference
 
 
 def participating(on: date | None = None) -> Q:
@@ -69,3 +83,444 @@ def catalogue_summary() -> dict:
             .order_by("confidence_grade")
         ),
     }
+
+
+# --- The household register (policy officers' list and household page) --------------------------
+
+
+class ParticipationStatus:
+    """Where a household stands in the programme on a day."""
+
+    PARTICIPATING = "participating"
+    ENDED = "ended"
+    NOT_STARTED = "not_started"
+
+
+REGISTER_ORDERINGS = {
+    # key: (fields, label); every ordering ends on the primary key, so pages never overlap.
+    "-participation_start": ("-participation_start", "-id"),
+    "participation_start": ("participation_start", "id"),
+    "pseudonym": ("pseudonym",),
+    "area": ("area__name", "-participation_start", "-id"),
+    "-updated_at": ("-updated_at", "-id"),
+}
+DEFAULT_REGISTER_ORDERING = "-participation_start"
+# Counting every match of a broad search is what makes a list of 30,000 slow; beyond this the
+# list says "more than".
+REGISTER_COUNT_CAP = 1000
+_HEX = re.compile(r"^[0-9a-f]{4,64}$")
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """The register list's search and filters, validated by forms.RegisterFilterForm."""
+
+    text: str = ""
+    area: Area | None = None
+    income_source: str = ""
+    debt_situation: str = ""
+    participation: str = ""
+    intervention_type: InterventionType | None = None
+    ordering: str = DEFAULT_REGISTER_ORDERING
+
+    def is_search(self) -> bool:
+        return bool(
+            self.text
+            or self.area
+            or self.income_source
+            or self.debt_situation
+            or self.participation
+            or self.intervention_type
+        )
+
+    def for_log(self) -> dict:
+        """The filters for the access log: a typed text that may be an own reference is masked."""
+        logged = {
+            "area": self.area.code if self.area else "",
+            "income_source": self.income_source,
+            "debt_situation": self.debt_situation,
+            "participation": self.participation,
+            "intervention_type": self.intervention_type.code if self.intervention_type else "",
+            "ordering": self.ordering,
+        }
+        if self.text:
+            logged["text"] = self.text if _HEX.match(self.text.lower()) else "***"
+        return {key: value for key, value in logged.items() if value}
+
+
+def _text_filter(text: str) -> Q:
+    """A search text matches a pseudonym (its start), the household's own reference (through its
+    pseudonym, so the reference itself is never stored or compared) or the name of its wijk."""
+    condition = Q(area__name__icontains=text)
+    lowered = text.lower()
+    if _HEX.match(lowered):
+        condition |= Q(pseudonym__startswith=lowered)
+    try:
+        reference = validate_reference(text)
+    except ValidationError:
+        return condition
+    return condition | Q(pseudonym=pseudonymise(reference))
+
+
+def participation_filter(status: str, on: date | None = None) -> Q:
+    on = on or timezone.localdate()
+    if status == ParticipationStatus.PARTICIPATING:
+        return participating(on)
+    if status == ParticipationStatus.ENDED:
+        return Q(participation_end__lt=on)
+    if status == ParticipationStatus.NOT_STARTED:
+        return Q(participation_start__gt=on)
+    return Q()
+
+
+def household_search(query: RegisterQuery) -> QuerySet[Household]:
+    households = Household.objects.select_related("area")
+    if query.text:
+        households = households.filter(_text_filter(query.text))
+    if query.area:
+        households = households.filter(area=query.area)
+    if query.income_source:
+        households = households.filter(income_source=query.income_source)
+    if query.debt_situation:
+        households = households.filter(debt_situation=query.debt_situation)
+    if query.participation:
+        households = households.filter(participation_filter(query.participation))
+    if query.intervention_type:
+        households = households.filter(
+            Exists(
+                Intervention.objects.filter(
+                    household=OuterRef("pk"), intervention_type=query.intervention_type
+                )
+            )
+        )
+    ordering = REGISTER_ORDERINGS.get(query.ordering, REGISTER_ORDERINGS[DEFAULT_REGISTER_ORDERING])
+    return households.order_by(*ordering)
+
+
+@dataclass
+class RegisterPage:
+    households: list[Household]
+    number: int
+    size: int
+    has_next: bool
+    count: int
+    count_capped: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.households else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.households)
+
+
+def register_page(query: RegisterQuery, *, number: int = 1, size: int = 50) -> RegisterPage:
+    """One page of the register with the number of interventions per household.
+
+    No COUNT over the whole register: one row more than the page tells whether there is a next
+    page, and the number of matches is counted up to REGISTER_COUNT_CAP only.
+    """
+    households = household_search(query)
+    offset = (number - 1) * size
+    rows = list(households[offset : offset + size + 1])
+    has_next = len(rows) > size
+    rows = rows[:size]
+    if rows:
+        counts = dict(
+            Intervention.objects.filter(household__in=[row.pk for row in rows])
+            .values_list("household")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            row.intervention_count = counts.get(row.pk, 0)
+    capped = households.order_by()[: REGISTER_COUNT_CAP + 1].count()
+    return RegisterPage(
+        households=rows,
+        number=number,
+        size=size,
+        has_next=has_next,
+        count=min(capped, REGISTER_COUNT_CAP),
+        count_capped=capped > REGISTER_COUNT_CAP,
+    )
+
+
+@dataclass
+class ExpectedReturn:
+    """What the calculation expects this household's interventions to bring society."""
+
+    run: object  # calculation.models.CalculationRun
+    benefits: float
+    benefits_pv: float
+    per_intervention: dict[int, float]
+    not_forecast: list[Intervention]
+
+    @property
+    def first_year(self) -> int:
+        return self.run.scenario_version.start_year
+
+    @property
+    def last_year(self) -> int:
+        version = self.run.scenario_version
+        return version.start_year + version.horizon_years - 1
+
+
+@dataclass
+class HouseholdOverview:
+    household: Household
+    interventions: list[Intervention]
+    cost_registered: Decimal
+    cost_estimated: Decimal
+    expected: ExpectedReturn | None
+
+    @property
+    def cost_so_far(self) -> Decimal:
+        return self.cost_registered + self.cost_estimated
+
+
+def household_overview(household: Household, *, on: date | None = None) -> HouseholdOverview:
+    """The household page: its interventions over time, what they cost so far, what they are
+    expected to return (from the latest calculation of the programme's scenario)."""
+    on = on or timezone.localdate()
+    interventions = list(
+        household.interventions.select_related(
+            "intervention_type__life_domain", "created_by", "updated_by"
+        ).order_by("start_date", "id")
+    )
+    registered = ZERO
+    estimated = ZERO
+    for intervention in interventions:
+        intervention.cost_is_estimate = intervention.actual_cost is None
+        if intervention.start_date > on:
+            intervention.cost_so_far = ZERO
+        elif intervention.actual_cost is not None:
+            intervention.cost_so_far = intervention.actual_cost
+            registered += intervention.actual_cost
+        else:
+            # Not yet settled: the catalogue's unit cost, phased over the years as the
+            # calculation phases it, stands in for the years begun so far; the page says so.
+            intervention_type = intervention.intervention_type
+            years_begun = on.year - intervention.start_date.year + 1
+            share = sum(intervention_type.cost_phasing[:years_begun], ZERO)
+            intervention.cost_so_far = (intervention_type.unit_cost * share).quantize(
+                Decimal("0.01")
+            )
+            estimated += intervention.cost_so_far
+    expected = expected_return(interventions)
+    for intervention in interventions:
+        intervention.expected_benefit = (
+            expected.per_intervention.get(intervention.pk) if expected else None
+        )
+    return HouseholdOverview(
+        household=household,
+        interventions=interventions,
+        cost_registered=registered,
+        cost_estimated=estimated,
+        expected=expected,
+    )
+
+
+def programme_run():
+    """The calculation a household's expected return is read from: the newest finished run of
+    the newest fixed (vastgestelde) scenario version, else of any version. Without its results:
+    ``unit_returns_of`` reads the one part the household page needs."""
+    from calculation.models import CalculationRun, RunStatus, VersionStatus
+
+    finished = (
+        CalculationRun.objects.filter(status=RunStatus.SUCCEEDED)
+        .select_related("scenario_version__scenario")
+        .defer("results")
+    )
+    newest = ("-scenario_version__fixed_at", "-finished_at", "-id")
+    return (
+        finished.filter(scenario_version__status=VersionStatus.FIXED).order_by(*newest).first()
+        or finished.order_by("-finished_at", "-id").first()
+    )
+
+
+@lru_cache(maxsize=8)
+def unit_returns_of(run_id: int, finished_at=None) -> dict[tuple[str, int], dict]:
+    """Unit returns per (intervention type, start year) of a finished run. A finished run's
+    results never change, so they are read from the database once per process (the finishing
+    time is part of the key, so a database that starts again with the same ids is not
+    mistaken for this one)."""
+    from calculation.models import CalculationRun
+
+    rows = (
+        CalculationRun.objects.filter(pk=run_id)
+        .values_list("results__unit_returns", flat=True)
+        .first()
+    )
+    return {(row["intervention_type"], row["year"]): row for row in rows or []}
+
+
+def expected_return(interventions: list[Intervention]) -> ExpectedReturn | None:
+    run = programme_run()
+    if run is None or not interventions:
+        return None
+    per_cohort = unit_returns_of(run.pk, run.finished_at)
+    benefits = benefits_pv = 0.0
+    per_intervention: dict[int, float] = {}
+    not_forecast = []
+    for intervention in interventions:
+        row = per_cohort.get((intervention.intervention_type.code, intervention.start_date.year))
+        if row is None or intervention.status == InterventionStatus.PLANNED:
+            not_forecast.append(intervention)
+            continue
+        if intervention.status == InterventionStatus.STOPPED:
+            # As in the calculation: a stopped intervention costs, but brings no effect.
+            per_intervention[intervention.pk] = 0.0
+            continue
+        per_intervention[intervention.pk] = row["benefits"]
+        benefits += row["benefits"]
+        benefits_pv += row["benefits_pv"]
+    return ExpectedReturn(
+        run=run,
+        benefits=benefits,
+        benefits_pv=benefits_pv,
+        per_intervention=per_intervention,
+        not_forecast=not_forecast,
+    )
+
+
+@dataclass
+class TimelineBar:
+    intervention: Intervention
+    x: float
+    width: float
+    y: int
+    open_ended: bool
+
+
+@dataclass
+class Timeline:
+    """Interventions over time as bars on a year axis (drawn as SVG; the table beside it carries
+    the same facts for screen readers)."""
+
+    bars: list[TimelineBar]
+    years: list[tuple[int, float]]
+    height: int
+    today_x: float
+
+    ROW = 28
+    WIDTH = 1000
+
+
+def intervention_timeline(
+    interventions: list[Intervention], *, on: date | None = None
+) -> Timeline | None:
+    if not interventions:
+        return None
+    on = on or timezone.localdate()
+    first = min(intervention.start_date for intervention in interventions)
+    last = max([on, *(i.end_date or i.start_date for i in interventions)])
+    start = date(first.year, 1, 1)
+    end = date(last.year + 1, 1, 1)
+    span = (end - start).days
+
+    def x(day: date) -> float:
+        return round(Timeline.WIDTH * (day - start).days / span, 1)
+
+    bars = []
+    for row, intervention in enumerate(interventions):
+        finish = intervention.end_date or max(on, intervention.start_date)
+        left = x(intervention.start_date)
+        bars.append(
+            TimelineBar(
+                intervention=intervention,
+                x=left,
+                width=max(x(finish) - left, 4.0),
+                y=row * Timeline.ROW + 24,
+                open_ended=intervention.end_date is None,
+            )
+        )
+    years = [(year, x(date(year, 1, 1))) for year in range(start.year, end.year)]
+    return Timeline(
+        bars=bars,
+        years=years,
+        height=len(bars) * Timeline.ROW + 32,
+        today_x=x(min(max(on, start), end)),
+    )
+
+
+HISTORY_LIMIT = 50
+
+
+def household_history(household: Household, interventions: list[Intervention]) -> list[dict]:
+    """Who changed what and when, for the household and its interventions (django-auditlog)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    household_type = ContentType.objects.get_for_model(Household)
+    intervention_type = ContentType.objects.get_for_model(Intervention)
+    by_pk = {str(intervention.pk): intervention for intervention in interventions}
+    entries = (
+        LogEntry.objects.filter(
+            Q(content_type=household_type, object_pk=str(household.pk))
+            | Q(content_type=intervention_type, object_pk__in=list(by_pk))
+        )
+        .select_related("actor")
+        .order_by("-timestamp", "-id")[:HISTORY_LIMIT]
+    )
+    history = []
+    for entry in entries:
+        model = Household if entry.content_type_id == household_type.pk else Intervention
+        subject = by_pk.get(entry.object_pk) if model is Intervention else household
+        history.append(
+            {
+                "timestamp": entry.timestamp,
+                "actor": entry.actor.get_username() if entry.actor else "",
+                "action": entry.get_action_display(),
+                "subject": subject,
+                "is_household": model is Household,
+                "changes": [
+                    {
+                        "field": _field_label(model, field),
+                        "old": _history_value(model, field, values[0]),
+                        "new": _history_value(model, field, values[1]),
+                    }
+                    for field, values in (entry.changes_dict or {}).items()
+                    if _shown_in_history(model, field)
+                ],
+            }
+        )
+    return history
+
+
+_NOT_IN_HISTORY = {"id", "pseudonym", "household", "created_at", "created_by", "updated_by"}
+
+
+def _shown_in_history(model, field: str) -> bool:
+    if field in _NOT_IN_HISTORY:
+        return False
+    try:
+        return model._meta.get_field(field).concrete
+    except Exception:  # noqa: BLE001 - a field that no longer exists is still history
+        return True
+
+
+def _field_label(model, field: str) -> str:
+    try:
+        return str(model._meta.get_field(field).verbose_name)
+    except Exception:  # noqa: BLE001 - a field that no longer exists keeps its name
+        return field
+
+
+def _history_value(model, field: str, value) -> str:
+    if value in (None, "None", ""):
+        return "–"
+    try:
+        model_field = model._meta.get_field(field)
+    except Exception:  # noqa: BLE001
+        return str(value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation and str(value).isdigit():
+        related = model_field.related_model.objects.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    return str(value)

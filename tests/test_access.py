@@ -17,7 +17,20 @@ from calculation.services import (
     scenario_version_new,
     scenario_version_update,
 )
-from siex.accounts.roles import Role
+from tests.access_matrix import (
+    AD,
+    ALL_ROLES,
+    ANONYMOUS,
+    CM,
+    EVERYONE,
+    NO_ROLE,
+    PL,
+    PO,
+    audit,
+    catalogue,
+    imports,
+    register,
+)
 from tests.factories import (
     HouseholdFactory,
     InterventionFactory,
@@ -27,11 +40,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ANONYMOUS = "anonymous"
-NO_ROLE = "no role"
-PO, CM, PL, AD = Role.POLICY_OFFICER, Role.COUNCIL_MEMBER, Role.PROJECT_LEAD, Role.ADMINISTRATOR
-ALL_ROLES = {PO, CM, PL, AD}
-EVERYONE = {ANONYMOUS, NO_ROLE, *ALL_ROLES}
+PARTS = [register, imports, catalogue, audit]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone
@@ -90,8 +99,16 @@ MATRIX = {
     "calculation-run-detail": [("get", "run", {PL})],
     "calculation-run-results": [("get", "run", {PL})],
 }
+for _part in PARTS:
+    assert not set(_part.MATRIX) & set(MATRIX), _part.__name__
+    MATRIX.update(_part.MATRIX)
 
-HOUSEHOLD_LEVEL = {"household-list", "household-detail", "intervention-list", "intervention-detail"}
+HOUSEHOLD_LEVEL = {
+    "household-list",
+    "household-detail",
+    "intervention-list",
+    "intervention-detail",
+}.union(*(part.HOUSEHOLD_LEVEL for part in PARTS))
 
 
 def url_names(patterns=None, namespace=None):
@@ -126,7 +143,17 @@ def objects(groningen_areas):
     run_execute(run_id=run.pk)
     fixable_page = scenario_version_new(version=version)
     fixable_api = scenario_version_new(version=version)
-    return {
+    context = {
+        "household": household,
+        "intervention": intervention,
+        "intervention_type": intervention_type,
+        "new_type": new_type,
+        "outcome": outcome,
+        "version": version,
+        "run": run,
+        "areas": groningen_areas,
+    }
+    built = {
         "version": ({"pk": version.pk}, {"version": version.version, "note": "matrix"}),
         "fixable_page": ({"pk": fixable_page.pk}, {"version": fixable_page.version}),
         "fixable_api": ({"pk": fixable_api.pk}, {"version": fixable_api.version}),
@@ -163,6 +190,11 @@ def objects(groningen_areas):
             },
         ),
     }
+    for part in PARTS:
+        extra = part.builders(context)
+        assert not set(extra) & set(built), part.__name__
+        built.update(extra)
+    return built
 
 
 def request(client: Client, method: str, url: str, data):

@@ -9,9 +9,13 @@ from siex.accounts.selectors import user_roles
 # (permission, url name, label) in the order the navigation shows them.
 NAVIGATION = [
     ("siex.view_start", "home", _("Start")),
+    ("interventions.view_household_data", "register:households", _("Households")),
     ("calculation.view_scenarios", "calculation:scenarios", _("Scenarios")),
+    ("interventions.view_household_data", "imports:index", _("Import and export")),
+    ("interventions.view_catalogue", "catalogue:register", _("Catalogue")),
     ("interventions.view_catalogue", "api-docs", _("API")),
     ("siex.view_system_status", "core:status", _("System status")),
+    ("siex.view_audit_log", "audit:access-log", _("Audit log")),
 ]
 
 
@@ -20,9 +24,9 @@ def siex(request):
     navigation = []
     if user is not None and user.is_authenticated:
         navigation = [
-            {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
+            {"url": url, "label": label, "active": _is_active(request.path, url)}
             for permission, name, label in NAVIGATION
-            if user.has_perm(permission)
+            if user.has_perm(permission) and (url := reverse(name))
         ]
         if user.is_staff:
             navigation.append(
@@ -34,3 +38,8 @@ def siex(request):
         "siex_embedded": settings.EMBEDDED,
         "siex_small_cell_threshold": settings.SIEX_SMALL_CELL_THRESHOLD,
     }
+
+
+def _is_active(path: str, url: str) -> bool:
+    """The start page is active on itself only; a section also on the pages below it."""
+    return path == url if url == "/" else path.startswith(url)

@@ -1,0 +1,339 @@
+"""Forms of the household register. They parse and show input; the services validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.models import Area
+from monitoring.selectors import current_districts
+
+from .models import (
+    DebtSituation,
+    Household,
+    IncomeSource,
+    Intervention,
+    InterventionStatus,
+    InterventionType,
+)
+from .selectors import (
+    DEFAULT_REGISTER_ORDERING,
+    REGISTER_ORDERINGS,
+    ParticipationStatus,
+    RegisterQuery,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_HINT = _("For example 2026-03-31; the date picker of your browser writes it this way.")
+
+
+class DistrictChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Area) -> str:
+        return obj.name
+
+
+class InterventionTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: InterventionType) -> str:
+        return obj.name_nl
+
+
+def _grouped_types(queryset) -> list:
+    """Choices grouped by life domain (optgroups), so a long catalogue stays readable."""
+    groups: dict[str, list] = {}
+    for intervention_type in queryset.select_related("life_domain").order_by(
+        "life_domain__sort_order", "name_nl"
+    ):
+        groups.setdefault(intervention_type.life_domain.name_nl, []).append(
+            (intervention_type.pk, intervention_type.name_nl)
+        )
+    return [("", "---------"), *groups.items()]
+
+
+# --- The register list ----------------------------------------------------------------------------
+
+
+FILTERS = (
+    "area",
+    "income_source",
+    "debt_situation",
+    "participation",
+    "intervention_type",
+    "ordering",
+)
+
+
+class RegisterFilterForm(forms.Form):
+    """Search and filters of the register list (a GET form: it works without JavaScript too)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Own reference, the start of a pseudonym (at least 4 characters) or a wijk."),
+    )
+    area = DistrictChoiceField(
+        label=_("District"), queryset=Area.objects.none(), required=False, empty_label=_("All")
+    )
+    income_source = forms.ChoiceField(
+        label=_("Income source"),
+        choices=[("", _("All")), *IncomeSource.choices],
+        required=False,
+    )
+    debt_situation = forms.ChoiceField(
+        label=_("Debt situation"),
+        choices=[("", _("All")), *DebtSituation.choices],
+        required=False,
+    )
+    participation = forms.ChoiceField(
+        label=_("Participation"),
+        choices=[
+            ("", _("All")),
+            (ParticipationStatus.PARTICIPATING, _("participating now")),
+            (ParticipationStatus.NOT_STARTED, _("not yet started")),
+            (ParticipationStatus.ENDED, _("ended")),
+        ],
+        required=False,
+    )
+    intervention_type = InterventionTypeChoiceField(
+        label=_("Has received"),
+        queryset=InterventionType.objects.none(),
+        required=False,
+        empty_label=_("Any intervention"),
+    )
+    ordering = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[
+            ("-participation_start", _("start of participation, newest first")),
+            ("participation_start", _("start of participation, oldest first")),
+            ("area", _("district")),
+            ("pseudonym", _("pseudonym")),
+            ("-updated_at", _("last changed")),
+        ],
+        required=False,
+    )
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = current_districts()
+        self.fields["intervention_type"].queryset = InterventionType.objects.order_by("name_nl")
+        assert {key for key, _label in self.fields["ordering"].choices} == set(REGISTER_ORDERINGS)
+
+    def query(self) -> RegisterQuery:
+        data = self.cleaned_data if self.is_valid() else {}
+        return RegisterQuery(
+            text=(data.get("q") or "").strip(),
+            area=data.get("area"),
+            income_source=data.get("income_source") or "",
+            debt_situation=data.get("debt_situation") or "",
+            participation=data.get("participation") or "",
+            intervention_type=data.get("intervention_type"),
+            ordering=data.get("ordering") or DEFAULT_REGISTER_ORDERING,
+        )
+
+    def filters(self) -> list[dict]:
+        """The select filters as plain (value, label, selected) options.
+
+        The list is the register's busiest page: rendering these options directly costs a tenth
+        of rendering them through the form widgets' templates.
+        """
+        filters = []
+        for name in FILTERS:
+            field = self[name]
+            current = str(field.value() or "")
+            filters.append(
+                {
+                    "name": name,
+                    "label": field.label,
+                    "options": [
+                        (str(value), label, str(value) == current)
+                        for value, label in field.field.choices
+                    ],
+                }
+            )
+        return filters
+
+    def page_number(self) -> int:
+        return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
+
+
+# --- Households -----------------------------------------------------------------------------------
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user read, so that a concurrent change is caught, not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+HOUSEHOLD_FIELDS = [
+    "area",
+    "adults",
+    "children",
+    "income_pct_social_minimum",
+    "income_source",
+    "debt_situation",
+    "participation_start",
+    "participation_end",
+    "legal_basis",
+]
+
+
+class HouseholdForm(VersionedForm):
+    area = DistrictChoiceField(
+        label=_("District (wijk)"), queryset=Area.objects.none(), empty_label=None
+    )
+
+    class Meta:
+        model = Household
+        fields = HOUSEHOLD_FIELDS
+        widgets = {"participation_start": DATE_INPUT, "participation_end": DATE_INPUT}
+        help_texts = {
+            "participation_start": DATE_HINT,
+            "participation_end": _("Leave empty while the household takes part."),
+            "income_pct_social_minimum": _(  # xgettext:no-python-format
+                "For example 105 for an income of 105% of the social minimum. Leave empty when "
+                "unknown."
+            ),
+            "legal_basis": _("The ground on which SIEX may process this household's data."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = current_districts()
+        self.fields["income_pct_social_minimum"].widget.attrs["inputmode"] = "decimal"
+
+    def changes(self) -> dict:
+        return {field: self.cleaned_data[field] for field in HOUSEHOLD_FIELDS}
+
+
+class HouseholdCreateForm(HouseholdForm):
+    external_reference = forms.CharField(
+        label=_("Own reference"),
+        max_length=100,
+        help_text=_(
+            "The municipality's client or case number, e.g. WIJ-2024-00123. SIEX turns it into a "
+            "pseudonym and does not store it. Never a BSN or a name."
+        ),
+    )
+    version = None
+
+    class Meta(HouseholdForm.Meta):
+        fields = ["external_reference", *HOUSEHOLD_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["external_reference"].widget.attrs["autocomplete"] = "off"
+
+
+# --- Interventions --------------------------------------------------------------------------------
+
+INTERVENTION_FIELDS = [
+    "intervention_type",
+    "start_date",
+    "end_date",
+    "status",
+    "actual_cost",
+    "cost_deviation_reason",
+    "notes",
+]
+
+
+class InterventionForm(VersionedForm):
+    intervention_type = InterventionTypeChoiceField(
+        label=_("Intervention"), queryset=InterventionType.objects.none()
+    )
+
+    class Meta:
+        model = Intervention
+        fields = INTERVENTION_FIELDS
+        widgets = {
+            "start_date": DATE_INPUT,
+            "end_date": DATE_INPUT,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "cost_deviation_reason": forms.TextInput(),
+        }
+        help_texts = {
+            "start_date": DATE_HINT,
+            "end_date": _("Leave empty while the intervention runs."),
+            "actual_cost": _(  # xgettext:no-python-format
+                "Filled in with the unit cost from the catalogue. Change it to what the "
+                "intervention really cost; more than 25% different needs a reason."
+            ),
+            "notes": _(
+                "What matters for the follow-up. No names, addresses, telephone numbers, BSN or "
+                "other details that identify a person."
+            ),
+        }
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        types = InterventionType.objects.filter(is_active=True)
+        if self.instance.pk:
+            # A type taken out of use stays selectable on the records that already have it.
+            types = InterventionType.objects.filter(
+                Q(is_active=True) | Q(pk=self.instance.intervention_type_id)
+            )
+        field = self.fields["intervention_type"]
+        field.queryset = types
+        field.choices = _grouped_types(types)
+        # Choosing a type fills in its unit cost (htmx; without JavaScript the officer types it).
+        field.widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("register:unit-cost"),
+                "hx-target": "#unit-cost-hint",
+                "hx-trigger": "change",
+            }
+        )
+        self.fields["actual_cost"].widget.attrs["inputmode"] = "decimal"
+
+    def changes(self) -> dict:
+        return {field: self.cleaned_data[field] for field in INTERVENTION_FIELDS}
+
+
+class InterventionCreateForm(InterventionForm):
+    version = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.household = self.household
+        self.fields["status"].initial = InterventionStatus.ACTIVE
+
+
+class InterventionEndForm(VersionedForm):
+    """Ending an intervention: the end date, how it ended and what it cost in the end."""
+
+    status = forms.ChoiceField(
+        label=_("How did it end?"),
+        choices=[
+            (InterventionStatus.COMPLETED, _("completed")),
+            (InterventionStatus.STOPPED, _("stopped early")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Intervention
+        fields = ["end_date", "status", "actual_cost", "cost_deviation_reason"]
+        widgets = {"end_date": DATE_INPUT, "cost_deviation_reason": forms.TextInput()}
+        help_texts = {
+            "end_date": DATE_HINT,
+            "actual_cost": _(  # xgettext:no-python-format
+                "What the intervention cost in the end. More than 25% different from the unit "
+                "cost needs a reason."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].required = True
+        self.fields["actual_cost"].widget.attrs["inputmode"] = "decimal"
+
+    def changes(self) -> dict:
+        return {
+            field: self.cleaned_data[field]
+            for field in ("end_date", "status", "actual_cost", "cost_deviation_reason")
+        }

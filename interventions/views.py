@@ -1,0 +1,405 @@
+"""Pages of the household register: the list, a household with its interventions, the forms.
+
+Views stay thin: forms parse, ``services`` validate and write, ``selectors`` read. Every read of
+household data goes to the access log.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
+
+from siex.audit.services import log_access
+
+from . import selectors, services
+from .forms import (
+    HOUSEHOLD_FIELDS,
+    HouseholdCreateForm,
+    HouseholdForm,
+    InterventionCreateForm,
+    InterventionEndForm,
+    InterventionForm,
+    RegisterFilterForm,
+)
+from .models import Household, Intervention, InterventionStatus, InterventionType
+
+VIEW = "interventions.view_household_data"
+CHANGE = "interventions.change_household_data"
+HOUSEHOLD_MODEL = "interventions.household"
+INTERVENTION_MODEL = "interventions.intervention"
+PAGE_SIZE = 50
+
+
+def household_url(household: Household) -> str:
+    return reverse("register:household", kwargs={"pk": household.pk})
+
+
+def add_service_error(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class RegisterView(TemplateView):
+    """Huishoudens: search, filter, sort and page through the register."""
+
+    template_name = "interventions/register.html"
+    permission_required = VIEW
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.htmx.target == "register-results":
+            return ["interventions/register.html#results"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = RegisterFilterForm(self.request.GET or None)
+        query = form.query()
+        page = selectors.register_page(query, number=form.page_number(), size=PAGE_SIZE)
+        log_access(
+            self.request,
+            action="search" if query.is_search() else "list",
+            model=HOUSEHOLD_MODEL,
+            object_ids=[household.pk for household in page.households],
+            query=query.for_log(),
+            result_count=page.count,
+        )
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context.update(
+            form=form,
+            filters=form.filters(),
+            page=page,
+            query=query,
+            base_query=params.urlencode(),
+            can_change=self.request.user.has_perm(CHANGE),
+        )
+        return context
+
+
+class HouseholdMixin(SingleObjectMixin):
+    model = Household
+
+    def get_queryset(self):
+        return Household.objects.select_related("area", "created_by")
+
+
+class HouseholdDetailView(HouseholdMixin, TemplateView):
+    """A household: its interventions over time, cost so far, expected return, change history."""
+
+    template_name = "interventions/household_detail.html"
+    permission_required = VIEW
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        overview = selectors.household_overview(self.object)
+        log_access(
+            self.request,
+            action="view",
+            model=HOUSEHOLD_MODEL,
+            object_ids=[self.object.pk],
+        )
+        context.update(
+            household=self.object,
+            overview=overview,
+            timeline=selectors.intervention_timeline(overview.interventions),
+            history=selectors.household_history(self.object, overview.interventions),
+            can_change=self.request.user.has_perm(CHANGE),
+        )
+        return context
+
+
+class HouseholdCreateView(FormView):
+    template_name = "interventions/household_form.html"
+    form_class = HouseholdCreateForm
+    permission_required = CHANGE
+
+    def form_valid(self, form):
+        try:
+            household = services.household_create(
+                external_reference=form.cleaned_data["external_reference"],
+                created_by=self.request.user,
+                **form.changes(),
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Household %(pseudonym)s is registered.") % {"pseudonym": household.short_pseudonym},
+        )
+        return redirect(household_url(household))
+
+
+class HouseholdEditView(HouseholdMixin, FormView):
+    """Changing a household; a change by someone else in the meantime is shown, not overwritten."""
+
+    template_name = "interventions/household_form.html"
+    form_class = HouseholdForm
+    permission_required = CHANGE
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Household.objects.select_related("area").get(pk=self.object.pk)
+        kwargs.setdefault("initial", {})["version"] = self.object.version
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        log_access(self.request, action="view", model=HOUSEHOLD_MODEL, object_ids=[self.object.pk])
+        return super().get_context_data(household=self.object, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            household = services.household_update(
+                household=self.object,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except services.ConflictError as conflict:
+            return self.conflict(form, conflict.current, HOUSEHOLD_FIELDS)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your changes were saved."))
+        return redirect(household_url(household))
+
+    def conflict(self, form, current, fields):
+        """Show what is stored now beside what the user entered; the next save needs their OK."""
+        stored = {field: _display(current, field) for field in fields}
+        data = form.data.copy()
+        data["version"] = current.version
+        # Validating the form writes the input onto its instance: give it a copy of the record.
+        instance = type(current).objects.get(pk=current.pk)
+        form = self.get_form_class()(data=data, instance=instance, **self.conflict_form_kwargs())
+        form.is_valid()
+        differences = [
+            {"label": form.fields[field].label, "stored": stored[field], "entered": entered}
+            for field in fields
+            if field in form.fields and stored[field] != (entered := _display_input(form, field))
+        ]
+        return self.render_to_response(
+            self.get_context_data(form=form, conflict=current, differences=differences)
+        )
+
+    def conflict_form_kwargs(self) -> dict:
+        return {}
+
+
+def _display(instance, field: str) -> str:
+    value = getattr(instance, field)
+    display = getattr(instance, f"get_{field}_display", None)
+    if display is not None:
+        return str(display())
+    if value is None:
+        return ""
+    if hasattr(value, "name_nl"):
+        return value.name_nl
+    if hasattr(value, "name"):
+        return value.name
+    return str(value)
+
+
+def _display_input(form, field: str) -> str:
+    if not form.is_bound or field not in form.cleaned_data:
+        return str(form.data.get(field, ""))
+    value = form.cleaned_data[field]
+    model_field = form.instance._meta.get_field(field)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if value is None:
+        return ""
+    if hasattr(value, "name_nl"):
+        return value.name_nl
+    if hasattr(value, "name"):
+        return value.name
+    return str(value)
+
+
+class HouseholdChildMixin:
+    """Pages about one household's interventions."""
+
+    def get_household(self) -> Household:
+        if not hasattr(self, "_household"):
+            self._household = get_object_or_404(
+                Household.objects.select_related("area"), pk=self.kwargs["pk"]
+            )
+        return self._household
+
+
+class InterventionCreateView(HouseholdChildMixin, FormView):
+    """Adding an intervention from the catalogue to a household."""
+
+    template_name = "interventions/intervention_form.html"
+    form_class = InterventionCreateForm
+    permission_required = CHANGE
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["household"] = self.get_household()
+        chosen = self.request.GET.get("intervention_type")
+        if chosen and chosen.isdigit():
+            kwargs.setdefault("initial", {})["intervention_type"] = chosen
+            unit_cost = (
+                InterventionType.objects.filter(pk=chosen, is_active=True)
+                .values_list("unit_cost", flat=True)
+                .first()
+            )
+            if unit_cost is not None:
+                kwargs["initial"]["actual_cost"] = unit_cost
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(household=self.get_household(), **kwargs)
+        chosen = context["form"]["intervention_type"].value()
+        context["chosen_type"] = (
+            InterventionType.objects.filter(pk=chosen).first()
+            if str(chosen or "").isdigit()
+            else None
+        )
+        return context
+
+    def form_valid(self, form):
+        household = self.get_household()
+        try:
+            services.intervention_create(
+                household=household,
+                created_by=self.request.user,
+                **form.changes(),
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(intervention)s is added to household %(pseudonym)s.")
+            % {
+                "intervention": form.cleaned_data["intervention_type"].name_nl,
+                "pseudonym": household.short_pseudonym,
+            },
+        )
+        return redirect(household_url(household))
+
+
+class UnitCostView(TemplateView):
+    """htmx: the cost field filled in with the unit cost of the intervention type chosen."""
+
+    template_name = "interventions/partials/unit_cost.html"
+    permission_required = CHANGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        chosen = self.request.GET.get("intervention_type", "")
+        context["intervention_type"] = (
+            InterventionType.objects.filter(pk=chosen, is_active=True).first()
+            if chosen.isdigit()
+            else None
+        )
+        context["swap_cost"] = True
+        return context
+
+
+class InterventionMixin(SingleObjectMixin):
+    model = Intervention
+
+    def get_queryset(self):
+        return Intervention.objects.select_related("household__area", "intervention_type")
+
+
+class InterventionEditView(InterventionMixin, HouseholdEditView):
+    template_name = "interventions/intervention_form.html"
+    form_class = InterventionForm
+    fields_compared = (
+        "intervention_type",
+        "start_date",
+        "end_date",
+        "status",
+        "actual_cost",
+        "cost_deviation_reason",
+        "notes",
+    )
+
+    def get_form_kwargs(self):
+        kwargs = FormView.get_form_kwargs(self)
+        kwargs["instance"] = Intervention.objects.select_related(
+            "household", "intervention_type"
+        ).get(pk=self.object.pk)
+        kwargs["household"] = self.object.household
+        kwargs.setdefault("initial", {})["version"] = self.object.version
+        return kwargs
+
+    def conflict_form_kwargs(self) -> dict:
+        return {"household": self.object.household}
+
+    def get_context_data(self, **kwargs):
+        log_access(
+            self.request,
+            action="view",
+            model=INTERVENTION_MODEL,
+            object_ids=[self.object.pk],
+        )
+        return FormView.get_context_data(
+            self, household=self.object.household, intervention=self.object, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            services.intervention_update(
+                intervention=self.object,
+                expected_version=form.cleaned_data["version"],
+                updated_by=self.request.user,
+                **self.changes(form),
+            )
+        except services.ConflictError as conflict:
+            return self.conflict(form, conflict.current, self.fields_compared)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message())
+        return redirect(household_url(self.object.household))
+
+    def changes(self, form) -> dict:
+        return form.changes()
+
+    def success_message(self) -> str:
+        return _("Your changes were saved.")
+
+
+class InterventionEndView(InterventionEditView):
+    """Ending an intervention: end date, completed or stopped, the final cost."""
+
+    template_name = "interventions/intervention_end.html"
+    form_class = InterventionEndForm
+    fields_compared = ("end_date", "status", "actual_cost", "cost_deviation_reason")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("household")
+        instance = kwargs["instance"]
+        initial = kwargs["initial"]
+        if instance.status not in (InterventionStatus.COMPLETED, InterventionStatus.STOPPED):
+            initial.setdefault("status", InterventionStatus.COMPLETED)
+        if instance.actual_cost is None:
+            initial.setdefault("actual_cost", instance.intervention_type.unit_cost)
+        return kwargs
+
+    def conflict_form_kwargs(self) -> dict:
+        return {}
+
+    def success_message(self) -> str:
+        return _("The intervention is ended.")
