@@ -1,0 +1,133 @@
+"""Browser tests: Playwright drives the system Chromium (/usr/bin/chromium) against a live server.
+
+No browser is downloaded: Playwright starts the Chromium that .ci/run installs from Debian's
+packages. axe-core is injected from tests/browser/vendor, so the accessibility check runs offline.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import services_required
+
+CHROMIUM = os.environ.get("SIEX_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+PASSWORD = "browser-test-password-123"
+
+
+# Playwright's synchronous API keeps an event loop running in the test's thread while a browser is
+# open; Django then refuses synchronous database work in that thread. The ORM calls the browser
+# tests make between page actions (and the flush after each test) are ordinary synchronous calls,
+# so the refusal is lifted for these tests only, from their setup to the end of their teardown.
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    os.environ[ASYNC_UNSAFE] = "true"
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        os.environ.pop(ASYNC_UNSAFE, None)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup, live_server):
+    """Chromium for one test module, started after the test database and the live server and
+    closed with the module, so no event loop is left running for the tests that follow."""
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        if services_required():
+            pytest.fail(f"Chromium is needed for the browser tests: {CHROMIUM} not found.")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab with the Dutch interface (the default) at the live server."""
+    from django.conf import settings
+
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    # The test settings speak English to the other tests; the browser gets the product's Dutch.
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "nl", "url": live_server.url}]
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in(page, user_for):
+    """sign_in(Role.X) -> signs in through the real login form as a user with that role."""
+
+    def go(role):
+        user = user_for(role)
+        user.set_password(PASSWORD)
+        user.save()
+        page.goto("/account/inloggen/")
+        page.get_by_label("Gebruikersnaam").fill(user.get_username())
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.locator("main").get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(lambda url: "/inloggen/" not in url)
+        return user
+
+    return go
+
+
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the current page."""
+    # Evaluated through the DevTools protocol, so the page's Content-Security-Policy stays on
+    # (and is tested with it) while axe-core runs.
+    page.evaluate(_axe_source())
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+        })"""
+    )
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "nodes": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in impacts
+    ]
+
+
+@pytest.fixture
+def accessible():
+    """accessible(page) asserts that axe-core finds no serious or critical violation."""
+
+    def check(page):
+        violations = axe_violations(page)
+        assert not violations, f"{page.url}: {violations}"
+
+    return check
