@@ -16,13 +16,21 @@ class DenyByDefaultMiddleware(LoginRequiredMiddleware):
 
     - A view marked ``login_not_required`` (login page, health check, language switch) is public.
     - Django admin views check ``is_staff`` and model permissions themselves.
-    - REST framework views are left to ``HasRulePermission`` (JSON errors instead of redirects).
+    - REST framework views are left to ``HasRulePermission`` (JSON errors instead of redirects),
+      except that a signed-out reader of an API page meant for the browser (``sign_in_in_browser``,
+      the API documentation) is sent to sign in.
     - Every other view must name ``permission_required``; a view that names none is refused.
     """
 
     admin_prefix = "/admin/"
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if (
+            not request.user.is_authenticated
+            and request.method in ("GET", "HEAD")
+            and _view_attr(view_func, "sign_in_in_browser")
+        ):
+            return self.handle_no_permission(request, view_func)
         if not getattr(view_func, "login_required", True):
             return None
         if request.path.startswith(self.admin_prefix):

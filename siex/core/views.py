@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from interventions import selectors as register
 from siex.accounts.roles import Role
@@ -71,3 +72,10 @@ def health(request):
     except Exception:  # noqa: BLE001
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """The API documentation page (Swagger UI). It is a page people open in a browser: signed out,
+    they are sent to sign in (and back), as on every other page, instead of getting a 401."""
+
+    sign_in_in_browser = True
