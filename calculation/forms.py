@@ -4,14 +4,19 @@ by the services (``calculation.services``), with the same messages as the file i
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
+
+from siex.core.forms import (
+    NUMBER_INVALID,
+    JsonUploadForm,
+    number_text,
+    row_formset,
+)
+from siex.core.forms import RowFormSet as BaseRowFormSet
 
 from .models import PriceBasis, ScenarioVersion
 from .presentation import (
@@ -24,10 +29,6 @@ from .presentation import (
 from .scenario import FILE_PARAMETERS, OVERRIDE_PARAMETERS, PROGRAMME_CATEGORIES
 from .templatetags.scenario_format import input_number
 
-_GROUPED = re.compile(r"[-+]?(\d+)([.,])(\d{3})")
-
-#: The largest scenario file the upload accepts.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 GRADES = range(1, 7)
 
 
@@ -49,45 +50,15 @@ class NumberField(forms.FloatField):
     thousands separator: "1.500" would be ambiguous between the languages."""
 
     widget = NumberInput
-    default_error_messages = {
-        "invalid": _("Enter a number, for example 2500 or 0,25 (no thousands separator).")
-    }
+    default_error_messages = {"invalid": NUMBER_INVALID}
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().replace(" ", "").replace("\u00a0", "").replace("−", "-")
-            if value.count(",") + value.count(".") > 1 or self._looks_grouped(value):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            value = value.replace(",", ".")
+            value = number_text(value, ValidationError(self.error_messages["invalid"], "invalid"))
         number = super().to_python(value)
         if number is not None and number.is_integer():
             return int(number)
         return number
-
-    @staticmethod
-    def _looks_grouped(value: str) -> bool:
-        """ "1.000" in Dutch (or "1,000" in English) is a thousand written with a separator:
-        refused rather than read as 1. "0.025" and "2.25" are plain decimals."""
-        match = _GROUPED.fullmatch(value)
-        return bool(
-            match
-            and match.group(2) == get_format("THOUSAND_SEPARATOR")
-            and int(match.group(1)) != 0
-        )
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on ``form``: per field where it names one of the form's
-    fields, otherwise at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            if field in form.fields:
-                form.add_error(field, messages)
-            else:
-                prefix = "" if field == "__all__" else f"{field}: "
-                form.add_error(None, [prefix + message for message in messages])
-    else:
-        form.add_error(None, error.messages)
 
 
 class ScenarioForm(forms.Form):
@@ -119,13 +90,7 @@ class NewVersionForm(forms.Form):
     )
 
 
-class VersionLockForm(forms.Form):
-    """The version of the record the user read (optimistic locking)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class UploadForm(forms.Form):
+class UploadForm(JsonUploadForm):
     file = forms.FileField(
         label=_("Scenario file (JSON)"),
         help_text=_(
@@ -134,26 +99,6 @@ class UploadForm(forms.Form):
             "scenario becomes a new draft version of it."
         ),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
-        raw = upload.read()
-        try:
-            self.cleaned_data["document"] = json.loads(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            raise ValidationError(
-                _("The file is not a text file in UTF-8: is it really a JSON file?"),
-                code="not_text",
-            ) from error
-        except json.JSONDecodeError as error:
-            raise ValidationError(
-                _("The file is not valid JSON: %(problem)s (line %(line)s, column %(column)s).")
-                % {"problem": error.msg, "line": error.lineno, "column": error.colno},
-                code="not_json",
-            ) from error
-        return upload
 
 
 class CompareForm(forms.Form):
@@ -472,30 +417,15 @@ class OverrideForm(_TargetedForm):
         return row
 
 
-class RowFormSet(forms.BaseFormSet):
-    """A list of a scenario version. Blank rows are left out, rows marked for deletion too."""
+class RowFormSet(BaseRowFormSet):
+    """A list of a scenario version, each row as the scenario file has it."""
 
-    title = ""
-
-    def rows(self) -> tuple[list[dict], list[int]]:
-        """The list as the scenario file has it, and for each of its items the form it came
-        from (so a message about "intake[2]" lands on the right row)."""
-        rows, forms_used = [], []
-        for index, form in enumerate(self.forms):
-            kept = index < self.initial_form_count() or form.has_changed()
-            if not kept or (self.can_delete and self._should_delete_form(form)):
-                continue
-            rows.append(form.row())
-            forms_used.append(index)
-        return rows, forms_used
+    def row(self, form) -> dict:
+        return form.row()
 
 
 def _formset(form_class, title):
-    formset = forms.formset_factory(
-        form_class, formset=RowFormSet, extra=2, can_delete=True, max_num=500, validate_max=True
-    )
-    formset.title = title
-    return formset
+    return row_formset(form_class, title, extra=2, max_num=500, formset=RowFormSet)
 
 
 IntakeFormSet = _formset(IntakeRowForm, _("Planned intake"))

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from interventions.services import ConflictError
+from siex.core.forms import VersionLockForm, apply_errors
 
 from . import presentation, selectors, services
 from .forms import (
@@ -24,8 +25,6 @@ from .forms import (
     ScenarioForm,
     UploadForm,
     VersionEditor,
-    VersionLockForm,
-    apply_errors,
 )
 from .models import CalculationRun, RunStatus, ScenarioVersion
 

@@ -5,16 +5,16 @@ as "0,5; 0,8"); whether a record is valid as a whole is decided by the services
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from siex.core.forms import NUMBER_INVALID, JsonUploadForm, RowFormSet, number_text, row_formset
 
 from .catalogue_selectors import plain_number
 from .models import (
@@ -26,10 +26,7 @@ from .models import (
     ValueType,
 )
 
-#: The largest catalogue file the upload accepts.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_RAMP_UP_YEARS = 30
-_GROUPED = re.compile(r"[-+]?(\d+)([.,])(\d{3})")
 
 
 class DecimalInput(forms.TextInput):
@@ -50,32 +47,16 @@ class DecimalNumberField(forms.DecimalField):
     thousands separator: "1.500" would mean different things in Dutch and English."""
 
     widget = DecimalInput
-    default_error_messages = {
-        "invalid": gettext_lazy(
-            "Enter a number, for example 2500 or 0,25 (no thousands separator)."
-        ),
-    }
+    default_error_messages = {"invalid": NUMBER_INVALID}
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().replace(" ", "").replace("\u00a0", "").replace("−", "-")
-            if value.count(",") + value.count(".") > 1 or _looks_grouped(value):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            value = value.replace(",", ".")
+            value = number_text(value, ValidationError(self.error_messages["invalid"], "invalid"))
         return super().to_python(value)
 
     def widget_attrs(self, widget):
         # No min/max/step attributes: the browser's own (English) messages would pre-empt ours.
         return {}
-
-
-def _looks_grouped(value: str) -> bool:
-    """ "1.000" in Dutch (or "1,000" in English) is a thousand with a separator: refused rather
-    than read as 1. "0.025" and "2.25" are plain decimals."""
-    match = _GROUPED.fullmatch(value)
-    return bool(
-        match and match.group(2) == get_format("THOUSAND_SEPARATOR") and int(match.group(1)) != 0
-    )
 
 
 def _number(text: str) -> Decimal:
@@ -339,30 +320,8 @@ class OutcomeValueForm(forms.Form):
         }
 
 
-class RowFormSet(forms.BaseFormSet):
-    """Nested rows of a record. Empty new rows are left out, rows ticked "Remove" too."""
-
-    title = ""
-
-    def rows(self) -> tuple[list[dict], list[int]]:
-        """The rows as the service takes them, and for each the index of its form (so that a
-        message about row 3 of the list lands on the right form)."""
-        rows, used = [], []
-        for index, form in enumerate(self.forms):
-            kept = index < self.initial_form_count() or form.has_changed()
-            if not kept or (self.can_delete and self._should_delete_form(form)):
-                continue
-            rows.append({k: v for k, v in form.cleaned_data.items() if k != "DELETE"})
-            used.append(index)
-        return rows, used
-
-
 def _formset(form_class, title):
-    formset = forms.formset_factory(
-        form_class, formset=RowFormSet, extra=3, can_delete=True, max_num=200, validate_max=True
-    )
-    formset.title = title
-    return formset
+    return row_formset(form_class, title, extra=3, max_num=200)
 
 
 OutcomeLinkFormSet = _formset(OutcomeLinkForm, gettext_lazy("Outcomes and success probabilities"))
@@ -524,13 +483,7 @@ class OutcomeEditor(RecordEditor):
 # --- other forms ----------------------------------------------------------------------------------
 
 
-class VersionForm(forms.Form):
-    """The version of the record the user read (optimistic locking)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class CatalogueUploadForm(forms.Form):
+class CatalogueUploadForm(JsonUploadForm):
     file = forms.FileField(
         label=gettext_lazy("Catalogue file (JSON)"),
         help_text=gettext_lazy(
@@ -538,23 +491,3 @@ class CatalogueUploadForm(forms.Form):
             "a downloaded catalogue file with your changes."
         ),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
-        raw = upload.read()
-        try:
-            self.cleaned_data["document"] = json.loads(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            raise ValidationError(
-                _("The file is not a text file in UTF-8: is it really a JSON file?"),
-                code="not_text",
-            ) from error
-        except json.JSONDecodeError as error:
-            raise ValidationError(
-                _("The file is not valid JSON: %(problem)s (line %(line)s, column %(column)s).")
-                % {"problem": error.msg, "line": error.lineno, "column": error.colno},
-                code="not_json",
-            ) from error
-        return upload

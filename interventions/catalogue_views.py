@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from siex.core.forms import VersionLockForm
+
 from . import catalogue_selectors as selectors
 from . import catalogue_services as services
 from .catalogue_file import catalogue_dump
@@ -24,7 +26,6 @@ from .catalogue_forms import (
     InterventionTypeEditor,
     OutcomeEditor,
     RecordEditor,
-    VersionForm,
 )
 from .models import InterventionOutcome, InterventionType, Outcome
 
@@ -272,7 +273,7 @@ class InterventionTypeActiveView(FormView):
     """Take an intervention type out of use, or back into use, after a confirmation."""
 
     template_name = "interventions/catalogue/type_active.html"
-    form_class = VersionForm
+    form_class = VersionLockForm
     permission_required = CHANGE
 
     def dispatch(self, request, *args, **kwargs):

@@ -15,6 +15,7 @@ from django.views.generic import FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from siex.audit.services import log_access
+from siex.core.forms import apply_errors
 
 from . import selectors, services
 from .forms import (
@@ -37,15 +38,6 @@ PAGE_SIZE = 50
 
 def household_url(household: Household) -> str:
     return reverse("register:household", kwargs={"pk": household.pk})
-
-
-def add_service_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class RegisterView(TemplateView):
@@ -134,7 +126,7 @@ class HouseholdCreateView(FormView):
                 **form.changes(),
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            apply_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -174,7 +166,7 @@ class HouseholdEditView(HouseholdMixin, FormView):
         except services.ConflictError as conflict:
             return self.conflict(form, conflict.current, HOUSEHOLD_FIELDS)
         except ValidationError as error:
-            add_service_error(form, error)
+            apply_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Your changes were saved."))
         return redirect(household_url(household))
@@ -283,7 +275,7 @@ class InterventionCreateView(HouseholdChildMixin, FormView):
                 **form.changes(),
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            apply_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -368,7 +360,7 @@ class InterventionEditView(InterventionMixin, HouseholdEditView):
         except services.ConflictError as conflict:
             return self.conflict(form, conflict.current, self.fields_compared)
         except ValidationError as error:
-            add_service_error(form, error)
+            apply_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message())
         return redirect(household_url(self.object.household))
