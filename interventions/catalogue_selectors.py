@@ -310,7 +310,7 @@ class HistoryEntry:
     actor: str
     action: str
     subject: str = ""
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    changes: list[dict[str, str]] = field(default_factory=list)
 
 
 def _shown(value: Any) -> str:
@@ -394,7 +394,7 @@ def change_history(record: InterventionType | Outcome) -> list[HistoryEntry]:
             item.action = _("Changed")
             item.subject = entry.object_repr if is_child else ""
             item.changes = [
-                (capfirst(str(label)), _shown(values[0]), _shown(values[1]))
+                {"field": capfirst(str(label)), "old": _shown(values[0]), "new": _shown(values[1])}
                 for label, values in entry.changes_display_dict.items()
                 if len(values) == 2
             ]

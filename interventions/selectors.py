@@ -11,6 +11,7 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from monitoring.models import Area
 from monitoring.selectors import current_districts
@@ -470,7 +471,10 @@ def household_history(household: Household, interventions: list[Intervention]) -
     history = []
     for entry in entries:
         model = Household if entry.content_type_id == household_type.pk else Intervention
-        subject = by_pk.get(entry.object_pk) if model is Intervention else household
+        if model is Household:
+            subject = gettext("household")
+        else:
+            subject = by_pk.get(entry.object_pk) or gettext("intervention")
         history.append(
             {
                 "timestamp": entry.timestamp,

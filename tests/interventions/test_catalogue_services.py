@@ -124,13 +124,16 @@ def test_an_update_changes_adds_and_removes_links_one_by_one_in_the_history():
     assert any(action == "Removed" and removed.name_nl in subject for action, subject in actions)
     assert any(action == "Added" and added.name_nl in subject for action, subject in actions)
     unit_cost_change = next(
-        change for entry in history for change in entry.changes if change[0].startswith("Unit")
+        change
+        for entry in history
+        for change in entry.changes
+        if change["field"].startswith("Unit")
     )
-    assert unit_cost_change[1:] == ("2500", "2750")
+    assert (unit_cost_change["old"], unit_cost_change["new"]) == ("2500", "2750")
     probability = next(
         change for entry in history if kept.name_nl in entry.subject for change in entry.changes
     )
-    assert probability[1:] == ("0.4", "0.5")
+    assert (probability["old"], probability["new"]) == ("0.4", "0.5")
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing():
