@@ -1,0 +1,46 @@
+"""Text that SIEX accepts: no control characters.
+
+Control characters (a bell ``\\x07``, NUL, escape, the C1 range) cannot be shown or typed, break
+the XLSX exports (openpyxl refuses them) and can hide text from a reader. They are refused at every
+entrance — forms, API, imports, scenario and catalogue files — with the same validator, and what was
+stored before is cleaned on the way out (``printable``). Tab, line feed and carriage return are
+ordinary white space and stay allowed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+#: C0 controls except tab, line feed and carriage return; DEL and the C1 controls; lone surrogates
+#: and the two non-characters U+FFFE/U+FFFF, which no text file or database can hold.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+CONTROL_CHARACTER_MESSAGE = _(
+    "The text contains a control character (an invisible character such as a bell or a NUL, "
+    "at position %(position)s); remove it and try again."
+)
+
+
+def first_control_character(value: str) -> int | None:
+    """The position (1-based) of the first control character in ``value``, or None."""
+    match = CONTROL_CHARACTERS.search(value)
+    return None if match is None else match.start() + 1
+
+
+def validate_no_control_characters(value) -> None:
+    """Refuse text that holds a control character (model, form and serializer fields)."""
+    if not isinstance(value, str):
+        return
+    position = first_control_character(value)
+    if position is not None:
+        raise ValidationError(
+            CONTROL_CHARACTER_MESSAGE, code="control_character", params={"position": position}
+        )
+
+
+def printable(value: str) -> str:
+    """``value`` with every control character removed (for exports of what is already stored)."""
+    return CONTROL_CHARACTERS.sub("", value)
