@@ -24,6 +24,8 @@ CASHABLE = VALUE_TYPES.index("fiscal_cashable")
 PERIOD_YEARS = 5
 DEFAULT_OPTIMISM_BIAS = (0.0, 0.05, 0.10, 0.15, 0.25, 0.40)
 DRAW_CHUNK = 2_000
+#: A cumulative net this close to zero, relative to the sum of the absolute year flows, is zero.
+BREAK_EVEN_TOLERANCE = 1e-10
 
 #: Parameters that can carry an uncertainty range, with the bounds of their valid domain (used to
 #: search switching values). ``target`` says what the parameter belongs to.
@@ -196,24 +198,32 @@ def _net_share(deadweight, attribution, displacement, optimism) -> np.ndarray:
 
 
 def break_even(net: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """When the cumulative net turns non-negative: (years after the start, year index t).
+    """The break-even point: from when the cumulative net stays at or above zero until the end
+    of the horizon. Returns (years after the start, year index t).
 
     With cum[t] the cumulative net up to and including year t (cum[−1] = 0) and each year's net
-    accruing evenly over that year: years = t + (−cum[t−1]) / net[t] for the first t with
-    cum[t] ≥ 0; NaN (and index −1) when it is not reached. ``net`` is (T,) or (D, T); the results
-    have one entry per row.
+    accruing evenly over that year: the LAST t with cum[t−1] < 0 ≤ cum[t] gives
+    years = t + (−cum[t−1]) / net[t]; 0 (index 0) when the cumulative net is never negative; NaN
+    (index −1) when cum[T−1] < 0 or nothing flows at all. A cumulative net within rounding of
+    zero (a ten-billionth of the year flows) counts as zero, so that the same flows summed in
+    another order give the same answer. ``net`` is (T,) or (D, T); one entry per row.
     """
     net = np.atleast_2d(np.asarray(net, dtype=float))
-    cum = np.cumsum(net, axis=1)
-    reached_at = cum >= 0
-    reached = reached_at.any(axis=1)
-    first = np.argmax(reached_at, axis=1)
     rows = np.arange(net.shape[0])
-    before = np.where(first > 0, cum[rows, first - 1], 0.0)
-    flow = net[rows, first]
-    safe_flow = np.where(flow != 0, flow, 1.0)
-    fraction = np.where(flow != 0, -before / safe_flow, 0.0)
-    return np.where(reached, first + fraction, np.nan), np.where(reached, first, -1)
+    horizon = net.shape[1]
+    cum = np.cumsum(net, axis=1)
+    gross = np.abs(net).sum(axis=1)
+    negative = cum < -BREAK_EVEN_TOLERANCE * gross[:, None]
+    reached = (gross > 0) & ~negative[:, -1]
+    ever_negative = negative.any(axis=1)
+    # t = one year after the last year that ends below zero (≤ T−1 where reached).
+    last_negative = horizon - 1 - np.argmax(negative[:, ::-1], axis=1)
+    t = np.where(ever_negative & reached, last_negative + 1, 0)
+    before = np.where(t > 0, cum[rows, t - 1], 0.0)
+    flow = net[rows, t]  # > 0 where t > 0: cum rises from below zero to at least zero
+    safe_flow = np.where(flow > 0, flow, 1.0)
+    fraction = np.where(t > 0, np.minimum(-before / safe_flow, 1.0), 0.0)
+    return np.where(reached, t + fraction, np.nan), np.where(reached, t, -1)
 
 
 def internal_rate_of_return(net: np.ndarray, near: float = 0.1) -> tuple[float | None, int]:

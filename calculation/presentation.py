@@ -136,6 +136,14 @@ KPI_HINTS = {
         "Present value of the municipality's cashable benefits per euro of its costs."
     ),
     "irr": _("Only where the net flows change sign."),
+    "break_even_years": _(
+        "From when the cumulative net stays at or above zero until the end of the horizon; "
+        "“not reached” when it ends below zero."
+    ),
+    "break_even_discounted_years": _("The same, on the discounted net flows."),
+    "municipality_payback_years": _(
+        "The same rule on the municipality's own flows: its cashable benefits minus its costs."
+    ),
 }
 
 

@@ -20,6 +20,12 @@ KPI_LABELS = (
     ("benefits_undiscounted", "Benefits, undiscounted", "euro"),
 )
 
+BREAK_EVEN_NOTE = (
+    "Break-even and payback: from when the cumulative net stays at or above zero until the end "
+    "of the horizon (interpolated within the year; 0 when it is never negative; not reached "
+    "when it ends below zero)."
+)
+
 
 def _fmt(value, kind: str) -> str:
     if value is None:
@@ -65,6 +71,7 @@ def results_table(results: dict) -> str:
     lines += _table(
         ["", "value"], [[label, _fmt(kpis.get(k), kind)] for k, label, kind in KPI_LABELS]
     )
+    lines.append(BREAK_EVEN_NOTE)
 
     lines += ["", "Year table"]
     lines += _table(

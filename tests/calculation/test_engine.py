@@ -481,6 +481,165 @@ def test_break_even_building_block():
     assert index.tolist() == [0]
 
 
+def test_an_empty_first_year_is_no_break_even():
+    # DESIGN §4 (revised): the same programme one year later, year 0 empty
+    result = calc(
+        parameters={"horizon_years": 4},
+        outcomes=[
+            outcome("a", lag_years=1, duration_years=1, values=[value("gemeente", 40)]),
+            outcome("b", lag_years=2, duration_years=1, values=[value("gemeente", 80)]),
+        ],
+        types=[intervention_type(unit_cost=130, links={"a": 1.0, "b": 1.0})],
+        intake_rows=[intake(year=START + 1, households=1)],
+    )
+    # net = [0, −130, 40, 80], cum = [0, −130, −90, −10]: it never pays back
+    assert column(result, "net") == approx([0, -130, 40, 80])
+    assert result["kpis"]["npv"] < 0
+    kpis = result["kpis"]
+    for key in (
+        "break_even_years",
+        "break_even_calendar_year",
+        "break_even_discounted_years",
+        "break_even_discounted_calendar_year",
+        "municipality_payback_years",
+        "municipality_payback_calendar_year",
+    ):
+        assert kpis[key] is None, key
+    mc = result["monte_carlo"]
+    assert mc["break_even_years"] == {"p10": None, "p50": None, "p90": None}
+    assert mc["break_even_calendar_year"] == {"p10": None, "p50": None, "p90": None}
+    assert mc["probability_break_even_reached"] == 0
+
+
+def test_an_empty_first_year_then_paid_back():
+    result = calc(
+        parameters={"horizon_years": 4, "discount_rate": 0.10},
+        outcomes=[
+            outcome("a", lag_years=1, duration_years=1, values=[value("gemeente", 40)]),
+            outcome("b", lag_years=2, duration_years=1, values=[value("gemeente", 80)]),
+        ],
+        types=[intervention_type(unit_cost=100, links={"a": 1.0, "b": 1.0})],
+        intake_rows=[intake(year=START + 1, households=1)],
+    )
+    # net = [0, −100, 40, 80], cum = [0, −100, −60, 20]: the last crossing is in t = 3
+    assert result["kpis"]["break_even_years"] == approx(3 + 60 / 80)
+    assert result["kpis"]["break_even_calendar_year"] == START + 3
+    assert result["kpis"]["municipality_payback_years"] == approx(3 + 60 / 80)
+    # discounted: [0, −100/1.1, 40/1.1², 80/1.1³], cum at t = 3 is 2.55 ≥ 0
+    d1, d2, d3 = 100 / 1.1, 40 / 1.1**2, 80 / 1.1**3
+    assert d2 + d3 - d1 > 0
+    assert result["kpis"]["break_even_discounted_years"] == approx(3 + (d1 - d2) / d3)
+    assert result["kpis"]["break_even_discounted_calendar_year"] == START + 3
+    assert result["monte_carlo"]["break_even_years"]["p50"] == approx(3.75)
+    assert result["monte_carlo"]["break_even_calendar_year"]["p50"] == START + 3
+
+
+def dipping_scenario(rate: float = 0.0) -> dict:
+    """Net [−100, 150, −100, 150]: a cohort in 2026 and one in 2028, each paid back a year later."""
+    return calc(
+        parameters={"horizon_years": 4, "discount_rate": rate},
+        outcomes=[outcome("a", lag_years=1, duration_years=1, values=[value("gemeente", 150)])],
+        types=[intervention_type(unit_cost=100, links={"a": 1.0})],
+        intake_rows=[intake(year=START, households=1), intake(year=START + 2, households=1)],
+    )
+
+
+def test_break_even_is_the_last_crossing_when_the_cumulative_net_dips_again():
+    result = dipping_scenario()
+    assert column(result, "net") == approx([-100, 150, -100, 150])
+    # cum = [−100, 50, −50, 100]: positive in t = 1, below zero again in t = 2; it stays at or
+    # above zero only from t = 3: 3 + 50/150 (not 1 + 100/150, the first crossing)
+    expected = 3 + 50 / 150
+    kpis = result["kpis"]
+    assert kpis["break_even_years"] == approx(expected)
+    assert kpis["break_even_calendar_year"] == START + 3
+    assert kpis["municipality_payback_years"] == approx(expected)
+    assert kpis["municipality_payback_calendar_year"] == START + 3
+    mc = result["monte_carlo"]
+    assert mc["break_even_years"] == approx({"p10": expected, "p50": expected, "p90": expected})
+    assert mc["break_even_calendar_year"] == {"p10": START + 3, "p50": START + 3, "p90": START + 3}
+
+
+def test_discounted_break_even_is_the_last_crossing_too():
+    result = dipping_scenario(rate=0.05)
+    flows = [-100, 150 / 1.05, -100 / 1.05**2, 150 / 1.05**3]
+    cum = np.cumsum(flows)  # [−100, 42.86, −47.85, 81.73]
+    assert cum[1] > 0 > cum[2] and cum[3] > 0
+    expected = 3 + (-cum[2]) / flows[3]
+    assert result["kpis"]["break_even_discounted_years"] == approx(expected)
+    assert result["kpis"]["break_even_discounted_calendar_year"] == START + 3
+
+
+def test_a_cumulative_net_of_exactly_zero_counts_as_reached():
+    result = calc(
+        parameters={"horizon_years": 4},
+        outcomes=[
+            outcome("a", lag_years=1, duration_years=1, values=[value("gemeente", 100)]),
+            outcome("b", lag_years=1, duration_years=1, values=[value("gemeente", 10)]),
+        ],
+        types=[
+            intervention_type("x", unit_cost=100, links={"a": 1.0}),
+            intervention_type("y", unit_cost=10, links={"b": 1.0}),
+        ],
+        intake_rows=[intake("x", year=START, households=1), intake("y", year=START + 2)],
+    )
+    # x: −100 in 2026, +100 in 2027; y (10 households): −100 in 2028, +100 in 2029
+    assert column(result, "net") == approx([-100, 100, -100, 100])
+    # cum = [−100, 0, −100, 0]: exactly zero at the end of t = 1, below zero again, exactly zero
+    # at the end of t = 3: break-even 3 + 100/100 = 4 years after the start, in year t = 3
+    assert result["kpis"]["break_even_years"] == approx(4.0)
+    assert result["kpis"]["break_even_calendar_year"] == START + 3
+
+
+def test_a_cumulative_net_that_is_never_negative_breaks_even_at_once():
+    result = calc(
+        parameters={"horizon_years": 3},
+        outcomes=[
+            outcome("a", duration_years=1, values=[value("gemeente", 100)]),
+            outcome("b", lag_years=2, duration_years=1, values=[value("gemeente", 30)]),
+        ],
+        types=[intervention_type(unit_cost=100, phasing=[0.5, 0.5], links={"a": 1, "b": 1})],
+        intake_rows=[intake(households=1)],
+    )
+    # net = [50, −50, 30], cum = [50, 0, 30]: never negative (zero is not negative)
+    assert column(result, "net") == approx([50, -50, 30])
+    assert result["kpis"]["break_even_years"] == 0
+    assert result["kpis"]["break_even_calendar_year"] == START
+    assert result["monte_carlo"]["break_even_years"]["p50"] == 0
+    assert result["monte_carlo"]["break_even_calendar_year"]["p50"] == START
+
+
+def test_nothing_flowing_is_no_break_even():
+    result = calc(intake_rows=[])
+    assert column(result, "net") == approx([0.0] * 5)
+    assert result["kpis"]["break_even_years"] is None
+    assert result["kpis"]["break_even_calendar_year"] is None
+    assert result["kpis"]["municipality_payback_years"] is None
+    assert result["monte_carlo"]["probability_break_even_reached"] == 0
+
+
+def test_break_even_rule_for_a_batch_of_rows_at_once():
+    rows = np.array(
+        [
+            [0.0, -100.0, 40.0, 80.0],  # empty first year, then paid back: 3 + 60/80
+            [0.0, -130.0, 40.0, 80.0],  # empty first year, never paid back
+            [-100.0, 150.0, -100.0, 150.0],  # dips again: the last crossing, 3 + 50/150
+            [-100.0, 100.0, -100.0, 100.0],  # exactly zero at the end: 3 + 100/100
+            [50.0, -50.0, 30.0, 0.0],  # never negative: 0
+            [0.0, 0.0, 0.0, 0.0],  # nothing flows: not reached
+            [-100.0, 150.0, -100.0, 30.0],  # ends below zero after a crossing: not reached
+        ]
+    )
+    years, index = engine.break_even(rows)
+    assert years[[0, 2, 3, 4]].tolist() == approx([3.75, 3 + 50 / 150, 4.0, 0.0])
+    assert np.isnan(years[[1, 5, 6]]).all()
+    assert index.tolist() == [3, -1, 3, 3, 0, -1, -1]
+    # each row alone gives the same as in the batch
+    for row, expected in zip(rows, years, strict=True):
+        alone = engine.break_even(row)[0][0]
+        assert alone == approx(expected, nan_ok=True)
+
+
 # --- periods and breakdowns -----------------------------------------------------------------------
 
 

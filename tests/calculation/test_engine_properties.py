@@ -165,6 +165,37 @@ def test_higher_discount_rate_never_raises_pv_of_positive_flows(flows, rate, ste
     assert high <= low * (1 + 1e-12)
 
 
+@st.composite
+def net_batches(draw) -> np.ndarray:
+    """A batch of yearly net flows (D rows of T years), whole euros so that sums are exact."""
+    horizon = draw(st.integers(1, 12))
+    year = st.integers(-1000, 1000).map(float) | st.just(0.0)
+    rows = draw(st.lists(st.lists(year, min_size=horizon, max_size=horizon), min_size=1))
+    return np.array(rows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(net_batches())
+def test_break_even_is_where_the_cumulative_net_stays_at_or_above_zero(rows):
+    years, index = engine.break_even(rows)
+    assert years.shape == index.shape == (rows.shape[0],)
+    for row, y, t in zip(rows, years, index, strict=True):
+        cum = np.cumsum(row)
+        if not row.any() or cum[-1] < 0:
+            assert t == -1 and np.isnan(y)
+        elif t == 0:
+            assert (cum >= 0).all() and y == 0
+        else:
+            # the last crossing: below zero at the end of year t−1, never again from year t on
+            assert cum[t - 1] < 0 and (cum[t:] >= 0).all()
+            assert y == approx(t + (-cum[t - 1]) / row[t])
+            assert t < y <= t + 1
+        # the batch gives each row what it gives the row alone
+        alone_years, alone_index = engine.break_even(row)
+        assert alone_index[0] == t
+        assert alone_years[0] == approx(y, nan_ok=True)
+
+
 @SETTINGS
 @given(documents(), st.sampled_from([0.0, 0.02, 0.05]), st.sampled_from([0.001, 0.01, 0.1]))
 def test_higher_discount_rate_never_raises_pv_in_the_engine(document, rate, step):
