@@ -130,6 +130,47 @@ class ModelInputs:
 Progress = Callable[[float, str], None]
 
 
+class NonFiniteResult(ArithmeticError):
+    """A figure of the results is not a finite number (NaN or infinite): the inputs are too
+    large, or too small to divide by, to calculate with. ``figure`` is its place in the results
+    document (``kpis.npv``, ``year_table[3].costs``). Nothing with such a figure is stored."""
+
+    def __init__(self, figure: str):
+        self.figure = figure
+        super().__init__(f"{figure} is not a finite number")
+
+
+def non_finite_numbers(document) -> list[str]:
+    """The places of the numbers in a JSON-like document (a results document, a scenario file)
+    that are NaN or infinite, in the order of the document: ``kpis.npv``, ``year_table[3].costs``.
+    """
+    found: list[str] = []
+    # Depth-first without recursion; a place is (its parent's place, key or index), written out
+    # as a path only for the numbers found.
+    stack: list[tuple[object, tuple | None]] = [(document, None)]
+    while stack:
+        value, place = stack.pop()
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                found.append(_path(place))
+        elif isinstance(value, dict):
+            stack.extend(reversed([(v, (place, str(key))) for key, v in value.items()]))
+        elif isinstance(value, list | tuple):
+            stack.extend(reversed([(v, (place, n)) for n, v in enumerate(value)]))
+    return found
+
+
+def _path(place: tuple | None) -> str:
+    steps = []
+    while place is not None:
+        place, step = place
+        steps.append(step)
+    path = ""
+    for step in reversed(steps):
+        path += f"[{step}]" if isinstance(step, int) else (f".{step}" if path else step)
+    return path
+
+
 def _no_progress(fraction: float, step: str) -> None:
     return None
 
@@ -234,10 +275,14 @@ def internal_rate_of_return(net: np.ndarray, near: float = 0.1) -> tuple[float |
     count tells the reader that it is not unique. Rates below −50% are not considered.
     """
     net = np.trim_zeros(np.asarray(net, dtype=float), "b")
-    if not (np.any(net > 0) and np.any(net < 0)):
+    if not (np.isfinite(net).all() and np.any(net > 0) and np.any(net < 0)):
         return None, 0
-    # Σ net[t]·x^t = 0 with x = 1/(1+r): the real roots x > 0 give the candidate rates.
-    roots = np.polynomial.polynomial.polyroots(net)
+    # Σ net[t]·x^t = 0 with x = 1/(1+r): the real roots x > 0 give the candidate rates. Scaling
+    # the flows leaves the roots as they are and keeps the companion matrix far from overflow.
+    try:
+        roots = np.polynomial.polynomial.polyroots(net / np.abs(net).max())
+    except np.linalg.LinAlgError:
+        return None, 0
     rates = sorted(
         {
             round(1.0 / root.real - 1.0, 12)
@@ -556,7 +601,7 @@ def switching_values(inputs: ModelInputs, batch: _Batch, iterations: int = 100) 
         if p.kind not in LINEAR_KINDS or other_npv[k] == base_npv[k]:
             continue
         root = modes[k] - base_npv[k] * (other[k] - modes[k]) / (other_npv[k] - base_npv[k])
-        if bounds[k, 0] <= root <= bounds[k, 1]:
+        if math.isfinite(root) and bounds[k, 0] <= root <= bounds[k, 1]:
             values[k] = float(root)
 
     curved = np.array([k for k, p in enumerate(parameters) if p.kind not in LINEAR_KINDS], int)
@@ -612,6 +657,8 @@ def monte_carlo(
         multiplier[chunk] = result["multiplier"]
         years[chunk] = result["break_even"]
         progress(start + (end - start) * chunk.stop / draws, "monte_carlo")
+    if not np.isfinite(npv).all():
+        raise NonFiniteResult("monte_carlo.npv")
     reached = ~np.isnan(years)
 
     def percentiles(values: np.ndarray) -> dict:
@@ -653,7 +700,18 @@ def _year_index(years: float) -> int:
 
 
 def _histogram(values: np.ndarray, bins: int = 40) -> dict:
-    counts, edges = np.histogram(values, bins=bins)
+    low, high = float(values.min()), float(values.max())
+    if low == high:  # numpy's own choice for a single value
+        low, high = low - 0.5, high + 0.5
+    # Bins narrower than the spacing of floats near the values cannot be told apart (an NPV of
+    # 1e17 ± 0.5 is one float): widen the range around its centre until they can.
+    if not math.isfinite(high - low):
+        raise NonFiniteResult("monte_carlo.npv_histogram")
+    width = 4 * bins * float(np.spacing(max(abs(low), abs(high))))
+    if high - low < width:
+        centre = low / 2 + high / 2
+        low, high = centre - width / 2, centre + width / 2
+    counts, edges = np.histogram(values, bins=bins, range=(low, high))
     return {"counts": counts.tolist(), "edges": edges.tolist()}
 
 
@@ -661,13 +719,27 @@ def _histogram(values: np.ndarray, bins: int = 40) -> dict:
 
 
 def calculate(inputs: ModelInputs, progress: Progress = _no_progress) -> dict:
-    """Run the whole calculation of DESIGN §4; returns the results as a JSON-ready dict."""
-    progress(0.0, "deterministic")
-    result = deterministic(inputs)
-    progress(0.2, "sensitivity")
-    result.update(uncertainty(inputs, progress))
+    """Run the whole calculation of DESIGN §4; returns the results as a JSON-ready dict.
+
+    Every figure of the results is a finite number: otherwise NonFiniteResult names the first
+    one that is not, and there are no results to store.
+    """
+    # Overflow shows as ±∞ or NaN in the figures, which are checked below.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        progress(0.0, "deterministic")
+        result = deterministic(inputs)
+        _require_finite(result)
+        progress(0.2, "sensitivity")
+        result.update(_require_finite(uncertainty(inputs, progress)))
     progress(1.0, "done")
     return result
+
+
+def _require_finite(part: dict) -> dict:
+    figures = non_finite_numbers(part)
+    if figures:
+        raise NonFiniteResult(figures[0])
+    return part
 
 
 def deterministic(inputs: ModelInputs) -> dict:
