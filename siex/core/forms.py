@@ -5,7 +5,10 @@ read (optimistic locking), a JSON file upload, lists of rows, and a service's er
 from __future__ import annotations
 
 import json
+import math
 import re
+import sys
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -44,6 +47,73 @@ class VersionLockForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class _NotJsonConstant(ValueError):
+    """NaN, Infinity or -Infinity: Python's reader accepts them, JSON (and PostgreSQL) do not."""
+
+
+class _NumberTooLarge(ValueError):
+    """A decimal beyond the largest float (1e999): it would be read as infinity."""
+
+
+def _no_constant(word: str):
+    raise _NotJsonConstant(word)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NumberTooLarge(text)
+    return value
+
+
+def json_document(raw: bytes) -> Any:
+    """The content of a JSON file (a scenario or catalogue file, uploaded or read by a command),
+    or a ValidationError that says what is wrong with it: not UTF-8, not JSON (NaN and Infinity
+    are not JSON either), a number too large to read (a decimal beyond 1e308, a whole number
+    longer than Python reads), or nesting too deep."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            _("The file is not a text file in UTF-8: is it really a JSON file?"),
+            code="not_text",
+        ) from error
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            _("The file is not valid JSON: %(problem)s (line %(line)s, column %(column)s).")
+            % {"problem": error.msg, "line": error.lineno, "column": error.colno},
+            code="not_json",
+        ) from error
+    except _NotJsonConstant as error:
+        raise ValidationError(
+            _("The file is not valid JSON: %(word)s is not a number in JSON.")
+            % {"word": str(error)},
+            code="not_json",
+        ) from error
+    except _NumberTooLarge as error:
+        raise ValidationError(
+            _("The file holds a number too large to be read: %(number)s.")
+            % {"number": str(error)[:40]},
+            code="not_json",
+        ) from error
+    except RecursionError as error:
+        raise ValidationError(
+            _("The file has lists or objects nested too deeply inside each other to be read."),
+            code="too_deep",
+        ) from error
+    except ValueError as error:  # Python reads whole numbers of a limited number of digits
+        raise ValidationError(
+            _(
+                "The file holds a whole number of more than %(digits)s digits; no figure in "
+                "SIEX needs that many."
+            )
+            % {"digits": sys.get_int_max_str_digits()},
+            code="too_many_digits",
+        ) from error
+
+
 class JsonUploadForm(forms.Form):
     """An upload of a JSON document (``file``, declared by the subclass with its own label); the
     parsed document is in ``cleaned_data["document"]``."""
@@ -52,20 +122,7 @@ class JsonUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
-        raw = upload.read()
-        try:
-            self.cleaned_data["document"] = json.loads(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            raise ValidationError(
-                _("The file is not a text file in UTF-8: is it really a JSON file?"),
-                code="not_text",
-            ) from error
-        except json.JSONDecodeError as error:
-            raise ValidationError(
-                _("The file is not valid JSON: %(problem)s (line %(line)s, column %(column)s).")
-                % {"problem": error.msg, "line": error.lineno, "column": error.colno},
-                code="not_json",
-            ) from error
+        self.cleaned_data["document"] = json_document(upload.read())
         return upload
 
 

@@ -2,10 +2,12 @@
 
 import json
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from calculation.reporting import results_table
-from calculation.scenario import ScenarioError, calculate_document
+from calculation.scenario import FORMAT, ScenarioError, calculate_document
+from siex.core.forms import json_document
 
 
 class Command(BaseCommand):
@@ -24,18 +26,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, scenario_file: str, format: str, draws: int | None, **options):
         try:
-            with open(scenario_file, encoding="utf-8") as handle:
-                document = json.load(handle)
+            with open(scenario_file, "rb") as handle:
+                document = json_document(handle.read())
         except OSError as error:
             raise CommandError(f"Cannot read {scenario_file}: {error.strerror}") from error
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise CommandError(f"{scenario_file} is not valid JSON (UTF-8): {error}") from error
-        if isinstance(document, dict) and "catalogue" not in document:
+        except ValidationError as error:
+            raise CommandError(f"{scenario_file}: {' '.join(error.messages)}") from error
+        # Only a scenario file is given the catalogue of the database (when it has none).
+        is_scenario = isinstance(document, dict) and document.get("format") == FORMAT
+        if is_scenario and "catalogue" not in document:
             from interventions.catalogue_file import catalogue_dump
 
             document["catalogue"] = catalogue_dump()
-        if draws is not None and isinstance(document, dict):
-            document.setdefault("parameters", {})["monte_carlo_draws"] = draws
+        if draws is not None and is_scenario:
+            parameters = document.setdefault("parameters", {})
+            if isinstance(parameters, dict):  # otherwise the check below says what is wrong
+                parameters["monte_carlo_draws"] = draws
         try:
             results = calculate_document(document)
         except ScenarioError as error:
