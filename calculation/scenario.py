@@ -13,10 +13,15 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
+
+from siex.core.text import CONTROL_CHARACTER_MESSAGE, control_characters_in, first_control_character
 
 from .engine import (
     DEFAULT_OPTIMISM_BIAS,
@@ -24,7 +29,9 @@ from .engine import (
     PARAMETER_KINDS,
     VALUE_TYPES,
     ModelInputs,
+    NonFiniteResult,
     Parameter,
+    non_finite_numbers,
 )
 
 FORMAT = "siex-scenario"
@@ -34,6 +41,19 @@ MAX_HORIZON = 30
 MAX_DRAWS = 100_000
 MIN_DRAWS = 100
 PHASING_YEARS = 5
+#: Upper bounds that keep every figure of a calculation a finite number (docs/scenario-format.md):
+#: households per intake row, euros per amount (unit costs, yearly values, programme costs,
+#: budgets, registered costs), and factors on costs, benefits and values.
+MAX_HOUSEHOLDS = 1_000_000
+MAX_AMOUNT = 1e12
+MAX_FACTOR = 100.0
+MIN_YEAR, MAX_YEAR = 1990, 2100
+MAX_SEED = 2**32 - 1
+#: A ramp-up profile beyond the longest horizon is never used (the catalogue's form has the
+#: same limit).
+MAX_RAMP_UP_YEARS = 30
+#: How much of a value from the file a message repeats.
+SHOWN_CHARACTERS = 60
 PROGRAMME_CATEGORIES = ("staff", "neighbourhood_teams", "monitoring_research", "other")
 PRICE_BASES = ("real", "nominal")
 
@@ -66,6 +86,13 @@ FILE_PARAMETERS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "drop_off_pct": ("drop_off", ("outcome",), True),
     "value_factor": ("value_factor", ("outcome",), False),
 }
+#: Where the engine's domain of a parameter is unbounded, a file's range stops here.
+FILE_UPPER_BOUNDS = {
+    "unit_cost": MAX_AMOUNT,
+    "cost_factor": MAX_FACTOR,
+    "benefit_factor": MAX_FACTOR,
+    "value_factor": MAX_FACTOR,
+}
 #: What an override may change (the catalogue snapshot stays as it was; the override is applied on
 #: top and shown as such).
 OVERRIDE_PARAMETERS = (
@@ -83,11 +110,15 @@ OVERRIDE_PARAMETERS = (
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be calculated; ``errors`` lists (place in the file, message)."""
+    """A scenario that cannot be calculated; ``errors`` lists (place in the file, message).
+
+    Messages are plain text, translated when the error is raised: whoever shows them (a page,
+    the API, the command line, a failed job) can join and store them as they are.
+    """
 
     def __init__(self, errors: list[tuple[str, str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{path}: {message}" for path, message in errors))
+        self.errors = [(str(path), str(message)) for path, message in errors]
+        super().__init__("; ".join(f"{path}: {message}" for path, message in self.errors))
 
     @property
     def messages(self) -> list[str]:
@@ -101,16 +132,34 @@ class ParsedScenario:
 
 
 def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
+    """A JSON number: a whole number of any size or a finite decimal (true and false are not).
+    Whole numbers are never turned into floats here: one with 400 digits is a number that is
+    too large, not an overflow."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as a message repeats it: at most SHOWN_CHARACTERS characters."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) > SHOWN_CHARACTERS:
+        text = text[: SHOWN_CHARACTERS - 1] + "…"
+    return text
 
 
 class _Checker:
-    def __init__(self) -> None:
+    def __init__(self, document: Any = None) -> None:
         self.errors: list[tuple[str, str]] = []
+        # Every text of the file (codes, names, notes, assumptions, the catalogue's texts) is
+        # refused where it holds a control character; the other checks then leave that text
+        # alone, so that each problem is reported once.
+        for path, position in control_characters_in(document):
+            self.error(path, CONTROL_CHARACTER_MESSAGE % {"position": position})
+        # Likewise a number beyond the largest float (1e999 in JSON reads as infinity), wherever
+        # it is: a file is stored as it came, and the database holds no infinity.
+        for path in non_finite_numbers(document):
+            self.error(path, _("This number is too large."))
 
     def error(self, path: str, message: str) -> None:
         self.errors.append((path, message))
@@ -130,41 +179,51 @@ class _Checker:
         return value
 
     def text(self, path: str, item: dict, key: str, required: bool = True) -> str | None:
-        value = item.get(key)
-        if value in (None, ""):
+        return self.text_value(f"{path}.{key}", item.get(key), required=required)
+
+    def text_value(self, path: str, value: Any, required: bool = True) -> str | None:
+        """A text (a code, a name, a note); None when it is missing or wrong."""
+        if value is None or value == "":
             if required:
-                self.error(f"{path}.{key}", _("This field is required."))
+                self.error(path, _("This field is required."))
             return None
         if not isinstance(value, str):
-            self.error(f"{path}.{key}", _("Expected text."))
+            self.error(path, _("Expected text."))
             return None
+        if first_control_character(value) is not None:
+            return None  # refused when the checker began
         return value
+
+    def texts(self, path: str, value: Any) -> None:
+        """A list of texts (the assumptions)."""
+        for n, line in enumerate(self.items(path, value)):
+            self.text_value(f"{path}[{n}]", line, required=False)
 
     def number(
         self,
         path: str,
         value: Any,
-        low: float | None = None,
-        high: float | None = None,
+        low: float,
+        high: float,
         integer: bool = False,
     ) -> float | None:
-        if not _is_number(value) or (integer and float(value) != int(value)):
+        """A number between ``low`` and ``high`` (both always given: every number of a file has
+        a range, so that no figure of the calculation can overflow)."""
+        if isinstance(value, float) and not math.isfinite(value):
+            return None  # refused when the checker began
+        fraction = isinstance(value, float) and not value.is_integer()
+        if not _is_number(value) or (integer and fraction):
             self.error(path, _("Expected a whole number.") if integer else _("Expected a number."))
             return None
-        value = float(value)
-        if (low is not None and value < low) or (high is not None and value > high):
-            if high is None:
-                message = _("Must be at least %(low)s.") % {"low": _plain(low)}
-            elif low is None:
-                message = _("Must be at most %(high)s.") % {"high": _plain(high)}
-            else:
-                message = _("Must lie between %(low)s and %(high)s.") % {
-                    "low": _plain(low),
-                    "high": _plain(high),
-                }
-            self.error(path, message)
+        # Compared before any conversion: Python compares a whole number of any size exactly.
+        if value < low or value > high:
+            self.error(
+                path,
+                _("Must lie between %(low)s and %(high)s.")
+                % {"low": _plain(low), "high": _plain(high)},
+            )
             return None
-        return int(value) if integer else value
+        return int(value) if integer else float(value)
 
     def field(self, path: str, item: dict, key: str, **limits) -> float | None:
         if key not in item or item[key] is None:
@@ -172,25 +231,64 @@ class _Checker:
             return None
         return self.number(f"{path}.{key}", item[key], **limits)
 
-    def code(self, path: str, table: dict, value: Any, message: str) -> int | None:
-        if value not in table:
-            self.error(path, message % {"code": value})
-            return None
-        return table[value]
+    def boolean(self, path: str, item: dict, key: str, default: bool) -> bool:
+        value = item.get(key, default)
+        if not isinstance(value, bool):
+            self.error(f"{path}.{key}", _("Write true or false (without quotes)."))
+            return default
+        return value
 
-    def unique(self, path: str, codes: list) -> dict[str, int]:
+    def code(self, path: str, table: dict, value: Any, message: str) -> int | None:
+        """The index of the code ``value`` in ``table`` (``message`` when it is not there)."""
+        code = self.text_value(path, value)
+        if code is None:
+            return None
+        if code not in table:
+            self.error(path, message % {"code": _shown(code)})
+            return None
+        return table[code]
+
+    def choice(self, path: str, value: Any, choices, message: str | None = None) -> str | None:
+        """One of a fixed list of words (a parameter name, a category, a value type)."""
+        if isinstance(value, str) and value in choices:
+            return value
+        if isinstance(value, str) and first_control_character(value) is not None:
+            return None  # refused when the checker began
+        self.error(
+            path, message or _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}
+        )
+        return None
+
+    def unique(self, path: str, items: list[dict]) -> dict[str, int]:
+        """Each item's code (required, text, once) → the item's position in the list."""
         table: dict[str, int] = {}
-        for n, code in enumerate(codes):
+        for n, item in enumerate(items):
+            code = self.text(f"{path}[{n}]", item, "code")
             if code is None:
                 continue
             if code in table:
-                self.error(f"{path}[{n}].code", _("“%(code)s” appears twice.") % {"code": code})
-            table.setdefault(code, len(table))
+                self.error(
+                    f"{path}[{n}].code", _("“%(code)s” appears twice.") % {"code": _shown(code)}
+                )
+                continue
+            table[code] = n
         return table
 
 
 def _plain(value: float) -> str:
-    return f"{value:g}"
+    """A bound or value as a message shows it, in the reader's language: 0,2 and 2026 in Dutch,
+    and from 10.000 on with thousands separators (1.000.000)."""
+    number = Decimal(f"{value:.12g}")
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    return numberformat.format(
+        number,
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=get_format("NUMBER_GROUPING"),
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=abs(number) >= 10_000,
+        use_l10n=False,
+    )
 
 
 def parse_scenario(document: Any, *, registered: list[dict] | None = None) -> ParsedScenario:
@@ -201,19 +299,23 @@ def parse_scenario(document: Any, *, registered: list[dict] | None = None) -> Pa
     ``registered_intake`` when given: the live register for a draft, the frozen rows for a fixed
     version.
     """
-    check = _Checker()
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ScenarioError([("", _("This is not a SIEX scenario file (format “siex-scenario”)."))])
-    if document.get("version") != FORMAT_VERSION:
+    version = document.get("version")
+    if type(version) is not int or version != FORMAT_VERSION:
         raise ScenarioError(
             [
                 (
                     "version",
                     _("Scenario file version %(found)s is not supported (expected %(expected)s).")
-                    % {"found": document.get("version"), "expected": FORMAT_VERSION},
+                    % {"found": _shown(version), "expected": FORMAT_VERSION},
                 )
             ]
         )
+    check = _Checker(document)
+    for key in ("code", "name", "description", "note"):
+        check.text_value(key, document.get(key), required=False)
+    check.texts("assumptions", document.get("assumptions"))
     params = check.obj("parameters", document.get("parameters"))
     p = _parameters(check, params)
     catalogue = check.obj("catalogue", document.get("catalogue"))
@@ -237,7 +339,9 @@ def parse_scenario(document: Any, *, registered: list[dict] | None = None) -> Pa
 
     _apply_overrides(check, cat, check.items("overrides", document.get("overrides")))
 
-    n_types = len(cat["type_index"])
+    # Indexes are positions in the catalogue's lists (an entry without a valid code keeps its
+    # place, so that the arrays line up; it is reported, and nothing is calculated).
+    n_types = len(cat["unit_cost"])
     planned = np.zeros((n_types, horizon))
     planned_cost = np.repeat(cat["unit_cost"][:, None], horizon, axis=1)
     seen: set[tuple[int, int]] = set()
@@ -251,10 +355,10 @@ def parse_scenario(document: Any, *, registered: list[dict] | None = None) -> Pa
             _("Unknown intervention type “%(code)s”."),
         )
         year = check.field(path, item, "year", low=start, high=start + horizon - 1, integer=True)
-        households = check.field(path, item, "households", low=0)
+        households = check.field(path, item, "households", low=0, high=MAX_HOUSEHOLDS)
         unit_cost = None
         if item.get("unit_cost") is not None:
-            unit_cost = check.number(f"{path}.unit_cost", item["unit_cost"], low=0)
+            unit_cost = check.number(f"{path}.unit_cost", item["unit_cost"], 0, MAX_AMOUNT)
         if i is None or year is None or households is None:
             continue
         if (i, year) in seen:
@@ -283,9 +387,9 @@ def parse_scenario(document: Any, *, registered: list[dict] | None = None) -> Pa
                 item.get("intervention_type"),
                 _("Unknown intervention type “%(code)s”."),
             )
-            year = check.field(path, item, "year", integer=True)
-            households = check.field(path, item, "households", low=0)
-            cost = check.field(path, item, "cost", low=0)
+            year = check.field(path, item, "year", low=MIN_YEAR, high=MAX_YEAR, integer=True)
+            households = check.field(path, item, "households", low=0, high=MAX_HOUSEHOLDS)
+            cost = check.field(path, item, "cost", low=0, high=MAX_AMOUNT)
             if None in (i, year, households, cost):
                 continue
             if not start <= year < start + horizon:
@@ -297,7 +401,12 @@ def parse_scenario(document: Any, *, registered: list[dict] | None = None) -> Pa
             warnings.append("registered_outside_horizon")
 
     categories, programme = _programme(
-        check, document.get("programme_costs"), cat["actor_index"], start, horizon
+        check,
+        document.get("programme_costs"),
+        cat["actor_index"],
+        len(cat["is_municipality"]),
+        start,
+        horizon,
     )
     budget = _budget(check, document.get("budget"), start, horizon)
     parameters = _uncertainty(check, document.get("uncertainty"), cat, p)
@@ -357,7 +466,9 @@ def parse_scenario(document: Any, *, registered: list[dict] | None = None) -> Pa
 def _parameters(check: _Checker, params: dict) -> dict[str, Any]:
     p = {**DEFAULT_PARAMETERS, **params}
     path = "parameters"
-    p["start_year"] = check.number(f"{path}.start_year", p["start_year"], 1990, 2100, integer=True)
+    p["start_year"] = check.number(
+        f"{path}.start_year", p["start_year"], MIN_YEAR, MAX_YEAR, integer=True
+    )
     p["horizon_years"] = check.number(
         f"{path}.horizon_years", p["horizon_years"], 1, MAX_HORIZON, integer=True
     )
@@ -365,9 +476,10 @@ def _parameters(check: _Checker, params: dict) -> dict[str, Any]:
         p[key] = check.number(f"{path}.{key}", p[key], 0, 0.2)
     for key in ("cost_indexation", "benefit_indexation"):
         p[key] = check.number(f"{path}.{key}", p[key], -0.1, 0.2)
-    if p["price_basis"] not in PRICE_BASES:
-        check.error(f"{path}.price_basis", _("Choose “real” or “nominal”."))
-    elif p["price_basis"] == "real":
+    basis = check.choice(
+        f"{path}.price_basis", p["price_basis"], PRICE_BASES, _("Choose “real” or “nominal”.")
+    )
+    if basis == "real":
         for key in ("cost_indexation", "benefit_indexation"):
             if p[key]:
                 check.error(
@@ -391,7 +503,7 @@ def _parameters(check: _Checker, params: dict) -> dict[str, Any]:
     p["monte_carlo_draws"] = check.number(
         f"{path}.monte_carlo_draws", p["monte_carlo_draws"], MIN_DRAWS, MAX_DRAWS, integer=True
     )
-    p["seed"] = check.number(f"{path}.seed", p["seed"], 0, 2**32 - 1, integer=True)
+    p["seed"] = check.number(f"{path}.seed", p["seed"], 0, MAX_SEED, integer=True)
     return p
 
 
@@ -402,30 +514,47 @@ def _catalogue(check: _Checker, catalogue: dict) -> dict[str, Any]:
         check.obj(f"{path}.life_domains[{n}]", d)
         for n, d in enumerate(check.items(f"{path}.life_domains", catalogue.get("life_domains")))
     ]
-    domain_index = check.unique(f"{path}.life_domains", [d.get("code") for d in domains])
+    domain_index = check.unique(f"{path}.life_domains", domains)
     actors = [
         check.obj(f"{path}.actors[{n}]", a)
         for n, a in enumerate(check.items(f"{path}.actors", catalogue.get("actors")))
     ]
-    actor_index = check.unique(f"{path}.actors", [a.get("code") for a in actors])
+    actor_index = check.unique(f"{path}.actors", actors)
     outcomes = [
         check.obj(f"{path}.outcomes[{n}]", o)
         for n, o in enumerate(check.items(f"{path}.outcomes", catalogue.get("outcomes")))
     ]
-    outcome_index = check.unique(f"{path}.outcomes", [o.get("code") for o in outcomes])
+    outcome_index = check.unique(f"{path}.outcomes", outcomes)
     types = [
         check.obj(f"{path}.intervention_types[{n}]", t)
         for n, t in enumerate(
             check.items(f"{path}.intervention_types", catalogue.get("intervention_types"))
         )
     ]
-    type_index = check.unique(f"{path}.intervention_types", [t.get("code") for t in types])
+    type_index = check.unique(f"{path}.intervention_types", types)
+    for section, items in (
+        ("life_domains", domains),
+        ("actors", actors),
+        ("outcomes", outcomes),
+        ("intervention_types", types),
+    ):
+        for n, item in enumerate(items):
+            for key in ("name_nl", "name_en", "description"):
+                check.text(f"{path}.{section}[{n}]", item, key, required=False)
     if not actor_index:
         check.error(f"{path}.actors", _("The catalogue has no actors."))
     if not type_index:
         check.error(f"{path}.intervention_types", _("The catalogue has no intervention types."))
 
-    is_municipality = np.array([a.get("is_municipality") is True for a in actors], dtype=bool)
+    is_municipality = np.array(
+        [
+            check.boolean(f"{path}.actors[{n}]", a, "is_municipality", False)
+            for n, a in enumerate(actors)
+        ],
+        dtype=bool,
+    )
+    for n, a in enumerate(actors):
+        check.text(f"{path}.actors[{n}]", a, "sector", required=False)
 
     n_out = len(outcomes)
     arrays = {
@@ -455,11 +584,14 @@ def _catalogue(check: _Checker, catalogue: dict) -> dict[str, Any]:
             arrays[key][n] = (
                 check.number(f"{opath}.{key}_pct", o.get(f"{key}_pct", 0), 0, 100) or 0
             ) / 100
-        grade[n] = (
-            check.number(f"{opath}.confidence_grade", o.get("confidence_grade"), 1, 6, integer=True)
-            or 6
-        )
+        grade[n] = check.field(opath, o, "confidence_grade", low=1, high=6, integer=True) or 6
         ramp = check.items(f"{opath}.ramp_up", o.get("ramp_up"))
+        if len(ramp) > MAX_RAMP_UP_YEARS:
+            check.error(
+                f"{opath}.ramp_up",
+                _("The ramp-up covers at most %(n)s years.") % {"n": MAX_RAMP_UP_YEARS},
+            )
+            ramp = []
         ramp_rows.append(
             [
                 check.number(f"{opath}.ramp_up[{m}]", share, 0, 1) or 0.0
@@ -472,17 +604,11 @@ def _catalogue(check: _Checker, catalogue: dict) -> dict[str, Any]:
             a = check.code(
                 f"{vpath}.actor", actor_index, v.get("actor"), _("Unknown actor “%(code)s”.")
             )
-            if v.get("value_type") not in VALUE_TYPES:
-                check.error(
-                    f"{vpath}.value_type",
-                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(VALUE_TYPES)},
-                )
-            transfer = v.get("is_transfer", False)
-            if not isinstance(transfer, bool):
-                check.error(f"{vpath}.is_transfer", _("Write true or false (without quotes)."))
-            amount = check.field(vpath, v, "annual_amount")
-            if a is not None and amount is not None and v.get("value_type") in VALUE_TYPES:
-                values.append((n, a, VALUE_TYPES.index(v["value_type"]), transfer is True, amount))
+            value_type = check.choice(f"{vpath}.value_type", v.get("value_type"), VALUE_TYPES)
+            transfer = check.boolean(vpath, v, "is_transfer", False)
+            amount = check.field(vpath, v, "annual_amount", low=-MAX_AMOUNT, high=MAX_AMOUNT)
+            if a is not None and amount is not None and value_type is not None:
+                values.append((n, a, VALUE_TYPES.index(value_type), transfer, amount))
     width = max((len(r) for r in ramp_rows), default=0)
     ramp_up = np.ones((n_out, max(width, 1)))
     for n, row in enumerate(ramp_rows):
@@ -495,7 +621,7 @@ def _catalogue(check: _Checker, catalogue: dict) -> dict[str, Any]:
     links: list[tuple[int, int, float]] = []
     for n, t in enumerate(types):
         tpath = f"{path}.intervention_types[{n}]"
-        unit_cost[n] = check.field(tpath, t, "unit_cost", low=0) or 0.0
+        unit_cost[n] = check.field(tpath, t, "unit_cost", low=0, high=MAX_AMOUNT) or 0.0
         shares = t.get("cost_phasing", [1])
         if (
             not isinstance(shares, list)
@@ -543,11 +669,12 @@ def _catalogue(check: _Checker, catalogue: dict) -> dict[str, Any]:
 
     def names(items: list[dict]) -> dict:
         return {
-            item.get("code"): {
-                "nl": item.get("name_nl") or item.get("code"),
-                "en": item.get("name_en") or item.get("code"),
+            item["code"]: {
+                "nl": item.get("name_nl") or item["code"],
+                "en": item.get("name_en") or item["code"],
             }
             for item in items
+            if isinstance(item.get("code"), str)
         }
 
     labels = {
@@ -555,7 +682,9 @@ def _catalogue(check: _Checker, catalogue: dict) -> dict[str, Any]:
         "domains": names(domains),
         "intervention_types": names(types),
         "outcomes": names(outcomes),
-        "actor_sectors": {a.get("code"): a.get("sector", "") for a in actors},
+        "actor_sectors": {
+            a["code"]: a.get("sector") or "" for a in actors if isinstance(a.get("code"), str)
+        },
     }
     link_array = np.array(links, dtype=float).reshape(-1, 3)
     value_array = np.array(values, dtype=float).reshape(-1, 5)
@@ -630,7 +759,7 @@ def _apply_overrides(check: _Checker, cat: dict, overrides: list) -> None:
         "value_factor": ("outcome",),
     }
     limits = {
-        "unit_cost": (0, None, False),
+        "unit_cost": (0, MAX_AMOUNT, False),
         "success_probability": (0, 1, False),
         "lag_years": (0, 30, True),
         "duration_years": (1, 30, True),
@@ -639,18 +768,14 @@ def _apply_overrides(check: _Checker, cat: dict, overrides: list) -> None:
         "displacement_pct": (0, 100, False),
         "drop_off_pct": (0, 100, False),
         "confidence_grade": (1, 6, True),
-        "value_factor": (0, None, False),
+        "value_factor": (0, MAX_FACTOR, False),
     }
     seen = set()
     for n, item in enumerate(overrides):
         path = f"overrides[{n}]"
         item = check.obj(path, item)
-        name = item.get("parameter")
-        if name not in OVERRIDE_PARAMETERS:
-            check.error(
-                f"{path}.parameter",
-                _("Choose one of: %(choices)s.") % {"choices": ", ".join(OVERRIDE_PARAMETERS)},
-            )
+        name = check.choice(f"{path}.parameter", item.get("parameter"), OVERRIDE_PARAMETERS)
+        if name is None:
             continue
         ok, index = _target(check, path, item, targets.get(name, ("outcome",)), cat)
         low, high, integer = limits[name]
@@ -677,25 +802,21 @@ def _apply_overrides(check: _Checker, cat: dict, overrides: list) -> None:
             cat[name.removesuffix("_pct")][index] = value / 100
 
 
-def _programme(check, items, actor_index, start, horizon):
+def _programme(check, items, actor_index, n_actors, start, horizon):
     rows = []
     for n, item in enumerate(check.items("programme_costs", items)):
         path = f"programme_costs[{n}]"
         item = check.obj(path, item)
-        category = item.get("category")
-        if category not in PROGRAMME_CATEGORIES:
-            check.error(
-                f"{path}.category",
-                _("Choose one of: %(choices)s.") % {"choices": ", ".join(PROGRAMME_CATEGORIES)},
-            )
+        category = check.choice(f"{path}.category", item.get("category"), PROGRAMME_CATEGORIES)
+        check.text(path, item, "description", required=False)
         a = check.code(
             f"{path}.actor", actor_index, item.get("actor"), _("Unknown actor “%(code)s”.")
         )
         year = check.field(path, item, "year", low=start, high=start + horizon - 1, integer=True)
-        amount = check.field(path, item, "amount", low=0)
-        if category in PROGRAMME_CATEGORIES and None not in (a, year, amount):
+        amount = check.field(path, item, "amount", low=0, high=MAX_AMOUNT)
+        if None not in (category, a, year, amount):
             rows.append((PROGRAMME_CATEGORIES.index(category), year - start, a, amount))
-    programme = np.zeros((len(PROGRAMME_CATEGORIES), horizon, len(actor_index)))
+    programme = np.zeros((len(PROGRAMME_CATEGORIES), horizon, n_actors))
     for k, t, a, amount in rows:
         programme[k, t, a] += amount
     return PROGRAMME_CATEGORIES, programme
@@ -709,7 +830,7 @@ def _budget(check, items, start, horizon):
         path = f"budget[{n}]"
         item = check.obj(path, item)
         year = check.field(path, item, "year", low=start, high=start + horizon - 1, integer=True)
-        amount = check.field(path, item, "amount")
+        amount = check.field(path, item, "amount", low=-MAX_AMOUNT, high=MAX_AMOUNT)
         if year is not None and amount is not None:
             budget[year - start] += amount
     return budget
@@ -736,31 +857,16 @@ def _uncertainty(check, items, cat, p) -> tuple[Parameter, ...]:
     for n, item in enumerate(check.items("uncertainty", items)):
         path = f"uncertainty[{n}]"
         item = check.obj(path, item)
-        name = item.get("parameter")
-        if name not in FILE_PARAMETERS:
-            check.error(
-                f"{path}.parameter",
-                _("Choose one of: %(choices)s.") % {"choices": ", ".join(FILE_PARAMETERS)},
-            )
+        name = check.choice(f"{path}.parameter", item.get("parameter"), tuple(FILE_PARAMETERS))
+        if name is None:
             continue
         kind, needs, percent = FILE_PARAMETERS[name]
         ok, index = _target(check, path, item, needs, cat)
         scale = 100.0 if percent else 1.0
         lower, upper = PARAMETER_KINDS[kind]["bounds"]
-        low = check.field(
-            path,
-            item,
-            "low",
-            low=lower * scale,
-            high=upper * scale if math.isfinite(upper) else None,
-        )
-        high = check.field(
-            path,
-            item,
-            "high",
-            low=lower * scale,
-            high=upper * scale if math.isfinite(upper) else None,
-        )
+        upper = min(upper, FILE_UPPER_BOUNDS.get(kind, upper))
+        low = check.field(path, item, "low", low=lower * scale, high=upper * scale)
+        high = check.field(path, item, "high", low=lower * scale, high=upper * scale)
         if not ok or low is None or high is None:
             continue
         if (kind, index) in seen:
@@ -807,7 +913,22 @@ def calculate_document(
     from .engine import calculate
 
     parsed = parse_scenario(document, registered=registered)
-    results = calculate(parsed.inputs, progress) if progress else calculate(parsed.inputs)
+    try:
+        results = calculate(parsed.inputs, progress) if progress else calculate(parsed.inputs)
+    except NonFiniteResult as error:
+        raise ScenarioError(
+            [
+                (
+                    "",
+                    _(
+                        "The calculation gives a figure too large to be a number (%(figure)s of "
+                        "the results): check the scenario for extreme amounts, volumes or "
+                        "factors, such as a tiny cost against large benefits."
+                    )
+                    % {"figure": error.figure},
+                )
+            ]
+        ) from error
     results["meta"]["warnings"] = sorted(set(results["meta"]["warnings"]) | set(parsed.warnings))
     results["meta"]["inputs_hash"] = inputs_hash(document, registered)
     results["meta"]["seed"] = parsed.inputs.seed

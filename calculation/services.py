@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from interventions.catalogue_file import catalogue_dump
 from interventions.services import ConflictError
+from siex.core.text import validate_no_control_characters
 
 from .engine import MODEL_VERSION
 from .models import (
@@ -133,6 +134,13 @@ def scenario_import(*, document: Any, user=None, code: str | None = None) -> Sce
     code = code or document.get("code")
     if not code:
         raise ValidationError(_("The file has no scenario code (“code”)."))
+    # Checked before the code is looked up: the database cannot compare every value with it.
+    if not isinstance(code, str):
+        raise ValidationError({"code": _("Expected text.")})
+    try:
+        validate_no_control_characters(code)
+    except ValidationError as error:
+        raise ValidationError({"code": error.messages}) from error
     existing = Scenario.objects.filter(code=code).first()
     if existing is None:
         return scenario_create(

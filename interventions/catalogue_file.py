@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from siex.core.text import CONTROL_CHARACTER_MESSAGE, control_characters_in
+
 from .models import (
     COST_PHASING_FIELDS,
     COST_PHASING_YEARS,
@@ -467,6 +469,59 @@ def _ramp_up(value: Any) -> Any:
     return value
 
 
+#: The text fields of each list of the file (and of the lists inside its entries).
+TEXT_FIELDS = {
+    "life_domains": ("code", "name_nl", "name_en", "description"),
+    "life_domain_mappings": ("framework", "label", "domain"),
+    "actors": ("code", "name_nl", "name_en", "sector", "description"),
+    "actors.budget_lines": ("code", "name_nl", "name_en"),
+    "outcomes": ("code", "name_nl", "name_en", "life_domain", "description", "source"),
+    "outcomes.values": ("actor", "budget_line", "value_type", "note"),
+    "intervention_types": (
+        "code",
+        "name_nl",
+        "name_en",
+        "provider",
+        "life_domain",
+        "description",
+        "paying_actor",
+        "paying_budget_line",
+        "cost_source",
+    ),
+    "intervention_types.outcomes": ("outcome", "note"),
+}
+
+
+def _not_text(data: dict) -> list[str]:
+    """The paths of the text fields that hold something else than text (or nothing)."""
+
+    def entries(items: Any, path: str):
+        if isinstance(items, list):
+            for n, item in enumerate(items):
+                if isinstance(item, dict):
+                    yield f"{path}[{n}]", item
+
+    found = []
+    for section in SECTIONS:
+        for path, item in entries(data.get(section), section):
+            found += [
+                f"{path}.{key}"
+                for key in TEXT_FIELDS[section]
+                if item.get(key) is not None and not isinstance(item[key], str)
+            ]
+            for nested in ("budget_lines", "values", "outcomes"):
+                keys = TEXT_FIELDS.get(f"{section}.{nested}")
+                if keys is None:
+                    continue
+                for inner_path, inner in entries(item.get(nested), f"{path}.{nested}"):
+                    found += [
+                        f"{inner_path}.{key}"
+                        for key in keys
+                        if inner.get(key) is not None and not isinstance(inner[key], str)
+                    ]
+    return found
+
+
 def catalogue_load(data: Any) -> ImportReport:
     """Load a catalogue file's content into the database: all rows or none.
 
@@ -485,6 +540,15 @@ def catalogue_load(data: Any) -> ImportReport:
     for section in SECTIONS:
         if not isinstance(data.get(section, []), list):
             raise ValidationError(_("“%(section)s” must be a list.") % {"section": section})
+    # Every text of the file (codes, names, descriptions, sources, notes) must be text without
+    # control characters before any of it is looked up or stored: the database cannot compare a
+    # code with a list, nor store a NUL.
+    problems = [f"{path}: {_('Expected text.')}" for path in _not_text(data)] + [
+        f"{path}: {CONTROL_CHARACTER_MESSAGE % {'position': position}}"
+        for path, position in control_characters_in(data)
+    ]
+    if problems:
+        raise ValidationError(problems)
 
     data = _decimals(data)
     with transaction.atomic():

@@ -44,3 +44,53 @@ def validate_no_control_characters(value) -> None:
 def printable(value: str) -> str:
     """``value`` with every control character removed (for exports of what is already stored)."""
     return CONTROL_CHARACTERS.sub("", value)
+
+
+def control_characters_in(document) -> list[tuple[str, int]]:
+    """Every text in a parsed JSON document (a scenario or catalogue file) that holds a control
+    character: (its path, e.g. ``catalogue.outcomes[2].name_nl``, and the position), in the
+    order of the document. An object's key counts as text too, at the path of its value (with
+    the control character left out of the path)."""
+    found: list[tuple[str, int]] = []
+    # Depth-first without recursion, so that any depth is walked. A place is (its parent's
+    # place, key or index), written out as a path only for the few texts that are refused; an
+    # entry also carries the position of a control character in the key that led to it.
+    stack: list[tuple[object, tuple | None, int | None]] = [(document, None, None)]
+    while stack:
+        value, place, in_key = stack.pop()
+        if in_key is not None:
+            found.append((_path(place), in_key))
+        if isinstance(value, str):
+            # isprintable() is quick, and false for every control character (and for tab and
+            # new line, which the expression then lets through).
+            if not value.isprintable():
+                position = first_control_character(value)
+                if position is not None:
+                    found.append((_path(place), position))
+        elif isinstance(value, dict):
+            stack.extend(
+                reversed([(item, (place, str(key)), _in_key(key)) for key, item in value.items()])
+            )
+        elif isinstance(value, list):
+            stack.extend(reversed([(item, (place, n), None) for n, item in enumerate(value)]))
+    return found
+
+
+def _in_key(key) -> int | None:
+    key = str(key)
+    return None if key.isprintable() else first_control_character(key)
+
+
+def _path(place: tuple | None) -> str:
+    """``catalogue.outcomes[2].name_nl`` for the place (((None, "catalogue"), "outcomes"), 2)…"""
+    steps = []
+    while place is not None:
+        place, step = place
+        steps.append(step)
+    path = ""
+    for step in reversed(steps):
+        if isinstance(step, int):
+            path += f"[{step}]"
+        else:
+            path += f".{printable(step)}" if path else printable(step)
+    return path
