@@ -17,11 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-
-from siex.core.forms import json_document
 
 from . import presentation, selectors, services
 from .models import CalculationRun, PriceBasis, RunStatus, Scenario, ScenarioVersion
@@ -29,20 +25,6 @@ from .models import CalculationRun, PriceBasis, RunStatus, Scenario, ScenarioVer
 VIEW = "calculation.view_scenarios"
 CHANGE = "calculation.change_scenarios"
 PERMISSIONS = {"GET": VIEW, "POST": CHANGE, "PATCH": CHANGE}
-
-
-class JsonDocumentParser(JSONParser):
-    """A request body read as the upload page and ``manage.py calculate`` read a scenario file
-    (``siex.core.forms.json_document``): the same messages for a number too long or too large,
-    NaN, or nesting too deep, and never an error the API cannot answer (REST framework's own
-    reader lets a deeply nested body through as a RecursionError, and reads 1e999 as infinity).
-    """
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return json_document(stream.read())
-        except DjangoValidationError as error:
-            raise ParseError(" ".join(error.messages)) from error
 
 
 def _through_service(call):
@@ -167,7 +149,6 @@ class ScenarioViewSet(
     serializer_class = ScenarioSerializer
     filterset_fields = ["code", "is_reference"]
     permission_required = PERMISSIONS
-    parser_classes = [JsonDocumentParser]
 
     def get_queryset(self):
         versions = ScenarioVersion.objects.only("pk", "scenario_id", "number", "status").order_by(
@@ -339,7 +320,6 @@ class ScenarioVersionViewSet(
     serializer_class = ScenarioVersionSerializer
     filterset_class = ScenarioVersionFilter
     permission_required = PERMISSIONS
-    parser_classes = [JsonDocumentParser]
     # PATCH only: a PUT would have to send the whole version, catalogue snapshot aside.
     http_method_names = ["get", "post", "patch", "head", "options"]
 

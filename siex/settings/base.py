@@ -270,6 +270,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["siex.accounts.permissions.HasRulePermission"],
     # JSON only: the interactive documentation is the Swagger page (api/v1/docs/).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies are read as SIEX reads a JSON file: NaN, 1e999 and nesting too deep are a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "siex.core.parsers.JsonDocumentParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Numbered pages for the small tables (the catalogue and areas use siex.core.api's, with a
     # page_size parameter); households and interventions page with a cursor
