@@ -1,8 +1,17 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
+    default = True
     name = "siex.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+
+class SiexAdminConfig(admin_apps.AdminConfig):
+    """The Django admin with SIEX's site: open to superusers only (``admin_site.py``)."""
+
+    default = False
+    default_site = "siex.accounts.admin_site.SiexAdminSite"

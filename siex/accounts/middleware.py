@@ -15,7 +15,8 @@ class DenyByDefaultMiddleware(LoginRequiredMiddleware):
     """Extends Django's LoginRequiredMiddleware with a permission check.
 
     - A view marked ``login_not_required`` (login page, health check, language switch) is public.
-    - Django admin views check ``is_staff`` and model permissions themselves.
+    - The Django admin is the superuser's (``admin_site.py``, which also sends a signed-out user to
+      its own sign-in); any other signed-in user is refused here, before the admin is reached.
     - REST framework views are left to ``HasRulePermission`` (JSON errors instead of redirects),
       except that a signed-out reader of an API page meant for the browser (``sign_in_in_browser``,
       the API documentation) is sent to sign in.
@@ -34,6 +35,8 @@ class DenyByDefaultMiddleware(LoginRequiredMiddleware):
         if not getattr(view_func, "login_required", True):
             return None
         if request.path.startswith(self.admin_prefix):
+            if request.user.is_authenticated and not request.user.is_superuser:
+                raise PermissionDenied
             return None
         if _is_api_view(view_func):
             return None

@@ -28,7 +28,7 @@ def siex(request):
             for permission, name, label in NAVIGATION
             if user.has_perm(permission) and (url := reverse(name))
         ]
-        if user.is_staff:
+        if user.is_superuser:
             navigation.append(
                 {"url": reverse("admin:index"), "label": _("Administration"), "active": False}
             )
