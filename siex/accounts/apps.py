@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts and roles")
 
+    def ready(self) -> None:
+        from . import audit  # noqa: F401  (registers the change history of accounts)
+
 
 class SiexAdminConfig(admin_apps.AdminConfig):
     """The Django admin with SIEX's site: open to superusers only (``admin_site.py``)."""

@@ -16,6 +16,9 @@ NAVIGATION = [
     ("interventions.view_catalogue", "api-docs", _("API")),
     ("siex.view_system_status", "core:status", _("System status")),
     ("siex.view_audit_log", "audit:access-log", _("Audit log")),
+    # The roles that see households read the change history of household records; the
+    # administrator reaches it under the audit log.
+    ("interventions.view_household_data", "audit:changes", _("Change history")),
 ]
 
 
