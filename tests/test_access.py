@@ -26,6 +26,7 @@ from tests.access_matrix import (
     NO_ROLE,
     PL,
     PO,
+    accounts,
     audit,
     catalogue,
     imports,
@@ -40,7 +41,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, imports, catalogue, audit]
+PARTS = [register, imports, catalogue, audit, accounts]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone

@@ -1,9 +1,16 @@
-"""Users and roles in the Django admin (superusers only, see ``admin_site``)."""
+"""Users, one-time passwords and roles in the Django admin (superusers only, see ``admin_site``).
+
+The administrator role manages users on SIEX's own pages (``views.py``); a superuser may also do it
+here. Every change to an account, a password included (without its value), is in the change
+history whichever way it is made (``audit.py``).
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
+
+from .models import OneTimePassword
 
 admin.site.unregister(User)
 
@@ -19,3 +26,20 @@ class SiexUserAdmin(UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+
+@admin.register(OneTimePassword)
+class OneTimePasswordAdmin(admin.ModelAdmin):
+    """Which accounts still have to choose their own password; read only."""
+
+    list_display = ("user", "issued_by", "issued_at")
+    readonly_fields = ("user", "issued_by", "issued_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,7 +10,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import audit  # noqa: F401  (registers the change history of accounts)
+        from .middleware import one_time_password_session_mark
+
+        user_logged_in.connect(one_time_password_session_mark, dispatch_uid="siex-one-time")
 
 
 class SiexAdminConfig(admin_apps.AdminConfig):

@@ -9,6 +9,7 @@ The administrator manages accounts and configuration, never household data.
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext as _
 
 from .roles import Role
 
@@ -77,3 +78,59 @@ def reads_change_history_of(user, label) -> bool:
 rules.add_perm("siex.view_change_history", sees_households | is_administrator)
 # ... and which kinds each reader finds there: ``has_perm("siex.view_change_history_of", label)``.
 rules.add_perm("siex.view_change_history_of", reads_change_history_of)
+
+# --- Accounts (separation of duties) --------------------------------------------------------------
+
+# The user administration pages. Which accounts an administrator may change, and which roles they
+# may give, is decided per account by ``account_refusal`` and ``grantable_roles``.
+rules.add_perm("accounts.manage_users", is_administrator)
+
+
+def grantable_roles(actor) -> list[Role]:
+    """The roles ``actor`` may give and take away: a superuser every role; an administrator every
+    role but administrator (only a superuser makes or unmakes an administrator); anyone else none.
+    Staff and superuser status are never given on SIEX's pages."""
+    if not actor.is_active:
+        return []
+    if actor.is_superuser:
+        return list(Role)
+    if is_administrator.test(actor):
+        return [role for role in Role if role != Role.ADMINISTRATOR]
+    return []
+
+
+def holds_more_rights(account) -> bool:
+    """An account above an administrator's reach: a superuser, staff (the Django admin), or an
+    administrator (whose rights equal the actor's: only a superuser acts on them)."""
+    return (
+        account.is_superuser
+        or account.is_staff
+        # all(), not filter(): the user list has the groups prefetched.
+        or any(group.name == Role.ADMINISTRATOR.value for group in account.groups.all())
+    )
+
+
+def account_refusal(actor, account) -> str | None:
+    """Why ``actor`` may not change ``account`` (its name, roles, status or password), or None
+    when they may.
+
+    Nobody changes their own account here: their own roles or status would let them give
+    themselves access (their own password they change on the password page). A superuser acts on
+    every other account; an administrator on every account without more rights than their own.
+    Unlike ``has_perm`` (which admits a superuser to everything) this also holds a superuser to
+    the first rule.
+    """
+    if not actor.is_active or not (actor.is_superuser or is_administrator.test(actor)):
+        return _("Only an administrator manages accounts.")
+    if account.pk == actor.pk:
+        return _(
+            "Nobody changes their own roles, status or password here: ask another administrator. "
+            "You change your own password under “Change password”."
+        )
+    if actor.is_superuser:
+        return None
+    if account.is_superuser:
+        return _("This is a superuser's account: only a superuser can change it.")
+    if holds_more_rights(account):
+        return _("This account has administrator rights: only a superuser can change it.")
+    return None

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("interventions.view_catalogue", "catalogue:register", _("Catalogue")),
     ("interventions.view_catalogue", "api-docs", _("API")),
     ("siex.view_system_status", "core:status", _("System status")),
+    ("accounts.manage_users", "accounts:users", _("Users")),
     ("siex.view_audit_log", "audit:access-log", _("Audit log")),
     # The roles that see households read the change history of household records; the
     # administrator reaches it under the audit log.

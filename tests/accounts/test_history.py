@@ -9,17 +9,19 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from siex.accounts import services
 from siex.accounts.audit import PASSWORD_SET
 from siex.accounts.roles import Role
 from siex.accounts.rules import CHANGE_HISTORY_READERS
+from siex.accounts.selectors import account_state
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
+ADDRESS = "192.0.2.44"
 
 
 def history_of(user) -> list[LogEntry]:
@@ -41,6 +43,43 @@ def no_hash_anywhere(user) -> None:
     for part in parts:
         assert part not in dumped
     assert algorithm not in dumped
+
+
+def test_creating_an_account_on_the_page_is_recorded_with_who_and_where(admin_client):
+    admin_client.post(
+        reverse("accounts:user-new"),
+        {"username": "nieuw", "roles": [Role.POLICY_OFFICER.value]},
+        REMOTE_ADDR=ADDRESS,
+    )
+    user = User.objects.get(username="nieuw")
+    entries = history_of(user)
+    assert {entry.actor.username for entry in entries} == {"test-beheerder"}
+    assert {entry.remote_addr for entry in entries} == {ADDRESS}
+    assert entries[0].action == LogEntry.Action.CREATE
+    assert changed(entries, "password") == [["", PASSWORD_SET]]
+    assert {"type": "m2m", "operation": "add", "objects": ["beleidsmedewerker"]} in changed(
+        entries, "groups"
+    )
+    no_hash_anywhere(user)
+
+
+def test_roles_status_and_passwords_changed_on_the_pages_are_recorded(admin_client, council_member):
+    url = reverse("accounts:user", args=[council_member.pk])
+    admin_client.post(
+        url,
+        {"roles": [Role.PROJECT_LEAD.value], "state": account_state(council_member)},
+        REMOTE_ADDR=ADDRESS,
+    )
+    admin_client.post(reverse("accounts:user-password", args=[council_member.pk]))
+    admin_client.post(reverse("accounts:user-deactivate", args=[council_member.pk]))
+    entries = [entry for entry in history_of(council_member) if entry.actor is not None]
+    assert {entry.actor.username for entry in entries} == {"test-beheerder"}
+    groups = changed(entries, "groups")
+    assert {"type": "m2m", "operation": "delete", "objects": ["raadslid"]} in groups
+    assert {"type": "m2m", "operation": "add", "objects": ["projectleider"]} in groups
+    assert changed(entries, "password") == [[PASSWORD_SET, PASSWORD_SET]]
+    assert changed(entries, "is_active") == [["True", "False"]]
+    no_hash_anywhere(council_member)
 
 
 def test_signing_in_is_not_an_account_change(council_member):
@@ -122,6 +161,32 @@ def test_createsuperuser_is_recorded(roles, monkeypatch):
     no_hash_anywhere(user)
 
 
+def test_the_user_create_command_creates_an_account_with_roles_and_a_one_time_password(roles):
+    out = io.StringIO()
+    call_command(
+        "user_create",
+        "--username",
+        "k.jansen",
+        "--role",
+        "beleidsmedewerker",
+        "--role",
+        "raadslid",
+        "--first-name",
+        "Kees",
+        stdout=out,
+    )
+    user = User.objects.get(username="k.jansen")
+    password = out.getvalue().split("One-time password: ")[1].split()[0]
+    assert user.check_password(password)
+    assert user.one_time_password.issued_by is None
+    groups = changed(history_of(user), "groups")
+    assert {"type": "m2m", "operation": "add", "objects": ["beleidsmedewerker", "raadslid"]} in [
+        {**group, "objects": sorted(group["objects"])} for group in groups
+    ]
+    with pytest.raises(CommandError, match="username"):
+        call_command("user_create", "--username", "K.Jansen", stdout=io.StringIO())
+
+
 def test_the_demo_users_are_recorded(roles):
     user = services.user_create_or_update(
         username="demo-raadslid", role=Role.COUNCIL_MEMBER, password="een-demo-wachtwoord-1"
@@ -131,6 +196,7 @@ def test_the_demo_users_are_recorded(roles):
     assert {"type": "m2m", "operation": "add", "objects": ["raadslid"]} in changed(
         entries, "groups"
     )
+    assert not hasattr(User.objects.get(pk=user.pk), "one_time_password")
 
 
 def test_every_kind_of_record_in_the_change_history_has_its_readers():
