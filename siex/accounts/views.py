@@ -87,12 +87,7 @@ class UserListView(TemplateView):
         context = super().get_context_data(**kwargs)
         actor = self.request.user
         context["accounts"] = [
-            {
-                "user": user,
-                "roles": _roles_text(user),
-                "refusal": account_refusal(actor, user),
-                "is_self": user.pk == actor.pk,
-            }
+            {"user": user, "roles": _roles_text(user), "is_self": user.pk == actor.pk}
             for user in selectors.account_list()
         ]
         return context
