@@ -1,7 +1,8 @@
-"""User administration for the administrator (beheerder) role.
+"""Users, one-time passwords and roles in the Django admin (superusers only, see ``admin_site``).
 
-An administrator manages users and their roles but cannot grant superuser status or loose
-permissions: roles are the only way access is given.
+The administrator role manages users on SIEX's own pages (``views.py``); a superuser may also do it
+here. Every change to an account, a password included (without its value), is in the change
+history whichever way it is made (``audit.py``).
 """
 
 from django.contrib import admin
@@ -9,17 +10,15 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = _("SIEX administration")
-admin.site.site_title = _("SIEX administration")
-admin.site.index_title = _("Users, roles and configuration")
+from .models import OneTimePassword
 
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class SiexUserAdmin(UserAdmin):
-    list_display = ("username", "is_active", "is_staff", "last_login", "roles")
-    list_filter = ("is_active", "groups")
+    list_display = ("username", "is_active", "is_staff", "is_superuser", "last_login", "roles")
+    list_filter = ("is_active", "is_superuser", "groups")
 
     @admin.display(description=_("roles"))
     def roles(self, obj):
@@ -28,18 +27,19 @@ class SiexUserAdmin(UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser or obj is None:
-            return fieldsets
-        return (
-            (None, {"fields": ("username", "password")}),
-            (_("Access"), {"fields": ("is_active", "is_staff", "groups")}),
-            (_("Important dates"), {"fields": ("last_login", "date_joined")}),
-        )
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            readonly += ["last_login", "date_joined"]
-        return readonly
+@admin.register(OneTimePassword)
+class OneTimePasswordAdmin(admin.ModelAdmin):
+    """Which accounts still have to choose their own password; read only."""
+
+    list_display = ("user", "issued_by", "issued_at")
+    readonly_fields = ("user", "issued_by", "issued_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

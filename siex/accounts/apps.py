@@ -1,8 +1,25 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
+    default = True
     name = "siex.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import audit  # noqa: F401  (registers the change history of accounts)
+        from .middleware import one_time_password_session_mark
+
+        user_logged_in.connect(one_time_password_session_mark, dispatch_uid="siex-one-time")
+
+
+class SiexAdminConfig(admin_apps.AdminConfig):
+    """The Django admin with SIEX's site: open to superusers only (``admin_site.py``)."""
+
+    default = False
+    default_site = "siex.accounts.admin_site.SiexAdminSite"

@@ -13,26 +13,5 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "beheerder", _("Administrator")
 
 
-# Roles whose members work in the Django admin (it checks ``is_staff``).
-STAFF_ROLES = frozenset({Role.ADMINISTRATOR})
-
-# Standard model permissions for the Django admin, per role. Application pages and the API are
-# governed by the predicates in rules.py; the admin needs real permission rows.
-ADMIN_MODEL_PERMISSIONS: dict[str, list[str]] = {
-    Role.ADMINISTRATOR: [
-        "auth.view_user",
-        "auth.add_user",
-        "auth.change_user",
-        "auth.view_group",
-        "authtoken.view_tokenproxy",
-        "authtoken.add_tokenproxy",
-        "authtoken.delete_tokenproxy",
-        "axes.view_accessattempt",
-        "axes.delete_accessattempt",
-        "axes.view_accessfailurelog",
-        "axes.view_accesslog",
-        "auditlog.view_logentry",
-        "audit.view_accesslogentry",
-        "monitoring.view_area",
-    ],
-}
+# No role works in the Django admin: it is the superuser's (see ``admin_site.py``). Roles carry no
+# model permissions either; everything a role may do is a predicate in ``rules.py``.

@@ -1,5 +1,15 @@
 """Reads for accounts and roles."""
 
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from .models import OneTimePassword
 from .roles import Role
 
 
@@ -7,5 +17,37 @@ def user_roles(user) -> list[Role]:
     """The roles of a user, in the order of ``Role``."""
     if not user.is_authenticated:
         return []
-    names = set(user.groups.values_list("name", flat=True))
+    names = {group.name for group in user.groups.all()}
     return [role for role in Role if role.value in names]
+
+
+def account_list() -> QuerySet:
+    """Every account for the user administration, by username, with its roles (prefetched) and
+    ``has_one_time_password``. The users table is small: no paging needed."""
+    return (
+        get_user_model()
+        .objects.order_by("username")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
+        .annotate(has_one_time_password=Exists(OneTimePassword.objects.filter(user=OuterRef("pk"))))
+    )
+
+
+def account_state(user) -> str:
+    """A fingerprint of what the user administration shows and changes of an account (name,
+    e-mail, roles, status): the page sends it back on save, and a different fingerprint then means
+    that someone else changed the account in the meantime."""
+    state = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": user.is_active,
+        "roles": sorted(role.value for role in user_roles(user)),
+    }
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def one_time_password(user) -> OneTimePassword | None:
+    """The pending one-time password of ``user`` (the row, never the password), or None."""
+    if not user.is_authenticated:
+        return None
+    return OneTimePassword.objects.filter(user_id=user.pk).first()

@@ -15,4 +15,23 @@ urlpatterns = [
         views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # The administrator's user administration.
+    path("gebruikers/", views.UserListView.as_view(), name="users"),
+    path("gebruikers/nieuw/", views.UserCreateView.as_view(), name="user-new"),
+    path("gebruikers/<int:pk>/", views.UserDetailView.as_view(), name="user"),
+    path(
+        "gebruikers/<int:pk>/wachtwoord/",
+        views.UserPasswordResetView.as_view(),
+        name="user-password",
+    ),
+    path(
+        "gebruikers/<int:pk>/deactiveren/",
+        views.UserActiveView.as_view(active=False),
+        name="user-deactivate",
+    ),
+    path(
+        "gebruikers/<int:pk>/activeren/",
+        views.UserActiveView.as_view(active=True),
+        name="user-activate",
+    ),
 ]

@@ -122,8 +122,9 @@ class ChangeHistoryFilter(PeriodFilterSet):
     action = django_filters.ChoiceFilter(
         choices=selectors.CHANGE_ACTIONS, label=_("Action"), empty_label=_("All actions")
     )
+    # Its choices are the kinds of record the signed-in user may read (set in __init__).
     model = django_filters.ChoiceFilter(
-        choices=selectors.change_history_model_choices,
+        choices=(),
         label=_("Kind of record"),
         empty_label=_("All kinds"),
         method="filter_model",
@@ -133,6 +134,12 @@ class ChangeHistoryFilter(PeriodFilterSet):
     class Meta:
         model = LogEntry
         fields = ["user", "action", "date_from", "date_until", "model", "record"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["model"].extra["choices"] = selectors.change_history_model_choices(
+            self.request.user
+        )
 
     def filter_model(self, queryset, name, value):
         app_label, model = value.split(".", 1)

@@ -23,6 +23,9 @@ from django.utils.translation import pgettext_lazy
 from .models import AccessLogEntry
 
 PAGE_SIZE = 50
+# Which kinds of record a user finds in the change history (an object-level rule, given the
+# model label).
+CHANGE_HISTORY_PERMISSION = "siex.view_change_history_of"
 
 # Kinds of data the access log names, with their names in the filter; log_access accepts any model
 # label, these are the ones SIEX logs (household data, and reads of the audit logs themselves).
@@ -55,16 +58,25 @@ def access_log_model_choices() -> list[tuple[str, str]]:
     return [(label, str(name)) for label, name in ACCESS_LOGGED_MODELS.items()]
 
 
-def change_history_models() -> list:
-    """The models whose changes django-auditlog records (registered in interventions/audit.py:
-    households, interventions and the catalogue)."""
-    return sorted(auditlog.get_models(), key=lambda model: model._meta.label_lower)
+def change_history_models(user) -> list:
+    """The models whose changes django-auditlog records (households, interventions and the
+    catalogue in interventions/audit.py; accounts and roles in siex/accounts/audit.py) and whose
+    history ``user`` may read: household records for the roles that see households, accounts
+    and roles for the administrator (``CHANGE_HISTORY_READERS`` in siex/accounts/rules.py)."""
+    return sorted(
+        (
+            model
+            for model in auditlog.get_models()
+            if user.has_perm(CHANGE_HISTORY_PERMISSION, model._meta.label_lower)
+        ),
+        key=lambda model: model._meta.label_lower,
+    )
 
 
-def change_history_model_choices() -> list[tuple[str, str]]:
+def change_history_model_choices(user) -> list[tuple[str, str]]:
     return [
         (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
-        for model in change_history_models()
+        for model in change_history_models(user)
     ]
 
 
@@ -77,8 +89,9 @@ def access_log_entries() -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.all()
 
 
-def change_history_entries() -> QuerySet[LogEntry]:
-    content_types = ContentType.objects.get_for_models(*change_history_models()).values()
+def change_history_entries(user) -> QuerySet[LogEntry]:
+    """The change history ``user`` may read: only entries about the kinds of record they may."""
+    content_types = ContentType.objects.get_for_models(*change_history_models(user)).values()
     return LogEntry.objects.filter(content_type__in=list(content_types)).select_related(
         "actor", "content_type"
     )

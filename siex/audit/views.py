@@ -1,5 +1,7 @@
-"""The administrator's audit pages: the access log and the change history, filtered, newest first,
-"load more" without counting, and their CSV and Excel downloads (themselves logged as exports)."""
+"""The audit pages: the access log (the administrator's) and the change history, filtered, newest
+first, "load more" without counting, and their CSV and Excel downloads (themselves logged as
+exports). Each reader of the change history finds there, and downloads, only the kinds of record
+their role may read (``selectors.change_history_entries``)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from .filters import AccessLogFilter, ChangeHistoryFilter
 from .services import log_access
 
 VIEW = "siex.view_audit_log"
+VIEW_CHANGES = "siex.view_change_history"
 # A download holds at most this many log entries, newest first; narrow the filter for older ones.
 EXPORT_MAX_ROWS = 50_000
 EXPORT_CHUNK = 2_000
@@ -50,7 +53,7 @@ class AuditPageView(TemplateView):
         """Hook: record that the page was read (the change history shows household data)."""
 
     def get_filterset(self):
-        return self.filterset_class(self.request.GET, queryset=self.entries())
+        return self.filterset_class(self.request.GET, queryset=self.entries(), request=self.request)
 
     def get_template_names(self):
         if self.request.htmx and _cursor(self.request) is not None:
@@ -94,9 +97,16 @@ class AccessLogView(AuditPageView):
 class ChangeHistoryView(AuditPageView):
     template_name = "audit/changes.html"
     filterset_class = ChangeHistoryFilter
+    permission_required = VIEW_CHANGES
 
     def entries(self):
-        return selectors.change_history_entries()
+        return selectors.change_history_entries(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        choices = selectors.change_history_model_choices(self.request.user)
+        context["kinds"] = ", ".join(name.lower() for _label, name in choices)
+        return context
 
     def rows(self, entries):
         return presentation.change_rows(entries)
@@ -192,6 +202,7 @@ class AccessLogExportView(AuditExportView):
 
 class ChangeHistoryExportView(AuditExportView):
     page_view = ChangeHistoryView
+    permission_required = VIEW_CHANGES
     logged_model = "auditlog.logentry"
 
     @property

@@ -15,7 +15,11 @@ NAVIGATION = [
     ("interventions.view_catalogue", "catalogue:register", _("Catalogue")),
     ("interventions.view_catalogue", "api-docs", _("API")),
     ("siex.view_system_status", "core:status", _("System status")),
+    ("accounts.manage_users", "accounts:users", _("Users")),
     ("siex.view_audit_log", "audit:access-log", _("Audit log")),
+    # The roles that see households read the change history of household records; the
+    # administrator reaches it under the audit log.
+    ("interventions.view_household_data", "audit:changes", _("Change history")),
 ]
 
 
@@ -28,7 +32,7 @@ def siex(request):
             for permission, name, label in NAVIGATION
             if user.has_perm(permission) and (url := reverse(name))
         ]
-        if user.is_staff:
+        if user.is_superuser:
             navigation.append(
                 {"url": reverse("admin:index"), "label": _("Administration"), "active": False}
             )

@@ -1,4 +1,4 @@
-"""Signing in to the API: a session (with CSRF on writes) or a token the administrator issues."""
+"""Signing in to the API: a session (with CSRF on writes) or a token a superuser issues."""
 
 import pytest
 from django.test import Client
@@ -19,15 +19,28 @@ def token_client(user) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Token {token.key}", enforce_csrf_checks=True)
 
 
-def test_the_administrator_issues_a_token_in_the_admin(client_for, user_for):
+def test_a_superuser_issues_a_token_in_the_admin(user_for):
+    from django.contrib.auth import get_user_model
+
     officer = user_for(PO)
-    admin = client_for(AD)
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("root", password="x" * 16))
     assert admin.get(reverse("admin:authtoken_tokenproxy_add")).status_code == 200
     response = admin.post(reverse("admin:authtoken_tokenproxy_add"), {"user": officer.pk})
     assert response.status_code == 302, response.content[:500]
     token = Token.objects.get(user=officer)
     assert token_client(officer).get(HOUSEHOLDS).status_code == 200
     assert len(token.key) == 40
+
+
+def test_the_administrator_cannot_issue_a_token_that_acts_as_someone_else(client_for, user_for):
+    """A token acts as its user: issuing one for a policy officer would let the administrator
+    read households. Tokens are the superuser's to issue."""
+    officer = user_for(PO)
+    admin = client_for(AD)
+    response = admin.post(reverse("admin:authtoken_tokenproxy_add"), {"user": officer.pk})
+    assert response.status_code == 403
+    assert not Token.objects.filter(user=officer).exists()
 
 
 def test_a_policy_officers_token_reads_and_writes_without_a_session(user_for, world):
