@@ -827,7 +827,8 @@ class Intervention(VersionedModel):
         return f"{self.intervention_type} ({self.start_date})"
 
     def cost_deviates_without_reason(self) -> bool:
-        if self.actual_cost is None or not self.intervention_type_id:
+        # A negative cost is refused on its own ("cannot be negative"): no reason can explain it.
+        if self.actual_cost is None or self.actual_cost < 0 or not self.intervention_type_id:
             return False
         if self.cost_deviation_reason.strip():
             return False

@@ -475,6 +475,19 @@ def test_messages_show_dates_and_amounts_as_the_page_does(officer, household, co
     )
 
 
+def test_a_negative_cost_gives_one_message(officer, household, coaching):
+    response = add(
+        officer,
+        household,
+        intervention_type=coaching.pk,
+        start_date="01-03-2024",
+        status="active",
+        actual_cost="−5",
+    )
+    errors = response.context["form"].errors
+    assert errors == {"actual_cost": ["A cost cannot be negative."]}
+
+
 def test_choosing_a_type_keeps_a_cost_the_officer_typed(officer, household, coaching):
     url = reverse("register:unit-cost")
     typed = shown(
