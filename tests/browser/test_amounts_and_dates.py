@@ -113,6 +113,7 @@ def test_amounts_and_dates_are_read_the_dutch_way_in_an_english_browser(
         cost.fill(typed)
         page.get_by_role("button", name=words["add"]).click()
         summary = page.locator(".error-summary")
+        expect(summary).to_be_focused()
         expect(summary).to_contain_text(words["amount_error"])
         # Nothing lost: what was typed is still there, to be corrected.
         expect(page.get_by_label(words["cost"])).to_have_value(typed)
@@ -169,3 +170,24 @@ def test_a_cost_typed_by_hand_survives_choosing_another_type(signed_in, groninge
     choose.select_option(label="Schuldhulpmaatje")
     expect(page.locator("#unit-cost-hint")).to_contain_text("1.750,00")
     expect(page.get_by_label(words["cost"])).to_have_value("1.234,56")  # the officer's own cost
+
+
+def test_the_error_summary_takes_the_focus_also_when_htmx_brings_the_form_back(
+    signed_in, groningen_areas
+):
+    page = signed_in
+    page.goto(reverse("register:household-new"))
+    page.locator("form.form").get_by_role("button").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+
+    # The same form sent by htmx and swapped into the page: the new summary takes the focus.
+    page.goto(reverse("register:household-new"))
+    page.locator("main h1").focus()
+    page.evaluate(
+        """() => htmx.ajax("POST", location.pathname, {
+            source: "form.form", target: "main", select: "main > *", swap: "innerHTML"
+        })"""
+    )
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()

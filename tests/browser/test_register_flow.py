@@ -68,6 +68,7 @@ def test_an_officer_finds_a_household_adds_an_intervention_and_sees_it(
     # A telephone number in the notes is refused; the summary says so and links to the field.
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # read first by a screen reader, the start for the keyboard
     expect(summary).to_contain_text("telefoonnummer")
     accessible(page)
     assert not Intervention.objects.exists()
