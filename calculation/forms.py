@@ -4,6 +4,7 @@ by the services (``calculation.services``), with the same messages as the file i
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,13 +12,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from siex.core.forms import (
-    NUMBER_INVALID,
+    AmountField,
     JsonUploadForm,
-    number_text,
+    NumberField,
+    PercentField,
+    WholeNumberField,
+    format_number,
     row_formset,
 )
 from siex.core.forms import RowFormSet as BaseRowFormSet
+from siex.core.templatetags.siex import euro
 
+from .engine import PARAMETER_KINDS
 from .models import PriceBasis, ScenarioVersion
 from .presentation import (
     PARAMETER_LABELS,
@@ -26,39 +32,73 @@ from .presentation import (
     parameter_targets,
     split_message,
 )
-from .scenario import FILE_PARAMETERS, OVERRIDE_PARAMETERS, PROGRAMME_CATEGORIES
-from .templatetags.scenario_format import input_number
+from .scenario import (
+    FILE_PARAMETERS,
+    MAX_DRAWS,
+    MAX_HORIZON,
+    MIN_DRAWS,
+    OVERRIDE_PARAMETERS,
+    PROGRAMME_CATEGORIES,
+    RATE_LIMITS,
+    ScenarioError,
+)
 
 GRADES = range(1, 7)
+HUNDRED = Decimal(100)
 
 
-class NumberInput(forms.TextInput):
-    """A text box for a number: shows 0,0225 in Dutch (no thousands separator, so that what is
-    shown can be sent back unchanged) and brings up a numeric keyboard on phones."""
+def rate_field(name: str, label, help_text) -> PercentField:
+    """A rate typed in percent (2,25 or 2,25%) and kept as the fraction the scenario holds, within
+    the limits the scenario check sets."""
+    low, high = RATE_LIMITS[name]
+    return PercentField(
+        label=label,
+        help_text=help_text,
+        fraction=True,
+        as_float=True,
+        min_value=Decimal(str(low)) * HUNDRED,
+        max_value=Decimal(str(high)) * HUNDRED,
+    )
 
-    def __init__(self, attrs=None):
-        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
-    def format_value(self, value):
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return input_number(value)
-        return super().format_value(value)
+#: Parameters of the uncertainty and override lists that a file writes as a fraction and a form
+#: shows as a percentage (as the catalogue pages show a success probability).
+PERCENT_OF_FRACTION = frozenset({"discount_rate", "success_probability"})
 
 
-class NumberField(forms.FloatField):
-    """A number written with a decimal comma or a decimal point (2,25 or 2.25), never with a
-    thousands separator: "1.500" would be ambiguous between the languages."""
+def unit_of(parameter: str) -> str:
+    """How a form shows a value of ``parameter``: "percent", "euro" or "number"."""
+    if parameter in PERCENT_OF_FRACTION or parameter.endswith("_pct"):
+        return "percent"
+    if parameter == "unit_cost":
+        return "euro"
+    return "number"
 
-    widget = NumberInput
-    default_error_messages = {"invalid": NUMBER_INVALID}
 
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = number_text(value, ValidationError(self.error_messages["invalid"], "invalid"))
-        number = super().to_python(value)
-        if number is not None and number.is_integer():
-            return int(number)
-        return number
+def shown_value(parameter: str, value) -> Decimal | None:
+    """A value of ``parameter`` as the scenario file writes it, in the units the form shows."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    number = Decimal(str(value))
+    return number * HUNDRED if parameter in PERCENT_OF_FRACTION else number
+
+
+def file_value(parameter: str, value: Decimal | None) -> int | float | None:
+    """A value typed in the form's units as the scenario file writes it."""
+    if value is None:
+        return None
+    if parameter in PERCENT_OF_FRACTION:
+        value = value / HUNDRED
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def shown_text(parameter: str, value: Decimal) -> str:
+    """A value in the form's units as the page writes it: 2,25%, EUR 1.200,00, 1,1."""
+    unit = unit_of(parameter)
+    if unit == "euro":
+        return euro(value)
+    text = format_number(value)
+    return f"{text}\u00a0%" if unit == "percent" else text
 
 
 class ScenarioForm(forms.Form):
@@ -130,45 +170,53 @@ class ParametersForm(forms.Form):
     """The parameters of a scenario version, its note and its stated assumptions."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    start_year = forms.IntegerField(label=_("Start year"))
-    horizon_years = forms.IntegerField(
+    start_year = WholeNumberField(label=_("Start year"), grouping=False)
+    horizon_years = WholeNumberField(
         label=_("Horizon (years)"),
         help_text=_("10 years as for a GREX; up to 30 allowed, with a warning above 10."),
+        min_value=1,
+        max_value=MAX_HORIZON,
     )
-    discount_rate = NumberField(
-        label=_("Discount rate"),
-        help_text=_(
-            "As a fraction: 0,0225 is 2.25% (the Dutch MKBA standard); 0,02 (BBV) or 0,035 "
-            "(Green Book)."
-        ),
+    discount_rate = rate_field(
+        "discount_rate",
+        _("Discount rate (%)"),
+        _("2,25 is the Dutch MKBA standard; 2 for the BBV, 3,5 for the Green Book."),
     )
     price_basis = forms.ChoiceField(label=_("Price basis"), choices=PriceBasis.choices)
-    cost_indexation = NumberField(
-        label=_("Cost indexation per year"),
-        help_text=_("As a fraction; only on a nominal price basis, otherwise 0."),
+    cost_indexation = rate_field(
+        "cost_indexation",
+        _("Cost indexation per year (%)"),
+        _("Only on a nominal price basis, otherwise 0."),
     )
-    benefit_indexation = NumberField(
-        label=_("Benefit indexation per year"),
-        help_text=_("As a fraction; only on a nominal price basis, otherwise 0."),
+    benefit_indexation = rate_field(
+        "benefit_indexation",
+        _("Benefit indexation per year (%)"),
+        _("Only on a nominal price basis, otherwise 0."),
     )
-    financing_rate = NumberField(
-        label=_("Financing rate"),
-        help_text=_("Interest charged on the opening book value of the ledger, as a fraction."),
+    financing_rate = rate_field(
+        "financing_rate",
+        _("Financing rate (%)"),
+        _("Interest charged on the opening book value of the ledger."),
     )
-    bbv_discount_rate = NumberField(
-        label=_("BBV discount rate"),
-        help_text=_("Discounts the ledger's end value to the start (BBV: 0,02)."),
+    bbv_discount_rate = rate_field(
+        "bbv_discount_rate",
+        _("BBV discount rate (%)"),
+        _("Discounts the ledger's end value to the start (BBV: 2)."),
     )
     count_registered = forms.BooleanField(
         label=_("Count registered interventions"),
         required=False,
         help_text=_("Add the interventions registered in SIEX to the planned intake."),
     )
-    monte_carlo_draws = forms.IntegerField(
-        label=_("Monte Carlo draws"), help_text=_("Between 100 and 100,000; default 10,000.")
+    monte_carlo_draws = WholeNumberField(
+        label=_("Monte Carlo draws"),
+        help_text=_("Between 100 and 100.000; default 10.000."),
+        min_value=MIN_DRAWS,
+        max_value=MAX_DRAWS,
     )
-    seed = forms.IntegerField(
+    seed = WholeNumberField(
         label=_("Random seed"),
+        grouping=False,
         help_text=_("The same seed gives the same Monte Carlo results."),
     )
     note = forms.CharField(
@@ -184,8 +232,11 @@ class ParametersForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for grade in GRADES:
-            self.fields[f"optimism_bias_{grade}"] = NumberField(
-                label=_("Optimism-bias cut, confidence grade %(grade)s (%%)") % {"grade": grade}
+            self.fields[f"optimism_bias_{grade}"] = PercentField(
+                label=_("Optimism-bias cut, confidence grade %(grade)s (%%)") % {"grade": grade},
+                as_float=True,
+                min_value=0,
+                max_value=100,
             )
 
     @property
@@ -236,10 +287,17 @@ class ParametersForm(forms.Form):
             initial[f"optimism_bias_{grade}"] = bias[grade - 1] if len(bias) >= grade else None
         return initial
 
-    def changes(self) -> dict[str, Any]:
+    def changes(self, version: ScenarioVersion | None = None) -> dict[str, Any]:
+        """The parameters as ``scenario_version_update`` takes them. With ``version``, a field
+        that could not be read keeps the version's value, so that the rest can be checked."""
         data = self.cleaned_data
+        stored = self.initial_for(version) if version is not None else {}
+
+        def value(name):
+            return data[name] if name in data else stored[name]
+
         changes = {
-            name: data[name]
+            name: value(name)
             for name in (
                 "start_year",
                 "horizon_years",
@@ -255,9 +313,9 @@ class ParametersForm(forms.Form):
                 "note",
             )
         }
-        changes["optimism_bias_pct"] = [data[f"optimism_bias_{grade}"] for grade in GRADES]
+        changes["optimism_bias_pct"] = [value(f"optimism_bias_{grade}") for grade in GRADES]
         changes["assumptions"] = [
-            line.strip() for line in data["assumptions"].splitlines() if line.strip()
+            line.strip() for line in value("assumptions").splitlines() if line.strip()
         ]
         return changes
 
@@ -304,10 +362,10 @@ class RowForm(forms.Form):
 class IntakeRowForm(RowForm):
     list_name = "intake"
     intervention_type = forms.ChoiceField(label=_("Intervention"))
-    year = forms.IntegerField(label=_("Year"))
-    households = NumberField(label=_("Households"))
+    year = WholeNumberField(label=_("Year"), grouping=False)
+    households = NumberField(label=_("Households"), as_float=True)
     # Empty: the catalogue's unit cost (the page says so above the table).
-    unit_cost = NumberField(label=_("Unit cost (EUR)"), required=False)
+    unit_cost = AmountField(label=_("Unit cost (EUR)"), required=False, as_float=True)
 
     def set_choices(self):
         self.fields["intervention_type"].choices = self._catalogue("intervention_types")
@@ -328,8 +386,8 @@ class ProgrammeCostForm(RowForm):
     list_name = "programme_costs"
     category = forms.ChoiceField(label=_("Category"))
     actor = forms.ChoiceField(label=_("Paid by"))
-    year = forms.IntegerField(label=_("Year"))
-    amount = NumberField(label=_("Amount (EUR)"))
+    year = WholeNumberField(label=_("Year"), grouping=False)
+    amount = AmountField(label=_("Amount (EUR)"), as_float=True)
 
     def set_choices(self):
         self.fields["category"].choices = _blank(_("– choose –")) + [
@@ -344,17 +402,28 @@ class ProgrammeCostForm(RowForm):
 
 class BudgetRowForm(RowForm):
     list_name = "budget"
-    year = forms.IntegerField(label=_("Year"))
-    amount = NumberField(label=_("Budget (EUR)"))
+    year = WholeNumberField(label=_("Year"), grouping=False)
+    amount = AmountField(label=_("Budget (EUR)"), as_float=True)
 
     def row(self):
         return {"year": self.cleaned_data["year"], "amount": self.cleaned_data["amount"]}
 
 
+class ParameterValueField(NumberField):
+    """A value of an uncertainty or override row, in the unit of its parameter (``unit_of``): a
+    percentage may end in %, a unit cost start with EUR or €."""
+
+    currency = True
+    percent = True
+
+
 class _TargetedForm(RowForm):
-    """A row about a parameter that may name an intervention type and/or an outcome."""
+    """A row about a parameter that may name an intervention type and/or an outcome; its values
+    are typed in the units of ``unit_of`` (rates and probabilities in percent)."""
 
     parameters: tuple[str, ...] = ()
+    #: The fields holding a value of the parameter.
+    value_fields: tuple[str, ...] = ()
     intervention_type = forms.ChoiceField(label=_("Intervention"), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
 
@@ -376,42 +445,74 @@ class _TargetedForm(RowForm):
                 )
             if "outcome" in needs and not data.get("outcome"):
                 self.add_error("outcome", _("Choose the outcome this parameter is about."))
+            if parameter in PERCENT_OF_FRACTION:
+                self._check_percentage(parameter, data)
         return data
+
+    def _check_percentage(self, parameter: str, data: dict) -> None:
+        """A percentage that stands for a fraction stays within the fraction's bounds (said in
+        percent here: the scenario check would say them as fractions)."""
+        low, high = (
+            Decimal(str(bound)) * HUNDRED for bound in PARAMETER_KINDS[parameter]["bounds"]
+        )
+        for name in self.value_fields:
+            value = data.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(
+                    name,
+                    _("Enter a percentage between %(low)s and %(high)s.")
+                    % {"low": format_number(low), "high": format_number(high)},
+                )
 
     def targets(self) -> dict[str, str]:
         needs = parameter_targets(self.cleaned_data["parameter"])
         return {key: self.cleaned_data[key] for key in needs}
 
+    @classmethod
+    def initial_for(cls, row: dict) -> dict:
+        initial = dict(row)
+        for name in cls.value_fields:
+            initial[name] = shown_value(row.get("parameter", ""), row.get(name))
+        return initial
+
 
 class UncertaintyForm(_TargetedForm):
     list_name = "uncertainty"
     parameters = tuple(FILE_PARAMETERS)
+    value_fields = ("low", "high")
     parameter = forms.ChoiceField(label=_("Parameter"))
-    low = NumberField(label=_("Low"))
-    high = NumberField(label=_("High"))
+    low = ParameterValueField(label=_("Low"))
+    high = ParameterValueField(label=_("High"))
     field_order = ["parameter", "intervention_type", "outcome", "low", "high"]
 
     def row(self):
         data = self.cleaned_data
+        parameter = data["parameter"]
         return {
-            "parameter": data["parameter"],
+            "parameter": parameter,
             **self.targets(),
-            "low": data["low"],
-            "high": data["high"],
+            "low": file_value(parameter, data["low"]),
+            "high": file_value(parameter, data["high"]),
         }
 
 
 class OverrideForm(_TargetedForm):
     list_name = "overrides"
     parameters = OVERRIDE_PARAMETERS
+    value_fields = ("value",)
     parameter = forms.ChoiceField(label=_("Assumption"))
-    value = NumberField(label=_("Value"))
+    value = ParameterValueField(label=_("Value"))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
     field_order = ["parameter", "intervention_type", "outcome", "value", "reason"]
 
     def row(self):
         data = self.cleaned_data
-        row = {"parameter": data["parameter"], **self.targets(), "value": data["value"]}
+        parameter = data["parameter"]
+        row = {
+            "parameter": parameter,
+            **self.targets(),
+            "value": file_value(parameter, data["value"]),
+        }
         if data.get("reason"):
             row["reason"] = data["reason"]
         return row
@@ -443,14 +544,38 @@ LISTS = (
     ("overrides", "overrides", OverrideFormSet),
 )
 
+#: The button that widens an uncertainty range: its name, and its value "row|low|high".
+WIDEN = "widen_range"
+
+
+def widen_range(data, button: str):
+    """The submitted ``data`` with the uncertainty range that the button ``widen_range`` names
+    widened to the values it carries (in the form's notation); ``data`` itself when the button
+    does not name a row."""
+    index, _sep, values = button.partition("|")
+    low, _sep, high = values.partition("|")
+    if not index.isdigit() or not low or not high:
+        return data
+    data = data.copy()
+    data[f"uncertainty-{index}-low"] = low
+    data[f"uncertainty-{index}-high"] = high
+    return data
+
 
 class VersionEditor:
     """The parameters form and the five list formsets of a draft version, read and checked
-    together; ``changes()`` is what ``scenario_version_update`` receives."""
+    together; ``changes()`` is what ``scenario_version_update`` receives.
+
+    ``check()`` puts every problem on the page at once: what the fields cannot read and what the
+    scenario check (``services.scenario_version_check``) finds in the rest, one message per
+    mistake. A range that leaves out its parameter's value comes with an offer to widen it.
+    """
 
     def __init__(self, version: ScenarioVersion, data=None):
         self.version = version
         catalogue = version.catalogue
+        if data is not None and data.get(WIDEN):
+            data = widen_range(data, data[WIDEN])
         if data is None:
             self.parameters = ParametersForm(initial=ParametersForm.initial_for(version))
         else:
@@ -461,7 +586,9 @@ class VersionEditor:
             self.formsets[list_name] = formset_class(
                 data,
                 prefix=prefix,
-                initial=None if data is not None else [dict(row) for row in rows],
+                initial=None
+                if data is not None
+                else [formset_class.form.initial_for(row) for row in rows],
                 form_kwargs={"catalogue": catalogue},
             )
         self.general_errors: list[str] = []
@@ -474,13 +601,33 @@ class VersionEditor:
         return valid
 
     def changes(self) -> dict[str, Any]:
-        changes = self.parameters.changes()
+        """What was typed as ``scenario_version_update`` takes it; a field that cannot be read
+        keeps the version's value and a row that cannot be read is left out, so that the rest
+        can still be checked."""
+        changes = self.parameters.changes(self.version)
         for list_name, formset in self.formsets.items():
             rows, self._rows[list_name] = formset.rows()
             changes[list_name] = rows
         if not changes["budget"]:
             changes["budget"] = None
         return changes
+
+    def add_problems(self, problems: ScenarioError) -> None:
+        """Put the scenario check's problems on the fields and rows they are about."""
+        outside = {
+            self._rows["uncertainty"][index]: values
+            for index, values in problems.outside.items()
+            if index < len(self._rows.get("uncertainty", []))
+        }
+        for message in problems.messages:
+            path, text = split_message(message)
+            if path and path[0][0] == "uncertainty" and len(path) == 1:
+                form_index = self._form_index("uncertainty", path[0][1])
+                if form_index in outside:
+                    self._offer_widening(form_index, *outside[form_index])
+                    continue
+            if not self._place(path, text):
+                self.general_errors.append(message)
 
     def add_service_error(self, error: ValidationError) -> None:
         """Put each message of a service's ValidationError on the field it names."""
@@ -497,28 +644,74 @@ class VersionEditor:
             if not self._place(path, text):
                 self.general_errors.append(message)
 
+    @property
+    def offers_widening(self) -> bool:
+        return any(getattr(form, "widening", None) for form in self.formsets["uncertainty"])
+
+    def _form_index(self, list_name: str, index: int | None) -> int | None:
+        used = self._rows.get(list_name, [])
+        return used[index] if index is not None and index < len(used) else None
+
+    def _offer_widening(self, form_index: int, low: float, high: float, value: float) -> None:
+        form = self.formsets["uncertainty"].forms[form_index]
+        parameter = form.cleaned_data["parameter"]
+        if parameter == "discount_rate" and self.parameters.errors.get("discount_rate"):
+            return  # the rate itself cannot be read: its own message says so
+        low, high, value = (shown_value(parameter, number) for number in (low, high, value))
+        wider = (min(low, value), max(high, value))
+        field = form.fields["low"]
+        # The row shows the offer (a button that sends the form with the wider range).
+        form.widening = {
+            "name": WIDEN,
+            "value": f"{form_index}|{field.widget.format_value(wider[0])}|"
+            f"{field.widget.format_value(wider[1])}",
+            "label": _("Widen the range to %(range)s")
+            % {"range": self._range_text(parameter, *wider)},
+        }
+        form.add_error(
+            None,
+            _(
+                "The range %(range)s leaves out the value the calculation uses (%(value)s): widen "
+                "the range or change the value."
+            )
+            % {
+                "range": self._range_text(parameter, low, high),
+                "value": shown_text(parameter, value),
+            },
+        )
+
+    @staticmethod
+    def _range_text(parameter: str, low: Decimal, high: Decimal) -> str:
+        if unit_of(parameter) == "percent":
+            return f"{format_number(low)} – {shown_text(parameter, high)}"
+        return f"{shown_text(parameter, low)} – {shown_text(parameter, high)}"
+
     def _place(self, path, text) -> bool:
+        """Put ``text`` on the field ``path`` names; a field that already has a message keeps
+        only that one (one mistake, one message)."""
         if not path:
             return False
         head, index = path[0]
         if head == "parameters":
             field = self.parameters.field_for(path)
             if field:
-                self.parameters.add_error(field, text)
+                if not self.parameters.errors.get(field):
+                    self.parameters.add_error(field, text)
                 return True
             return False
         if head in ("note", "assumptions") and len(path) == 1:
-            self.parameters.add_error(head, text)
+            if not self.parameters.errors.get(head):
+                self.parameters.add_error(head, text)
             return True
         formset = self.formsets.get(head)
-        if formset is None or index is None:
+        form_index = self._form_index(head, index) if formset is not None else None
+        if form_index is None:
             return False
-        used = self._rows.get(head, [])
-        if index >= len(used):
-            return False
-        form = formset.forms[used[index]]
+        form = formset.forms[form_index]
         field = path[1][0] if len(path) > 1 else None
-        form.add_error(field if field in form.fields else None, text)
+        field = field if field in form.fields else None
+        if field is None or not form.errors.get(field):
+            form.add_error(field, text)
         return True
 
     def error_items(self) -> list[dict]:

@@ -72,6 +72,15 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "seed": 1,
 }
 
+#: The rates among the parameters (fractions: 0.0225 is 2.25%) and the values they may take.
+RATE_LIMITS: dict[str, tuple[float, float]] = {
+    "discount_rate": (0.0, 0.2),
+    "cost_indexation": (-0.1, 0.2),
+    "benefit_indexation": (-0.1, 0.2),
+    "financing_rate": (0.0, 0.2),
+    "bbv_discount_rate": (0.0, 0.2),
+}
+
 #: Uncertainty and override parameters as written in a file: the engine's kind, what the entry
 #: must name, and whether the file writes it as a percentage (0–100).
 FILE_PARAMETERS: dict[str, tuple[str, tuple[str, ...], bool]] = {
@@ -114,10 +123,19 @@ class ScenarioError(ValueError):
 
     Messages are plain text, translated when the error is raised: whoever shows them (a page,
     the API, the command line, a failed job) can join and store them as they are.
+
+    ``outside`` holds, per uncertainty entry (its index) whose range leaves out the value the
+    calculation uses, that range and value (low, high, value) as the file writes them, so that a
+    page can offer to widen the range.
     """
 
-    def __init__(self, errors: list[tuple[str, str]]):
+    def __init__(
+        self,
+        errors: list[tuple[str, str]],
+        outside: dict[int, tuple[float, float, float]] | None = None,
+    ):
         self.errors = [(str(path), str(message)) for path, message in errors]
+        self.outside = outside or {}
         super().__init__("; ".join(f"{path}: {message}" for path, message in self.errors))
 
     @property
@@ -151,6 +169,7 @@ def _shown(value: Any) -> str:
 class _Checker:
     def __init__(self, document: Any = None) -> None:
         self.errors: list[tuple[str, str]] = []
+        self.outside: dict[int, tuple[float, float, float]] = {}
         # Every text of the file (codes, names, notes, assumptions, the catalogue's texts) is
         # refused where it holds a control character; the other checks then leave that text
         # alone, so that each problem is reported once.
@@ -411,7 +430,7 @@ def parse_scenario(document: Any, *, registered: list[dict] | None = None) -> Pa
     budget = _budget(check, document.get("budget"), start, horizon)
     parameters = _uncertainty(check, document.get("uncertainty"), cat, p)
     if check.errors:
-        raise ScenarioError(check.errors)
+        raise ScenarioError(check.errors, check.outside)
 
     inputs = ModelInputs(
         start_year=start,
@@ -472,10 +491,8 @@ def _parameters(check: _Checker, params: dict) -> dict[str, Any]:
     p["horizon_years"] = check.number(
         f"{path}.horizon_years", p["horizon_years"], 1, MAX_HORIZON, integer=True
     )
-    for key in ("discount_rate", "bbv_discount_rate", "financing_rate"):
-        p[key] = check.number(f"{path}.{key}", p[key], 0, 0.2)
-    for key in ("cost_indexation", "benefit_indexation"):
-        p[key] = check.number(f"{path}.{key}", p[key], -0.1, 0.2)
+    for key, (low, high) in RATE_LIMITS.items():
+        p[key] = check.number(f"{path}.{key}", p[key], low, high)
     basis = check.choice(
         f"{path}.price_basis", p["price_basis"], PRICE_BASES, _("Choose “real” or “nominal”.")
     )
@@ -876,8 +893,10 @@ def _uncertainty(check, items, cat, p) -> tuple[Parameter, ...]:
         base = _base_value(kind, index, cat, p)
         if base is None:  # the parameter itself is wrong, and already reported
             continue
+        written = (low, high, base * scale)
         low, high = low / scale, high / scale
         if not low <= base <= high:
+            check.outside[n] = written
             check.error(
                 path,
                 _(

@@ -234,6 +234,19 @@ def scenario_version_update(
     return current
 
 
+def scenario_version_check(
+    *, version: ScenarioVersion, changes: dict[str, Any]
+) -> ScenarioError | None:
+    """What saving ``changes`` to a draft version would refuse, without saving anything: every
+    problem with its place (and the ranges that leave out their value), or None. Lets the edit
+    page show all problems at once, also while some of its fields cannot be read yet."""
+    try:
+        parse_scenario(_full_document(version, changes), registered=[])
+    except ScenarioError as error:
+        return error
+    return None
+
+
 def scenario_version_refresh_catalogue(
     *, version: ScenarioVersion, expected_version: int, user=None
 ) -> ScenarioVersion:

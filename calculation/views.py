@@ -193,7 +193,13 @@ class VersionEditView(VersionMixin, TemplateView):
             return self._refuse_fixed(version)
         editor = VersionEditor(version, request.POST)
         context = {"editor": editor}
-        if editor.is_valid():
+        # Every problem at once: the scenario check reads what the fields could read, also when
+        # some could not, so that an officer fixes everything in one go.
+        valid = editor.is_valid()
+        problems = services.scenario_version_check(version=version, changes=editor.changes())
+        if problems is not None:
+            editor.add_problems(problems)
+        elif valid:
             try:
                 services.scenario_version_update(
                     version=version,

@@ -1,22 +1,34 @@
-"""Forms of the catalogue pages. They read what was typed (numbers with a decimal comma, the ramp-up
-as "0,5; 0,8"); whether a record is valid as a whole is decided by the services
-(``catalogue_services``) with the models' own messages, shown at the field they are about.
+"""Forms of the catalogue pages. They read what was typed (numbers the Dutch way, shares as
+percentages, the ramp-up as "50; 80"); whether a record is valid as a whole is decided by the
+services (``catalogue_services``) with the models' own messages, shown at the field they are about.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from siex.core.forms import NUMBER_INVALID, JsonUploadForm, RowFormSet, number_text, row_formset
+from siex.core.forms import (
+    AmountField,
+    JsonUploadForm,
+    NumberField,
+    PercentField,
+    RowFormSet,
+    dutch_formfield,
+    format_number,
+    parse_number,
+    row_formset,
+)
+from siex.core.templatetags.siex import euro
 
-from .catalogue_selectors import plain_number
 from .models import (
     COST_PHASING_FIELDS,
     Actor,
@@ -27,57 +39,27 @@ from .models import (
 )
 
 MAX_RAMP_UP_YEARS = 30
+HUNDRED = Decimal(100)
 
 
-class DecimalInput(forms.TextInput):
-    """A text box for an exact number: shows 0,4 in Dutch (no thousands separator and no trailing
-    zeros, so what is shown can be sent back unchanged) and brings up a numeric keyboard."""
+class ShareField(PercentField):
+    """A share of a whole (the cost in a year, a success probability) typed as a percentage and
+    kept as the fraction the catalogue stores: 35 or 35% is 0.35."""
 
-    def __init__(self, attrs=None):
-        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
-
-    def format_value(self, value):
-        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-            return plain_number(value)
-        return super().format_value(value)
-
-
-class DecimalNumberField(forms.DecimalField):
-    """An exact number written with a decimal comma or point (0,35 or 0.35), never with a
-    thousands separator: "1.500" would mean different things in Dutch and English."""
-
-    widget = DecimalInput
-    default_error_messages = {"invalid": NUMBER_INVALID}
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = number_text(value, ValidationError(self.error_messages["invalid"], "invalid"))
-        return super().to_python(value)
-
-    def widget_attrs(self, widget):
-        # No min/max/step attributes: the browser's own (English) messages would pre-empt ours.
-        return {}
-
-
-def _number(text: str) -> Decimal:
-    text = text.strip().replace(" ", "").replace("\u00a0", "").replace("−", "-")
-    if text.count(",") + text.count(".") > 1:
-        raise InvalidOperation
-    number = Decimal(text.replace(",", "."))
-    if not number.is_finite():
-        raise InvalidOperation
-    return number
+    def __init__(self, **kwargs):
+        kwargs.update(fraction=True, min_value=0, max_value=100)
+        super().__init__(**kwargs)
 
 
 class RampUpField(forms.CharField):
-    """The ramp-up profile typed as shares separated by semicolons ("0,5; 0,8"), read into the
-    list the model stores ([0.5, 0.8])."""
+    """The ramp-up profile typed as percentages separated by semicolons ("50; 80"), read into the
+    list of shares the model stores ([0.5, 0.8])."""
 
     default_error_messages = {
         "invalid": gettext_lazy(
-            "Write the ramp-up as shares between 0 and 1 separated by semicolons, for example "
-            "“0,5; 0,8” (half the effect in its first year, 80% in its second). Leave it empty "
-            "for the full effect from the first year."
+            "Write the ramp-up as percentages between 0 and 100 separated by semicolons, for "
+            "example “50; 80” (half the effect in its first year, 80% in its second). Leave it "
+            "empty for the full effect from the first year."
         ),
         "too_long": gettext_lazy("The ramp-up covers at most %(n)s years."),
     }
@@ -85,10 +67,11 @@ class RampUpField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
 
     def prepare_value(self, value):
         if isinstance(value, list):
-            return "; ".join(plain_number(Decimal(str(share))) for share in value)
+            return "; ".join(format_number(Decimal(str(share)) * HUNDRED) for share in value)
         return value
 
     def to_python(self, value):
@@ -100,12 +83,12 @@ class RampUpField(forms.CharField):
             if not part.strip():
                 continue
             try:
-                share = _number(part)
+                share = parse_number(part, percent=True)
             except (InvalidOperation, ValueError) as error:
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from error
-            if not Decimal(0) <= share <= Decimal(1):
+            if not Decimal(0) <= share <= HUNDRED:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
-            shares.append(float(share))
+            shares.append(float(share / HUNDRED))
         if len(shares) > MAX_RAMP_UP_YEARS:
             raise ValidationError(
                 self.error_messages["too_long"], code="too_long", params={"n": MAX_RAMP_UP_YEARS}
@@ -120,11 +103,17 @@ def _textarea(rows: int = 3) -> forms.Textarea:
 class _RecordForm(forms.ModelForm):
     """The fields of a catalogue record, with the version the user read (optimistic locking).
 
-    The record is not validated here (``_post_clean`` does nothing): the service checks it as a
-    whole, once, and its messages come back onto these fields.
+    A record whose fields can all be read is validated by the service, as a whole and once; its
+    messages come back onto these fields. While some field cannot be read the service is not
+    asked, so the record's own rules speak here about the fields that could be read: every
+    problem shows at once. Numbers are read the Dutch way (``siex.core.forms``), shares as
+    percentages.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        formfield_callback = dutch_formfield
 
     def __init__(self, *args, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,7 +125,25 @@ class _RecordForm(forms.ModelForm):
             self.fields["version"].required = True
 
     def _post_clean(self):
-        pass
+        if not self._errors:
+            return
+        # A copy: the record itself stays as stored (the page shows its name and version).
+        instance = construct_instance(self, copy.copy(self.instance), self._meta.fields)
+        try:
+            instance.full_clean(
+                exclude=self._get_validation_exclusions(),
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            # A field that already has a message keeps only that one.
+            errors = {
+                field: messages
+                for field, messages in error.update_error_dict({}).items()
+                if field not in self._errors
+            }
+            if errors:
+                self._update_errors(ValidationError(errors))
 
     def changes(self) -> dict[str, Any]:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
@@ -146,7 +153,7 @@ class _RecordForm(forms.ModelForm):
 
 
 class InterventionTypeForm(_RecordForm):
-    class Meta:
+    class Meta(_RecordForm.Meta):
         model = InterventionType
         fields = [
             "code",
@@ -163,7 +170,7 @@ class InterventionTypeForm(_RecordForm):
             "cost_source",
             "cost_confidence_grade",
         ]
-        field_classes = dict.fromkeys(["unit_cost", *COST_PHASING_FIELDS], DecimalNumberField)
+        field_classes = {"unit_cost": AmountField, **dict.fromkeys(COST_PHASING_FIELDS, ShareField)}
         widgets = {"description": _textarea(), "cost_source": _textarea()}
         help_texts = {
             "code": gettext_lazy(
@@ -171,7 +178,7 @@ class InterventionTypeForm(_RecordForm):
                 "“budgetcoaching”. The code identifies the intervention in files and scenarios "
                 "and cannot change later."
             ),
-            "unit_cost": gettext_lazy("Average cost for one household, in euros, e.g. 2500."),
+            "unit_cost": gettext_lazy("Average cost for one household, in euros."),
             "cost_source": gettext_lazy(
                 "Where the unit cost comes from; say so when it is an estimate."
             ),
@@ -208,15 +215,15 @@ PERCENTAGES = ["drop_off_pct", "deadweight_pct", "attribution_pct", "displacemen
 
 class OutcomeForm(_RecordForm):
     ramp_up = RampUpField(
-        label=gettext_lazy("Ramp-up"),
+        label=gettext_lazy("Ramp-up (%)"),
         help_text=gettext_lazy(
-            "Share of the full effect in the first years of the effect, separated by "
-            "semicolons, e.g. “0,5; 0,8”. Later years count in full. Empty: the full effect from "
+            "Percentage of the full effect in the first years of the effect, separated by "
+            "semicolons, e.g. “50; 80”. Later years count in full. Empty: the full effect from "
             "the first year."
         ),
     )
 
-    class Meta:
+    class Meta(_RecordForm.Meta):
         model = Outcome
         fields = [
             "code",
@@ -231,7 +238,7 @@ class OutcomeForm(_RecordForm):
             "confidence_grade",
             "source",
         ]
-        field_classes = dict.fromkeys(PERCENTAGES, DecimalNumberField)
+        field_classes = dict.fromkeys(PERCENTAGES, PercentField)
         widgets = {"description": _textarea(), "source": _textarea()}
         help_texts = {
             "code": gettext_lazy(
@@ -268,10 +275,8 @@ class OutcomeLinkForm(forms.Form):
         to_field_name="code",
         empty_label=gettext_lazy("– choose –"),
     )
-    success_probability = DecimalNumberField(
-        label=gettext_lazy("Success probability"),
-        max_digits=5,
-        decimal_places=4,
+    success_probability = ShareField(
+        label=gettext_lazy("Success probability (%)"), max_digits=5, decimal_places=4
     )
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=1000)
 
@@ -299,7 +304,7 @@ class OutcomeValueForm(forms.Form):
     )
     value_type = forms.ChoiceField(label=gettext_lazy("Value type"))
     is_transfer = forms.BooleanField(label=gettext_lazy("Transfer"), required=False)
-    annual_amount = DecimalNumberField(
+    annual_amount = AmountField(
         label=gettext_lazy("Amount per year (EUR)"), max_digits=12, decimal_places=2
     )
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
@@ -343,10 +348,16 @@ def shown(value: Any, field: forms.Field | None = None) -> str:
         return "–"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return "; ".join(plain_number(Decimal(str(v))) for v in value)
+    if isinstance(value, str):
+        return value
+    if isinstance(field, AmountField):
+        return euro(value)
+    if isinstance(field, NumberField):
+        return format_number(field.prepare_value(value)) + field.suffix
+    if isinstance(field, RampUpField):
+        return field.prepare_value(value)
     if isinstance(value, Decimal | int | float):
-        return plain_number(value)
+        return format_number(value)
     return str(value)
 
 

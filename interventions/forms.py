@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Area
 from monitoring.selectors import current_districts
+from siex.core.forms import AmountField, PercentField, dutch_formfield
 
 from .models import (
     DebtSituation,
@@ -24,9 +26,6 @@ from .selectors import (
     ParticipationStatus,
     RegisterQuery,
 )
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_HINT = _("For example 2026-03-31; the date picker of your browser writes it this way.")
 
 
 class DistrictChoiceField(forms.ModelChoiceField):
@@ -163,9 +162,13 @@ class RegisterFilterForm(forms.Form):
 
 
 class VersionedForm(forms.ModelForm):
-    """Carries the version the user read, so that a concurrent change is caught, not overwritten."""
+    """Carries the version the user read, so that a concurrent change is caught, not overwritten.
+    Dates and numbers are read the Dutch way (``siex.core.forms``)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        formfield_callback = dutch_formfield
 
 
 HOUSEHOLD_FIELDS = [
@@ -186,12 +189,11 @@ class HouseholdForm(VersionedForm):
         label=_("District (wijk)"), queryset=Area.objects.none(), empty_label=None
     )
 
-    class Meta:
+    class Meta(VersionedForm.Meta):
         model = Household
         fields = HOUSEHOLD_FIELDS
-        widgets = {"participation_start": DATE_INPUT, "participation_end": DATE_INPUT}
+        field_classes = {"income_pct_social_minimum": PercentField}
         help_texts = {
-            "participation_start": DATE_HINT,
             "participation_end": _("Leave empty while the household takes part."),
             "income_pct_social_minimum": _(  # xgettext:no-python-format
                 "For example 105 for an income of 105% of the social minimum. Leave empty when "
@@ -203,7 +205,6 @@ class HouseholdForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = current_districts()
-        self.fields["income_pct_social_minimum"].widget.attrs["inputmode"] = "decimal"
 
     def changes(self) -> dict:
         return {field: self.cleaned_data[field] for field in HOUSEHOLD_FIELDS}
@@ -246,17 +247,15 @@ class InterventionForm(VersionedForm):
         label=_("Intervention"), queryset=InterventionType.objects.none()
     )
 
-    class Meta:
+    class Meta(VersionedForm.Meta):
         model = Intervention
         fields = INTERVENTION_FIELDS
+        field_classes = {"actual_cost": AmountField}
         widgets = {
-            "start_date": DATE_INPUT,
-            "end_date": DATE_INPUT,
             "notes": forms.Textarea(attrs={"rows": 4}),
             "cost_deviation_reason": forms.TextInput(),
         }
         help_texts = {
-            "start_date": DATE_HINT,
             "end_date": _("Leave empty while the intervention runs."),
             "actual_cost": _(  # xgettext:no-python-format
                 "Filled in with the unit cost from the catalogue. Change it to what the "
@@ -286,12 +285,31 @@ class InterventionForm(VersionedForm):
                 "hx-get": reverse_lazy("register:unit-cost"),
                 "hx-target": "#unit-cost-hint",
                 "hx-trigger": "change",
+                # The cost typed so far: the unit cost replaces it only when it is empty or still
+                # the unit cost filled in before, never what the officer typed.
+                "hx-include": "#id_actual_cost, #unit-cost-filled",
             }
         )
-        self.fields["actual_cost"].widget.attrs["inputmode"] = "decimal"
 
     def changes(self) -> dict:
         return {field: self.cleaned_data[field] for field in INTERVENTION_FIELDS}
+
+    @classmethod
+    def cost_widget(cls):
+        """The box of the cost field, for the unit cost that choosing a type fills in."""
+        return cls.base_fields["actual_cost"].widget
+
+    @classmethod
+    def cost_untouched(cls, typed: str, filled: str) -> bool:
+        """Whether the cost field holds nothing of the officer's own: it is empty, or it still
+        holds the unit cost filled in before (``filled``)."""
+        field = cls.base_fields["actual_cost"]
+        if not typed.strip():
+            return True
+        try:
+            return bool(filled.strip()) and field.to_python(typed) == field.to_python(filled)
+        except ValidationError:
+            return False
 
 
 class InterventionCreateForm(InterventionForm):
@@ -315,12 +333,12 @@ class InterventionEndForm(VersionedForm):
         widget=forms.RadioSelect,
     )
 
-    class Meta:
+    class Meta(VersionedForm.Meta):
         model = Intervention
         fields = ["end_date", "status", "actual_cost", "cost_deviation_reason"]
-        widgets = {"end_date": DATE_INPUT, "cost_deviation_reason": forms.TextInput()}
+        field_classes = {"actual_cost": AmountField}
+        widgets = {"cost_deviation_reason": forms.TextInput()}
         help_texts = {
-            "end_date": DATE_HINT,
             "actual_cost": _(  # xgettext:no-python-format
                 "What the intervention cost in the end. More than 25% different from the unit "
                 "cost needs a reason."
@@ -330,7 +348,6 @@ class InterventionEndForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["end_date"].required = True
-        self.fields["actual_cost"].widget.attrs["inputmode"] = "decimal"
 
     def changes(self) -> dict:
         return {

@@ -17,6 +17,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from siex.core.templatetags.siex import euro, percentage, short_date
+
 ZERO = Decimal("0")
 ONE = Decimal("1")
 HUNDRED = Decimal("100")
@@ -328,8 +330,8 @@ class InterventionType(VersionedModel):
         if all(share is not None for share in shares) and sum(shares) != ONE:
             errors["cost_share_year_1"] = _(
                 "The shares of cost over the years add up to %(total)s; they must add up to "
-                "exactly 1 (for example 0.6 in year 1 and 0.4 in year 2)."
-            ) % {"total": sum(shares)}
+                "exactly 100%% (for example 60%% in year 1 and 40%% in year 2)."
+            ) % {"total": percentage(sum(shares) * HUNDRED, 2)}
         if (
             self.paying_budget_line_id
             and self.paying_actor_id
@@ -693,7 +695,10 @@ class Household(VersionedModel):
         ):
             errors["participation_end"] = _(
                 "The end of participation (%(end)s) lies before its start (%(start)s)."
-            ) % {"end": self.participation_end, "start": self.participation_start}
+            ) % {
+                "end": short_date(self.participation_end),
+                "start": short_date(self.participation_start),
+            }
         if self.area_id and self.area.level != "wijk":
             errors["area"] = _("Choose a district (wijk).")
         if errors:
@@ -822,7 +827,8 @@ class Intervention(VersionedModel):
         return f"{self.intervention_type} ({self.start_date})"
 
     def cost_deviates_without_reason(self) -> bool:
-        if self.actual_cost is None or not self.intervention_type_id:
+        # A negative cost is refused on its own ("cannot be negative"): no reason can explain it.
+        if self.actual_cost is None or self.actual_cost < 0 or not self.intervention_type_id:
             return False
         if self.cost_deviation_reason.strip():
             return False
@@ -834,14 +840,17 @@ class Intervention(VersionedModel):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _(
                 "The end date (%(end)s) lies before the start date (%(start)s)."
-            ) % {"end": self.end_date, "start": self.start_date}
+            ) % {"end": short_date(self.end_date), "start": short_date(self.start_date)}
         if self.household_id and self.start_date:
             household = self.household
             if self.start_date < household.participation_start:
                 errors["start_date"] = _(
                     "The intervention starts (%(start)s) before the household's participation "
                     "started (%(participation)s)."
-                ) % {"start": self.start_date, "participation": household.participation_start}
+                ) % {
+                    "start": short_date(self.start_date),
+                    "participation": short_date(household.participation_start),
+                }
         if self.status == InterventionStatus.COMPLETED and not self.end_date:
             errors["end_date"] = _("A completed intervention needs an end date.")
         for field in ("notes", "cost_deviation_reason"):
@@ -852,13 +861,12 @@ class Intervention(VersionedModel):
                 ) % {"details": ", ".join(details)}
         if self.cost_deviates_without_reason():
             errors["cost_deviation_reason"] = _(
-                "The actual cost (EUR %(cost)s) differs more than %(pct)s%% from the unit cost in "
-                "the catalogue (EUR %(unit)s). Give the reason, for example “stopped after three "
-                "months”."
+                "The actual cost (%(cost)s) differs more than %(pct)s%% from the unit cost in the "
+                "catalogue (%(unit)s). Give the reason, for example “stopped after three months”."
             ) % {
-                "cost": self.actual_cost,
+                "cost": euro(self.actual_cost),
                 "pct": int(COST_DEVIATION_TOLERANCE * 100),
-                "unit": self.intervention_type.unit_cost,
+                "unit": euro(self.intervention_type.unit_cost),
             }
         if errors:
             raise ValidationError(errors)

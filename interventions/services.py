@@ -18,6 +18,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from siex.core.templatetags.siex import short_date
+
 from .models import (
     Household,
     Intervention,
@@ -160,7 +162,7 @@ def _no_intervention_before_participation(household: Household) -> None:
                     "The household has an intervention that starts on %(date)s, before this start "
                     "of participation."
                 )
-                % {"date": first_start}
+                % {"date": short_date(first_start)}
             }
         )
 

@@ -6,6 +6,9 @@ household data goes to the access log.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +18,8 @@ from django.views.generic import FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from siex.audit.services import log_access
-from siex.core.forms import apply_errors
+from siex.core.forms import apply_errors, format_number
+from siex.core.templatetags.siex import short_date
 
 from . import selectors, services
 from .forms import (
@@ -204,6 +208,15 @@ def _display(instance, field: str) -> str:
         return value.name_nl
     if hasattr(value, "name"):
         return value.name
+    return _shown(value)
+
+
+def _shown(value) -> str:
+    """A date or a number as the pages write them (31-03-2026, 1.200,50)."""
+    if isinstance(value, date):
+        return short_date(value)
+    if isinstance(value, Decimal):
+        return format_number(value)
     return str(value)
 
 
@@ -220,7 +233,7 @@ def _display_input(form, field: str) -> str:
         return value.name_nl
     if hasattr(value, "name"):
         return value.name
-    return str(value)
+    return _shown(value)
 
 
 class HouseholdChildMixin:
@@ -258,12 +271,17 @@ class InterventionCreateView(HouseholdChildMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(household=self.get_household(), **kwargs)
-        chosen = context["form"]["intervention_type"].value()
+        form = context["form"]
+        chosen = form["intervention_type"].value()
         context["chosen_type"] = (
             InterventionType.objects.filter(pk=chosen).first()
             if str(chosen or "").isdigit()
             else None
         )
+        filled = (
+            form.data.get("unit_cost_filled") if form.is_bound else form.initial.get("actual_cost")
+        )
+        context["unit_cost_filled"] = _amount_shown(filled)
         return context
 
     def form_valid(self, form):
@@ -288,8 +306,16 @@ class InterventionCreateView(HouseholdChildMixin, FormView):
         return redirect(household_url(household))
 
 
+def _amount_shown(value) -> str:
+    """An amount as the cost field shows it (text typed is kept as it is)."""
+    if value in (None, ""):
+        return ""
+    return value if isinstance(value, str) else InterventionForm.cost_widget().format_value(value)
+
+
 class UnitCostView(TemplateView):
-    """htmx: the cost field filled in with the unit cost of the intervention type chosen."""
+    """htmx: the cost field filled in with the unit cost of the intervention type chosen, while
+    the officer has not typed a cost of their own."""
 
     template_name = "interventions/partials/unit_cost.html"
     permission_required = CHANGE
@@ -297,12 +323,29 @@ class UnitCostView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         chosen = self.request.GET.get("intervention_type", "")
-        context["intervention_type"] = (
+        intervention_type = (
             InterventionType.objects.filter(pk=chosen, is_active=True).first()
             if chosen.isdigit()
             else None
         )
-        context["swap_cost"] = True
+        typed = self.request.GET.get("actual_cost", "")
+        filled = self.request.GET.get("unit_cost_filled", "")
+        context.update(intervention_type=intervention_type, unit_cost_filled=filled)
+        if intervention_type is None:
+            return context
+        if InterventionForm.cost_untouched(typed, filled):
+            context["unit_cost_filled"] = _amount_shown(intervention_type.unit_cost)
+            context["cost_input"] = InterventionForm.cost_widget().render(
+                "actual_cost",
+                intervention_type.unit_cost,
+                attrs={
+                    "id": "id_actual_cost",
+                    "aria-describedby": "id_actual_cost_helptext",
+                    "hx-swap-oob": "true",
+                },
+            )
+        else:
+            context["cost_kept"] = True
         return context
 
 

@@ -8,7 +8,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.formats import get_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -139,18 +139,6 @@ def parameter_value(value, kind: str) -> str:
     if kind in ("cost_factor", "benefit_factor", "value_factor"):
         return ratio(value)
     return rate(value, 1)
-
-
-def input_number(value) -> str:
-    """A number as written into a form field: decimal comma in Dutch, no thousands separator."""
-    if _missing(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = repr(value) if isinstance(value, float) else str(value)
-    if "e" in text.lower():
-        text = f"{value:.12f}".rstrip("0").rstrip(".")
-    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 @register.filter

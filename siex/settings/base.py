@@ -208,6 +208,8 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Amounts and dates are written and read the Dutch way in both languages (siex/formats/).
+FORMAT_MODULE_PATH = ["siex.formats"]
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 

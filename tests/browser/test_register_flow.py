@@ -56,17 +56,19 @@ def test_an_officer_finds_a_household_adds_an_intervention_and_sees_it(
     accessible(page)
 
     page.get_by_role("link", name="Interventie toevoegen").click()
+    page.wait_for_load_state()  # htmx is ready once the page has loaded
     page.get_by_label("Interventie", exact=True).select_option(label="Schuldhulpmaatje")
     # Choosing the intervention fills in its unit cost from the catalogue.
-    expect(page.locator("#id_actual_cost")).to_have_value("1750.00")
+    expect(page.locator("#id_actual_cost")).to_have_value("1.750,00")
     expect(page.locator("#unit-cost-hint")).to_contain_text("1.750,00")
-    page.get_by_label("Startdatum").fill("2025-03-03")
+    page.get_by_label("Startdatum").fill("03-03-2025")
     page.get_by_label("Aantekeningen").fill("Bellen op 06-12345678")
     page.get_by_role("button", name="Interventie toevoegen").click()
 
     # A telephone number in the notes is refused; the summary says so and links to the field.
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # read first by a screen reader, the start for the keyboard
     expect(summary).to_contain_text("telefoonnummer")
     accessible(page)
     assert not Intervention.objects.exists()

@@ -57,6 +57,11 @@ def summary(response) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", part)))
 
 
+def percent(fraction: Decimal) -> str:
+    """A share as the form takes it: in percent."""
+    return str(fraction * 100)
+
+
 def link_rows(links: list[tuple[str, str]], initial: int = 0) -> dict:
     data = _formset("outcomes", [{"outcome": code, "success_probability": p} for code, p in links])
     data["outcomes-INITIAL_FORMS"] = str(initial)
@@ -90,13 +95,13 @@ def test_a_council_member_reads_every_assumption_and_no_household_data(
     for outcome in Outcome.objects.all():
         assert outcome.name_nl in page
     gkb = InterventionType.objects.get(code="gkb-schuldregeling")
-    assert "EUR 3,500.00" in page  # unit cost
+    assert "EUR 3.500,00" in page  # unit cost (the Dutch notation, in English too)
     assert "year 1: 60% year 2: 40%" in page  # cost phasing
     assert "Schuldenvrij na schuldregeling 55%" in page  # success probability
     assert gkb.provider in page
     voltijd = Outcome.objects.get(code="uitstroom-bijstand-voltijd-werk")
     assert voltijd.source in page
-    assert "EUR 15,600.00" in page and "−EUR 17,600.00" in page  # values per actor
+    assert "EUR 15.600,00" in page and "−EUR 17.600,00" in page  # values per actor
     assert "5 – estimate from national key figures" in page  # grade with its meaning
     # Each term is explained in plain words.
     assert "would have happened anyway" in page
@@ -225,13 +230,13 @@ def test_the_project_lead_creates_an_intervention_type_with_outcomes(lead, groni
         template,
         code="schuldenwijzer",
         name_nl="Schuldenwijzer",
-        unit_cost="1250,50",
-        cost_share_year_1="0,7",
-        cost_share_year_2="0,3",
+        unit_cost="1.250,50",
+        cost_share_year_1="70",
+        cost_share_year_2="30 %",
     )
     del data["version"]
     data.update(
-        link_rows([("schulden-gestabiliseerd", "0,4"), ("minder-stress-meer-welbevinden", "0.25")])
+        link_rows([("schulden-gestabiliseerd", "40"), ("minder-stress-meer-welbevinden", "25%")])
     )
     response = lead.post(reverse("catalogue:type-new"), data)
     assert response.status_code == 302
@@ -251,10 +256,12 @@ def test_the_project_lead_edits_a_type_and_the_change_history_shows_it(
     lead, council, groningen_catalogue
 ):
     gkb = InterventionType.objects.get(code="gkb-schuldregeling")
-    kept = [(link.outcome.code, str(link.success_probability)) for link in gkb.outcome_links.all()]
+    kept = [
+        (link.outcome.code, percent(link.success_probability)) for link in gkb.outcome_links.all()
+    ]
     # Change the first link's probability, drop the last link.
-    old = kept[0][1]
-    kept[0] = (kept[0][0], "0,9")
+    old = gkb.outcome_links.all()[0].success_probability
+    kept[0] = (kept[0][0], "90")
     dropped = kept.pop()
     data = {**type_data(gkb, unit_cost="3750"), **link_rows(kept, initial=len(kept))}
     response = lead.post(reverse("catalogue:type-edit", kwargs={"code": gkb.code}), data)
@@ -270,41 +277,45 @@ def test_the_project_lead_edits_a_type_and_the_change_history_shows_it(
     history = page[page.index("Change history") :]
     assert "test-projectleider" in history
     assert "Unit cost (EUR per household) : 3500 → 3750" in history
-    assert f"Success probability : {plain_number(Decimal(old))} → 0.9" in history
+    assert f"Success probability : {plain_number(old)} → 0,9" in history
     assert "Removed" in history
 
 
 def test_invalid_input_shows_the_errors_and_saves_nothing(lead, groningen_catalogue):
     gkb = InterventionType.objects.get(code="gkb-schuldregeling")
-    links = [(link.outcome.code, "0.5") for link in gkb.outcome_links.all()]
-    links.append((links[0][0], "1,5"))
+    links = [(link.outcome.code, "50") for link in gkb.outcome_links.all()]
+    links.append((links[0][0], "150"))
     data = {
-        **type_data(gkb, cost_share_year_1="0,5", cost_share_year_2="0,4", unit_cost="1,500"),
+        **type_data(gkb, cost_share_year_1="50", cost_share_year_2="40", unit_cost="1,500"),
         **link_rows(links, initial=len(links) - 1),
     }
     response = lead.post(reverse("catalogue:type-edit", kwargs={"code": gkb.code}), data)
     assert response.status_code == 200
     errors = summary(response)
-    assert "no thousands separator" in errors  # unit cost "1,500" (English test locale)
+    # "1,500" is one euro fifty with a decimal too many, not fifteen hundred.
+    assert "An amount has at most two digits after the comma" in errors
+    assert "row 11: Success probability (%): Enter 100% or less." in errors
+    # The record's own rules speak in the same pass, about what could be read.
+    assert "add up to 90,00%; they must add up to exactly 100%" in errors
     gkb.refresh_from_db()
     assert gkb.version == 1 and gkb.unit_cost == Decimal("3500")
 
     # Fields fine, but the record is not: the model's messages at the field and in the summary.
+    links[-1] = (links[0][0], "15")
     data = {
-        **type_data(gkb, cost_share_year_1="0,5", cost_share_year_2="0,4"),
+        **type_data(gkb, cost_share_year_1="50", cost_share_year_2="40"),
         **link_rows(links, initial=len(links) - 1),
     }
     response = lead.post(reverse("catalogue:type-edit", kwargs={"code": gkb.code}), data)
     assert response.status_code == 200
     errors = summary(response)
-    assert "they must add up to exactly 1" in errors
+    assert "they must add up to exactly 100%" in errors
     assert "This outcome is already linked in row 1." in errors
-    assert "row 11: Success probability: A probability cannot be above 1." in errors
     html = response.content.decode()
     assert 'id="id_cost_share_year_1_error"' in html
     assert 'id="id_outcomes-10-outcome_error"' in html
     # What was typed stays in the form.
-    assert 'name="cost_share_year_1" value="0,5"' in html
+    assert 'name="cost_share_year_1" value="50"' in html
     gkb.refresh_from_db()
     assert gkb.version == 1 and gkb.cost_share_year_1 == Decimal("0.6")
     assert gkb.outcome_links.count() == 10
@@ -312,7 +323,9 @@ def test_invalid_input_shows_the_errors_and_saves_nothing(lead, groningen_catalo
 
 def test_a_version_conflict_keeps_the_stored_record_and_the_users_input(lead, groningen_catalogue):
     gkb = InterventionType.objects.get(code="gkb-schuldregeling")
-    links = [(link.outcome.code, str(link.success_probability)) for link in gkb.outcome_links.all()]
+    links = [
+        (link.outcome.code, percent(link.success_probability)) for link in gkb.outcome_links.all()
+    ]
     form_as_read = {**type_data(gkb, provider="Mijn aanbieder"), **link_rows(links, len(links))}
     # Someone else saves first.
     services.intervention_type_update(
@@ -340,7 +353,7 @@ def test_a_version_conflict_keeps_the_stored_record_and_the_users_input(lead, gr
 def test_the_project_lead_creates_and_edits_an_outcome_with_values(lead, groningen_catalogue):
     template = Outcome.objects.get(code="huisuitzetting-voorkomen")
     data = outcome_data(
-        template, code="minder-zorgkosten", name_nl="Minder zorgkosten", ramp_up="0,5; 0,8"
+        template, code="minder-zorgkosten", name_nl="Minder zorgkosten", ramp_up="50; 80%"
     )
     del data["version"]
     data.update(
@@ -350,7 +363,7 @@ def test_the_project_lead_creates_and_edits_an_outcome_with_values(lead, groning
                 {
                     "actor": "zorgverzekeraars",
                     "value_type": "fiscal_non_cashable",
-                    "annual_amount": "350,75",
+                    "annual_amount": "€ 350,75",
                     "is_transfer": "on",
                     "note": "Schatting",
                 },
@@ -369,7 +382,7 @@ def test_the_project_lead_creates_and_edits_an_outcome_with_values(lead, groning
 
     edit = reverse("catalogue:outcome-edit", kwargs={"code": outcome.code})
     page = lead.get(edit).content.decode()
-    assert 'name="ramp_up" value="0.5; 0.8"' in page  # English test locale
+    assert 'name="ramp_up" value="50; 80"' in page  # in percent
     data = outcome_data(outcome, deadweight_pct="25,5", ramp_up="")
     data.update(
         value_rows(
@@ -393,13 +406,13 @@ def test_the_project_lead_creates_and_edits_an_outcome_with_values(lead, groning
         ("gemeente", Decimal("1300"))
     ]
     history = text(lead.get(reverse("catalogue:outcome", kwargs={"code": outcome.code})))
-    assert f"Deadweight (%) : {plain_number(template.deadweight_pct)} → 25.5" in history
+    assert f"Deadweight (%) : {plain_number(template.deadweight_pct)} → 25,5" in history
 
 
 def test_a_bad_ramp_up_and_values_are_explained_and_nothing_is_saved(lead, groningen_catalogue):
     outcome = Outcome.objects.get(code="huisuitzetting-voorkomen")
     stored_values = outcome.values.count()
-    data = outcome_data(outcome, ramp_up="half; 0,8", deadweight_pct="150")
+    data = outcome_data(outcome, ramp_up="half; 80", deadweight_pct="150")
     data.update(
         value_rows(
             [
@@ -410,11 +423,11 @@ def test_a_bad_ramp_up_and_values_are_explained_and_nothing_is_saved(lead, groni
     )
     response = lead.post(reverse("catalogue:outcome-edit", kwargs={"code": outcome.code}), data)
     assert response.status_code == 200
-    assert "Write the ramp-up as shares between 0 and 1 separated by semicolons" in (
+    assert "Write the ramp-up as percentages between 0 and 100 separated by semicolons" in (
         summary(response)
     )
     # With the ramp-up fixed, the service's checks speak: percentages and duplicate rows.
-    data["ramp_up"] = "0,5"
+    data["ramp_up"] = "50"
     response = lead.post(reverse("catalogue:outcome-edit", kwargs={"code": outcome.code}), data)
     errors = summary(response)
     assert "A percentage cannot be above 100." in errors
@@ -493,7 +506,9 @@ def test_the_edit_pages_say_that_fixed_scenarios_do_not_change(lead, groningen_c
 def test_a_budget_line_must_belong_to_the_paying_actor(lead, groningen_catalogue):
     gkb = InterventionType.objects.get(code="gkb-schuldregeling")
     other = Actor.objects.get(code="rijk").budget_lines.first()
-    links = [(link.outcome.code, str(link.success_probability)) for link in gkb.outcome_links.all()]
+    links = [
+        (link.outcome.code, percent(link.success_probability)) for link in gkb.outcome_links.all()
+    ]
     data = {**type_data(gkb, paying_budget_line=other.pk), **link_rows(links, len(links))}
     response = lead.post(reverse("catalogue:type-edit", kwargs={"code": gkb.code}), data)
     assert "This budget line belongs to another actor." in summary(response)

@@ -133,7 +133,7 @@ def test_an_update_changes_adds_and_removes_links_one_by_one_in_the_history():
     probability = next(
         change for entry in history if kept.name_nl in entry.subject for change in entry.changes
     )
-    assert (probability["old"], probability["new"]) == ("0.4", "0.5")
+    assert (probability["old"], probability["new"]) == ("0,4", "0,5")  # the Dutch notation
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing():
@@ -324,11 +324,12 @@ def test_the_csv_and_xlsx_contain_every_row_and_no_formula():
         ),
     )
     content = selectors.table_csv(selectors.TABLES["waarderingen"], {})
-    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=","))
+    # The Dutch notation in every language: a decimal comma, so columns apart by semicolons.
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
     assert len(rows) == 1 + OutcomeValue.objects.count()
     by_note = {row[-1]: row for row in rows[1:]}
     assert '\'=HYPERLINK("http://x")' in by_note
-    assert by_note['\'=HYPERLINK("http://x")'][-2] == "-1200.50"
+    assert by_note['\'=HYPERLINK("http://x")'][-2] == "-1200,50"
 
     workbook = load_workbook(io.BytesIO(selectors.register_xlsx({})))
     sheet = workbook["Values per actor"]

@@ -122,8 +122,8 @@ def test_phasing_message_says_what_the_shares_add_up_to():
     intervention_type.cost_share_year_2 = Decimal("0.3")
     with pytest.raises(ValidationError) as error:
         intervention_type.full_clean()
-    assert "0.9" in messages(error.value, "cost_share_year_1")
-    assert "exactly 1" in messages(error.value, "cost_share_year_1")
+    assert "add up to 90,00%" in messages(error.value, "cost_share_year_1")
+    assert "exactly 100%" in messages(error.value, "cost_share_year_1")
 
 
 def test_intervention_end_before_start_is_refused():

@@ -1,17 +1,20 @@
-"""Formatting for the Dutch locale: amounts (EUR 1.234,56), suppressed counts ("<10")."""
+"""Formatting for the Dutch locale: amounts (EUR 1.234,56), dates (31-03-2026), suppressed counts
+("<10"). The filters are plain functions too: messages in Python format amounts and dates with them,
+so a message shows them as the page does."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.conf import settings
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 
 register = template.Library()
 
 
 @register.filter
 def euro(value, decimals: int = 2) -> str:
-    """EUR 1.234,56 in Dutch, EUR 1,234.56 in English; empty for no value."""
+    """EUR 1.234,56 (the Dutch notation in every language, see ``siex/formats``); empty for no
+    value."""
     if value in (None, ""):
         return ""
     # Django's number_format cuts decimals off; round half up first, as an accountant would.
@@ -37,3 +40,11 @@ def percentage(value, decimals: int = 1) -> str:
         return ""
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(decimals)), ROUND_HALF_UP)
     return number_format(rounded, decimal_pos=int(decimals), use_l10n=True) + "%"
+
+
+@register.filter
+def short_date(value) -> str:
+    """A date as every page shows it: 31-03-2026 (``SHORT_DATE_FORMAT``); empty for no date."""
+    if value in (None, ""):
+        return ""
+    return date_format(value, "SHORT_DATE_FORMAT")

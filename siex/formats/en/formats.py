@@ -1,0 +1,3 @@
+"""The English interface writes numbers and dates the Dutch way (see ``siex.formats``)."""
+
+from siex.formats.notation import *  # noqa: F403
