@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from monitoring.selectors import current_districts
+from siex.core.text import first_control_character, printable
 
 from .models import (
     DebtSituation,
@@ -683,6 +684,16 @@ def _csv_error(error: csv.Error, row: int) -> ImportFileError:
     )
 
 
+def _xlsx_text(value: Any) -> Any:
+    """A cell's text as typed: Excel writes a character that XML cannot hold (a control character)
+    as ``_xHHHH_``, which openpyxl leaves as it is; unescaped, the cell checks can see it."""
+    if isinstance(value, str) and "_x" in value:
+        from openpyxl.utils.escape import unescape
+
+        return unescape(value)
+    return value
+
+
 def _tables_from_xlsx(data: bytes) -> list[Table]:
     not_a_workbook = _refuse(
         _(
@@ -734,7 +745,8 @@ def _tables_from_xlsx(data: bytes) -> list[Table]:
 
     def guarded(rows: Iterator[tuple]) -> Iterator[tuple[int, tuple]]:
         try:
-            yield from enumerate(rows, start=2)
+            for number, cells in enumerate(rows, start=2):
+                yield number, tuple(_xlsx_text(cell) for cell in cells)
         except Exception:  # noqa: BLE001 - a damaged sheet fails in many ways while it is read
             raise unreadable from None
 
@@ -746,7 +758,7 @@ def _tables_from_xlsx(data: bytes) -> list[Table]:
             header_cells = next(rows, None)
         except Exception:  # noqa: BLE001
             raise unreadable from None
-        header = [_normalise_header(cell) for cell in header_cells or ()]
+        header = [_normalise_header(_xlsx_text(cell)) for cell in header_cells or ()]
         while header and not header[-1]:
             header.pop()
         if not header:
@@ -810,9 +822,12 @@ def _check_header(table: Table) -> dict[str, int]:
     expected = [c.header for c in COLUMNS[table.kind]]
     required = [c.header for c in COLUMNS[table.kind] if c.required]
     positions: dict[str, int] = {}
-    repeated, unknown = [], []
+    repeated, unknown, invisible = [], [], []
     for position, name in enumerate(table.header):
         if not name:
+            continue
+        if first_control_character(name) is not None:
+            invisible.append(printable(name))
             continue
         if name in positions:
             repeated.append(name)
@@ -830,6 +845,14 @@ def _check_header(table: Table) -> dict[str, int]:
                 "person have no place in SIEX."
             )
             % {**where, "columns": ", ".join(unknown), "expected": ", ".join(expected)}
+        )
+    if invisible:
+        problems.append(
+            _(
+                "%(sheet)s: the name of the column(s) %(columns)s contains a control character "
+                "(an invisible character). Retype the column name in the first row."
+            )
+            % {**where, "columns": ", ".join(invisible)}
         )
     if missing:
         problems.append(
@@ -924,6 +947,17 @@ def _read_rows(table: Table, reader: _Reader, parsed: ParsedFile) -> None:
 
 
 def _read_cell(reader: _Reader, column: Column, raw: Any) -> Any:
+    if isinstance(raw, str):
+        position = first_control_character(raw)
+        if position is not None:
+            raise CellError(
+                _(
+                    "This cell contains a control character (an invisible character such as a "
+                    "bell or a NUL, at position %(position)s). Retype the text of the cell in "
+                    "your spreadsheet and upload the file again."
+                )
+                % {"position": position}
+            )
     kind = column.kind
     if kind == "choice":
         return reader.choice(raw, column.choices)
@@ -1459,7 +1493,7 @@ def import_batch_preview(*, data: bytes, file_name: str, user) -> ImportBatch:
     rows for the commit. A problem with the file as a whole raises ImportFileError and stores
     nothing; problems in rows are listed on the batch (which then cannot be committed)."""
     _require_change_permission(user)
-    file_name = PurePath((file_name or "").replace("\\", "/")).name[:255] or "upload"
+    file_name = PurePath(printable(file_name or "").replace("\\", "/")).name[:255] or "upload"
     parsed = parse_file(data=data, file_name=file_name)
     problems = list(parsed.problems)
     rows = parsed.rows
