@@ -11,7 +11,6 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from interventions.register_export import neutralise
 from siex.accounts.roles import Role
 from tests.factories import HouseholdFactory, InterventionFactory
 
@@ -65,15 +64,6 @@ def csv_rows(response) -> list[list[str]]:
     raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode())  # Excel reads the accents
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-
-
-def test_neutralise():
-    assert neutralise("=1+1") == "'=1+1"
-    assert neutralise("+31 6") == "'+31 6"
-    assert neutralise("-3") == "'-3"
-    assert neutralise("@SUM(A1)") == "'@SUM(A1)"
-    assert neutralise("gewoon") == "gewoon"
-    assert neutralise(12) == 12
 
 
 def test_households_as_csv_in_dutch(data, policy_officer_client, logged):
