@@ -36,7 +36,7 @@ def _page_context(request, **extra) -> dict:
         "export_form": ExportForm(initial=ExportForm.defaults()),
         "recent": register_import.import_batches_recent(),
         "max_mb": register_import.file_size_mb(settings.SIEX_IMPORT_MAX_BYTES),
-        "max_rows": register_import.MAX_ROWS,
+        "max_rows": register_import.max_rows(),
         "template_kinds": TEMPLATE_KINDS,
     }
     context.update(extra)

@@ -72,10 +72,13 @@ KINDS = (HOUSEHOLDS, INTERVENTIONS)
 SHEET_NAMES = {HOUSEHOLDS: "Huishoudens", INTERVENTIONS: "Interventies"}
 EXPLANATION_SHEET = "Toelichting"
 
-MAX_ROWS = 200_000  # data rows per sheet or CSV file
 MAX_ERRORS_SHOWN = 500
-# An XLSX file is a zip; refuse one that unpacks to far more than any real register (zip bomb).
+# An XLSX file is a zip; refuse one that unpacks to far more than any real register (zip bomb):
+# in all, and per sheet (its XML, or the shared texts) more than this per row that may be read,
+# plus what a sheet holds besides its rows. A row of the template takes about 500 bytes.
 MAX_UNPACKED_FACTOR = 25
+MAX_SHEET_BYTES_PER_ROW = 1024
+SHEET_BYTES_BESIDES_ROWS = 64 * 1024
 PREVIEW_VALID_FOR = timedelta(hours=24)
 BATCH_SIZE = 5_000
 HISTORY_CHUNK = 10_000  # change-history entries written at a time
@@ -628,6 +631,38 @@ def file_size_mb(size: int) -> str:
     return f"{value:.0f}" if value >= 10 or value.is_integer() else f"{value:.1f}".replace(".", ",")
 
 
+def max_rows() -> int:
+    """Rows below the column names that a sheet or CSV file may hold."""
+    return settings.SIEX_IMPORT_MAX_ROWS
+
+
+def _dutch_number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _too_many_rows(sheet: str) -> ImportFileError:
+    return _refuse(
+        _(
+            "%(sheet)s has more than %(max)s rows below the column names. Split it into smaller "
+            "files."
+        )
+        % {"sheet": sheet, "max": _dutch_number(max_rows())},
+        "too_many_rows",
+    )
+
+
+def _too_many_columns(sheet: str) -> ImportFileError:
+    limit = settings.SIEX_IMPORT_MAX_COLUMNS
+    return _refuse(
+        _(
+            "%(sheet)s has values in more than %(max)s columns. Keep only the columns of the "
+            "template and remove the others."
+        )
+        % {"sheet": sheet, "max": limit},
+        "too_many_columns",
+    )
+
+
 def _tables_from_csv(data: bytes, file_name: str) -> list[Table]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         raise _refuse(_encoding_message(), "encoding")
@@ -645,6 +680,8 @@ def _tables_from_csv(data: bytes, file_name: str) -> list[Table]:
         )
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    # Empty rows at the end (Excel writes ";;;;" for a row it thinks is used) do not count.
+    text = text.rstrip(f"\r\n\t {delimiter}")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
@@ -652,16 +689,27 @@ def _tables_from_csv(data: bytes, file_name: str) -> list[Table]:
         raise _csv_error(error, 1) from None
     if not header or not any(cell.strip() for cell in header):
         raise _refuse(_("The file contains no rows to import."), "no_rows")
-    header = [_normalise_header(cell) for cell in header]
+    width = settings.SIEX_IMPORT_MAX_COLUMNS
+    if len(header) > width and any(cell.strip() for cell in header[width:]):
+        raise _too_many_columns(file_name)
+    header = [_normalise_header(cell) for cell in header[:width]]
     kind = _kind_of_header(header)
     if kind is None:
         raise _unknown_header_error()
+    last_row = max_rows() + 1
 
     def rows() -> Iterator[tuple[int, tuple]]:
         number = 1
         try:
             for record in reader:
                 number += 1
+                # The empty rows at the end are gone: a row past the limit means more data.
+                if number > last_row:
+                    raise _too_many_rows(file_name)
+                if len(record) > width:
+                    if any(cell.strip() for cell in record[width:]):
+                        raise _too_many_columns(file_name)
+                    record = record[:width]
                 yield number, tuple(record)
         except csv.Error as error:
             raise _csv_error(error, number + 1) from None
@@ -694,47 +742,140 @@ def _xlsx_text(value: Any) -> Any:
     return value
 
 
-def _tables_from_xlsx(data: bytes) -> list[Table]:
-    not_a_workbook = _refuse(
+def _not_a_workbook() -> ImportFileError:
+    return _refuse(
         _(
             "The file is not an Excel workbook (.xlsx). Save it in Excel as “Excel Workbook "
             "(.xlsx)” or as “CSV UTF-8”."
         ),
         "not_xlsx",
     )
+
+
+def check_workbook_archive(data: bytes) -> None:
+    """Refuse a workbook that unpacks to far more than a register can be, before it is parsed
+    (openpyxl reads a sheet without a declared size in full as soon as the workbook is opened):
+    from the sizes its zip file declares, so in a fraction of a second."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist())
+        members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise not_a_workbook from None
-    if "xl/workbook.xml" not in names:
-        raise not_a_workbook
-    if unpacked > MAX_UNPACKED_FACTOR * settings.SIEX_IMPORT_MAX_BYTES:
+        raise _not_a_workbook() from None
+    if "xl/workbook.xml" not in {member.filename for member in members}:
+        raise _not_a_workbook()
+    too_large = _refuse(
+        _("The workbook is too large once unpacked. Split it into smaller files."), "too_large"
+    )
+    if sum(member.file_size for member in members) > (
+        MAX_UNPACKED_FACTOR * settings.SIEX_IMPORT_MAX_BYTES
+    ):
+        raise too_large
+    per_sheet = MAX_SHEET_BYTES_PER_ROW * (max_rows() + 1) + SHEET_BYTES_BESIDES_ROWS
+    for member in members:
+        name = member.filename
+        if (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml") and (
+            member.file_size > per_sheet
+        ):
+            raise too_large
+
+
+def _chosen_sheets(workbook) -> list[tuple[str | None, Any]]:
+    """The sheets to read: "Huishoudens" and "Interventies", or else the first sheet that is not
+    the explanation (an officer's own workbook, recognised by its header row as a CSV is)."""
+    by_name = {sheet.title.strip().casefold(): sheet for sheet in workbook.worksheets}
+    chosen = [
+        (kind, by_name[SHEET_NAMES[kind].casefold()])
+        for kind in KINDS
+        if SHEET_NAMES[kind].casefold() in by_name
+    ]
+    if not chosen:
+        explanation = EXPLANATION_SHEET.casefold()
+        candidates = [s for s in workbook.worksheets if s.title.strip().casefold() != explanation]
+        if not candidates:
+            raise _unknown_header_error()
+        chosen.append((None, candidates[0]))
+    return chosen
+
+
+def _check_declared_size(sheet) -> None:
+    """Refuse a sheet whose declared size (its used range, as Excel records it) is beyond the
+    limits, before a row of it is read."""
+    rows, columns = sheet.max_row, sheet.max_column  # None when the sheet declares none
+    if rows is not None and rows > max_rows() + 1:
         raise _refuse(
-            _("The workbook is too large once unpacked. Split it into smaller files."),
-            "too_large",
+            _(
+                "%(sheet)s holds %(rows)s rows below the column names, according to the "
+                "workbook; at most %(max)s are read. Split it into smaller files. If the rows "
+                "below your data are empty, select them in Excel, delete them and save the file "
+                "again."
+            )
+            % {
+                "sheet": sheet.title,
+                "rows": _dutch_number(rows - 1),
+                "max": _dutch_number(max_rows()),
+            },
+            "too_many_rows",
         )
+    if columns is not None and columns > settings.SIEX_IMPORT_MAX_COLUMNS:
+        raise _too_many_columns(sheet.title)
+
+
+def _sheet_rows(workbook, sheet) -> Iterator[tuple[int, tuple]]:
+    """The rows the sheet's XML holds, as (row number, values), without empty rows.
+
+    Read with the parser that openpyxl's read-only worksheet uses itself, because that worksheet
+    fills in every row missing from the XML (one row numbered 8,000,000 becomes eight million
+    empty rows) and widens each row to its last cell (one cell in column XFD makes 16,384
+    values). So the work is bounded by the size of the XML (``check_workbook_archive``), the
+    columns by SIEX_IMPORT_MAX_COLUMNS and the rows by SIEX_IMPORT_MAX_ROWS: reading stops at the
+    first value past a limit."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    width, last_row = settings.SIEX_IMPORT_MAX_COLUMNS, max_rows() + 1
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            values = {}
+            for cell in cells:
+                value = cell["value"]
+                if value is None or value == "":
+                    continue
+                if cell["column"] > width:
+                    raise _too_many_columns(sheet.title)
+                values[cell["column"]] = value
+            if not values:
+                continue
+            if number > last_row:
+                raise _too_many_rows(sheet.title)
+            row = [None] * max(values)
+            for column, value in values.items():
+                row[column - 1] = _xlsx_text(value)
+            yield number, tuple(row)
+
+
+def _tables_from_xlsx(data: bytes) -> list[Table]:
+    check_workbook_archive(data)
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a broken file
-        raise not_a_workbook from None
+        raise _not_a_workbook() from None
+    try:
+        return _xlsx_tables(workbook)
+    except BaseException:
+        workbook.close()
+        raise
 
-    by_name = {sheet.title.strip().casefold(): sheet for sheet in workbook.worksheets}
-    chosen = []
-    for kind in KINDS:
-        sheet = by_name.get(SHEET_NAMES[kind].casefold())
-        if sheet is not None:
-            chosen.append((kind, sheet))
-    if not chosen:
-        # An officer's own workbook with a single sheet: recognised by its header row, as a CSV.
-        candidates = [s for s in workbook.worksheets if s.title.strip().casefold() != "toelichting"]
-        if not candidates:
-            raise _unknown_header_error()
-        chosen.append((None, candidates[0]))
 
+def _xlsx_tables(workbook) -> list[Table]:
     unreadable = _refuse(
         _(
             "The workbook cannot be read: it may be damaged. Open it in Excel, save it again as "
@@ -743,34 +884,33 @@ def _tables_from_xlsx(data: bytes) -> list[Table]:
         "bad_xlsx",
     )
 
-    def guarded(rows: Iterator[tuple]) -> Iterator[tuple[int, tuple]]:
+    def guarded(rows: Iterator[tuple[int, tuple]]) -> Iterator[tuple[int, tuple]]:
         try:
-            for number, cells in enumerate(rows, start=2):
-                yield number, tuple(_xlsx_text(cell) for cell in cells)
+            yield from rows
+        except ImportFileError:
+            raise
         except Exception:  # noqa: BLE001 - a damaged sheet fails in many ways while it is read
             raise unreadable from None
 
     tables = []
-    for kind, sheet in chosen:
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
-        try:
-            header_cells = next(rows, None)
-        except Exception:  # noqa: BLE001
-            raise unreadable from None
-        header = [_normalise_header(_xlsx_text(cell)) for cell in header_cells or ()]
+    for kind, sheet in _chosen_sheets(workbook):
+        _check_declared_size(sheet)
+        rows = guarded(_sheet_rows(workbook, sheet))
+        first = next(rows, None)
+        # The column names are in row 1; a sheet without them is an empty sheet of the template.
+        header_cells = first[1] if first is not None and first[0] == 1 else ()
+        header = [_normalise_header(cell) for cell in header_cells]
         while header and not header[-1]:
             header.pop()
         if not header:
-            continue  # an empty sheet of the template
+            continue
         found = _kind_of_header(header)
         if kind is None:
             if found is None:
                 raise _unknown_header_error()
             kind = found
-        tables.append(Table(kind, sheet.title, header, guarded(rows), close=workbook.close))
+        tables.append(Table(kind, sheet.title, header, rows, close=workbook.close))
     if not tables:
-        workbook.close()
         raise _refuse(_("The file contains no rows to import."), "no_rows")
     return tables
 
@@ -885,17 +1025,13 @@ def _read_rows(table: Table, reader: _Reader, parsed: ParsedFile) -> None:
     }
     problems = parsed.problems
     checked = parsed.rows.setdefault(table.kind, [])
-    count = 0
+    count, limit = 0, max_rows()
     for number, cells in table.rows:
         if not any(cell is not None and _text(cell) != "" for cell in cells):
             continue  # a fully empty row
         count += 1
-        if count > MAX_ROWS:
-            raise _refuse(
-                _("%(sheet)s has more than %(max)s rows. Split it into smaller files.")
-                % {"sheet": table.sheet, "max": f"{MAX_ROWS:,}".replace(",", ".")},
-                "too_many_rows",
-            )
+        if count > limit:  # the readers stop earlier; a last guard for any other Table
+            raise _too_many_rows(table.sheet)
         row_problems = []
         if (len(cells) > width or unnamed) and any(
             _text(cells[i]) for i in range(len(cells)) if i >= width or i in unnamed

@@ -431,8 +431,8 @@ def test_missing_and_unknown_columns_are_refused_by_name(register, officer):
     )
 
 
-def test_too_many_rows_are_refused(register, officer, monkeypatch):
-    monkeypatch.setattr(register_import, "MAX_ROWS", 3)
+@override_settings(SIEX_IMPORT_MAX_ROWS=3)
+def test_too_many_rows_are_refused(register, officer):
     rows = [household_row(f"WIJ-{i}", register[0].code) for i in range(4)]
     assert_refused(csv_bytes([HOUSEHOLD_HEADER, *rows]), officer, "lijst.csv", "more than 3 rows")
 
