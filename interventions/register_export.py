@@ -15,7 +15,6 @@ from datetime import date
 from typing import IO
 
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from monitoring.selectors import current_districts
@@ -30,15 +29,12 @@ from siex.core.spreadsheets import (
 )
 
 from .models import (
-    DebtSituation,
     Household,
-    IncomeSource,
     Intervention,
-    InterventionStatus,
     InterventionType,
-    LegalBasis,
 )
 from .register_import import (
+    CHOICES,
     COLUMNS,
     EXPLANATION_SHEET,
     HOUSEHOLDS,
@@ -46,6 +42,7 @@ from .register_import import (
     KINDS,
     SHEET_NAMES,
     Column,
+    dutch_labels,
 )
 
 CHUNK = 2_000
@@ -96,11 +93,7 @@ def export_counts(query: ExportQuery) -> dict[str, int]:
 
 def _dutch_labels() -> dict[str, dict[str, str]]:
     """Choice code -> Dutch label: the file format is Dutch whatever the language of the UI."""
-    with translation.override("nl"):
-        return {
-            choices.__name__: {value: str(label) for value, label in choices.choices}
-            for choices in (IncomeSource, DebtSituation, LegalBasis, InterventionStatus)
-        }
+    return {choices.__name__: dutch_labels(choices) for choices in CHOICES}
 
 
 def household_rows(query: ExportQuery) -> Iterator[tuple]:

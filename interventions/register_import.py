@@ -361,6 +361,15 @@ _CURRENCY = re.compile(r"(?i)^(?:€|eur)\s*|\s*(?:€|eur)$")
 _INTEGER = re.compile(r"^-?\d+$")
 
 
+CHOICES = (IncomeSource, DebtSituation, LegalBasis, InterventionStatus)
+
+
+def dutch_labels(choices: type) -> dict[str, str]:
+    """Code -> Dutch label of a choice: the file format is Dutch whatever the language of the UI."""
+    with translation.override("nl"):
+        return {value: str(label) for value, label in choices.choices}
+
+
 def _text(value: Any) -> str:
     """A cell as text: numbers from a spreadsheet without a trailing ".0"."""
     if value is None:
@@ -386,15 +395,19 @@ class _Reader:
         for code, name_nl in InterventionType.objects.values_list("code", "name_nl"):
             self.types[code.casefold()] = code
             self.types.setdefault(name_nl.strip().casefold(), code)
+        # A choice is read from its Dutch label (what the template, the export and officers
+        # write), its English label or its code, in any case.
         self.choices: dict[type, dict[str, str]] = {}
-        for choices in (IncomeSource, DebtSituation, LegalBasis, InterventionStatus):
+        self.choice_labels: dict[type, list[str]] = {}
+        for choices in CHOICES:
             accepted = {}
-            for language in ("en", "nl"):
+            for language in ("nl", "en"):
                 with translation.override(language):
                     for value, label in choices.choices:
                         accepted.setdefault(str(label).casefold(), value)
             accepted.update({value.casefold(): value for value in choices.values})
             self.choices[choices] = accepted
+            self.choice_labels[choices] = list(dutch_labels(choices).values())
         self._dates: dict[str, str] = {}
         self._pseudonyms: dict[str, str] = {}
         self._pseudonym_errors: dict[str, str] = {}
@@ -537,7 +550,7 @@ class _Reader:
     def choice(self, value: Any, choices: type) -> str:
         code = self.choices[choices].get(_text(value).casefold())
         if code is None:
-            allowed = ", ".join(choices.values)
+            allowed = ", ".join(f"“{label}”" for label in self.choice_labels[choices])
             raise CellError(
                 _("“%(value)s” is not one of the possible values. Choose from: %(allowed)s.")
                 % {"value": self._show(value), "allowed": allowed}
