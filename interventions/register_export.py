@@ -36,6 +36,7 @@ from .models import (
 from .register_import import (
     CHOICES,
     COLUMNS,
+    COMMENT,
     EXPLANATION_SHEET,
     HOUSEHOLDS,
     INTERVENTIONS,
@@ -189,9 +190,79 @@ def export_file_name(kind_or_all: str, file_format: str, today: date) -> str:
 # --- Templates ------------------------------------------------------------------------------------
 
 
+EXAMPLE_REFERENCE = "VOORBEELD-001"
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """What the templates list: the current wijken and the catalogue's interventions."""
+
+    districts: list[tuple[str, str]]
+    types: list[InterventionType]
+
+    @classmethod
+    def now(cls) -> _Lookups:
+        return cls(
+            [(a.code, a.name) for a in current_districts()],
+            list(InterventionType.objects.order_by("name_nl")),
+        )
+
+    def example(self, column: Column) -> str:
+        """A valid value of the column, as an officer writes it (choices by their Dutch label)."""
+        if column.kind == "choice":
+            return dutch_labels(column.choices).get(column.example, "")
+        if column.kind == "district":
+            codes = [code for code, _name in self.districts]
+            return column.example if column.example in codes or not codes else codes[0]
+        if column.kind == "intervention_type":
+            codes = [t.code for t in self.types if t.is_active]
+            return column.example if column.example in codes or not codes else codes[0]
+        return column.example
+
+    def allowed(self, column: Column) -> str:
+        """What the column takes, in a few words, with every value when it is a list."""
+        if column.kind == "choice":
+            return " | ".join(dutch_labels(column.choices).values())
+        if column.kind == "district":
+            return _("CBS code or name: %(values)s") % {
+                "values": " | ".join(f"{code} {name}" for code, name in self.districts)
+            }
+        if column.kind == "intervention_type":
+            return _("code or Dutch name: %(values)s") % {
+                "values": " | ".join(f"{t.code} ({t.name_nl})" for t in self.types if t.is_active)
+            }
+        return str(column.description)
+
+
 def import_template_csv(kind: str) -> bytes:
-    """The header row of one kind, as Excel with Dutch settings writes a CSV UTF-8 file."""
-    return csv_text([c.header for c in COLUMNS[kind]], []).encode("utf-8")
+    """The template of one kind as Excel with Dutch settings writes a CSV UTF-8 file: the column
+    names, then rows that start with "#" (the import skips them) saying which columns are
+    required, what each takes (every allowed value of a list) and a fictitious example row, as
+    the workbook template's explanation sheet does."""
+    columns = COLUMNS[kind]
+    lookups = _Lookups.now()
+    thing = {HOUSEHOLDS: _("household"), INTERVENTIONS: _("intervention")}[kind]
+    yes, no = _("yes"), _("no")
+
+    def comment(label: str, values: list[str]) -> list[str]:
+        return [f"{COMMENT} {label}: {values[0]}", *values[1:]]
+
+    example = [lookups.example(c) for c in columns]
+    example[0] = EXAMPLE_REFERENCE
+    rows = [
+        [
+            f"{COMMENT} "
+            + _(
+                "Rows that start with # are not imported. Fill in one row per %(thing)s below "
+                "them; keep the first row (the column names) as it is."
+            )
+            % {"thing": thing}
+        ],
+        comment(_("required"), [yes if c.required else no for c in columns]),
+        comment(_("allowed"), [lookups.allowed(c) for c in columns]),
+        comment(_("example"), example),
+    ]
+    return csv_text([c.header for c in columns], rows).encode("utf-8")
 
 
 def _choice_rows(column: Column) -> list[tuple[str, str]]:
@@ -207,6 +278,7 @@ def import_template_xlsx() -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     bold = Font(bold=True)
+    lookups = _Lookups.now()
     # Not write-only: the explanation is styled after it was written.
     workbook = xlsx_workbook(write_only=False)
     data_sheets = {}
@@ -263,7 +335,7 @@ def import_template_xlsx() -> bytes:
                     column.header,
                     _("yes") if column.required else _("no"),
                     str(column.description),
-                    column.example,
+                    lookups.example(column),
                 ],
             )
             notes.cell(row=notes.max_row, column=4).alignment = wrap
@@ -282,10 +354,10 @@ def import_template_xlsx() -> bytes:
         last = max(first, notes.max_row)
         return f"'{EXPLANATION_SHEET}'!$B${first}:$B${last}"
 
-    districts = [(a.code, a.name) for a in current_districts()]
+    districts = lookups.districts
     types = [
         (t.code, t.name_nl, float(t.unit_cost), _("yes") if t.is_active else _("no"))
-        for t in InterventionType.objects.order_by("name_nl")
+        for t in lookups.types
     ]
     ranges = {
         "district": value_list(

@@ -84,6 +84,10 @@ BATCH_SIZE = 5_000
 HISTORY_CHUNK = 10_000  # change-history entries written at a time
 CHANGE_PERMISSION = "interventions.change_household_data"
 
+# A row whose first cell starts with this is a comment (the explanation rows of the CSV
+# templates) and is skipped; no reference can start with it.
+COMMENT = "#"
+
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
 
@@ -1042,6 +1046,8 @@ def _read_rows(table: Table, reader: _Reader, parsed: ParsedFile) -> None:
     for number, cells in table.rows:
         if not any(cell is not None and _text(cell) != "" for cell in cells):
             continue  # a fully empty row
+        if isinstance(cells[0], str) and cells[0].lstrip().startswith(COMMENT):
+            continue  # a comment, such as the example row of a template
         count += 1
         if count > limit:  # the readers stop earlier; a last guard for any other Table
             raise _too_many_rows(table.sheet)
