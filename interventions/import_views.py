@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_htmx.http import HttpResponseClientRefresh
 
 from siex.audit.services import log_access
 
@@ -26,6 +27,7 @@ CHANGE = "interventions.change_household_data"
 MODEL_LABELS = {HOUSEHOLDS: "interventions.household", INTERVENTIONS: "interventions.intervention"}
 TEMPLATE_KINDS = {"huishoudens": HOUSEHOLDS, "interventies": INTERVENTIONS}
 INDEX_TEMPLATE = "interventions/import/index.html"
+PROGRESS_TEMPLATE = "interventions/import/partials/check_progress.html"
 
 
 def _page_context(request, **extra) -> dict:
@@ -54,7 +56,8 @@ class ImportExportView(TemplateView):
 
 
 class ImportUploadView(View):
-    """Upload a file: it is read and checked (dry run) and the officer sees the result."""
+    """Upload a file: it is checked (dry run) as a job, and the officer follows the check on the
+    batch's page (with the embedded default's in-process jobs, it is done at once)."""
 
     permission_required = CHANGE
 
@@ -66,7 +69,7 @@ class ImportUploadView(View):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                batch = register_import.import_batch_preview(
+                batch = register_import.import_batch_start(
                     data=upload.read(), file_name=upload.name, user=request.user
                 )
             except ImportFileError as error:
@@ -119,6 +122,19 @@ class ImportBatchView(TemplateView):
             }
         )
         return context
+
+
+class ImportBatchProgressView(View):
+    """How far the check of a file is, polled by htmx every second while it runs; once it has
+    finished, htmx reloads the batch's page, which then shows the result."""
+
+    permission_required = CHANGE
+
+    def get(self, request, pk: int):
+        batch = _own_batch(request, pk)
+        if not batch.is_checking:
+            return HttpResponseClientRefresh()
+        return render(request, PROGRESS_TEMPLATE, {"batch": batch})
 
 
 class ImportCommitView(View):

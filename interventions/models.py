@@ -916,7 +916,9 @@ class Intervention(VersionedModel):
 
 
 class ImportBatchStatus(models.TextChoices):
+    CHECKING = "checking", _("being checked")
     PREVIEWED = "previewed", _("checked, not imported yet")
+    FAILED = "failed", _("check failed")
     COMMITTED = "committed", _("imported")
     DISCARDED = "discarded", _("discarded")
 
@@ -928,8 +930,10 @@ class ImportBatch(models.Model):
 
     The change history of every record the import wrote (django-auditlog) names the batch in its
     ``additional_data``. ``rows`` holds the checked, pseudonymised rows between the preview and the
-    commit (never an external reference) and is emptied once the batch is committed or discarded;
-    the uploaded file itself is not kept.
+    commit (never an external reference) and is emptied once the batch is committed or discarded.
+    The uploaded file is kept in ``upload`` only while the check runs as a job ("checking"): it
+    still holds the municipality's own references, so it is deleted as soon as the check ends,
+    whatever its outcome, and by ``import_batches_expire`` when a check never ran.
     """
 
     uploaded_by = models.ForeignKey(
@@ -957,6 +961,11 @@ class ImportBatch(models.Model):
     errors = models.JSONField(_("problems"), default=list)
     rows = models.JSONField(_("checked rows"), default=dict)
     committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    upload = models.BinaryField(_("uploaded file, until it is checked"), null=True, editable=False)
+    progress = models.PositiveSmallIntegerField(
+        _("progress of the check (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts to check"), default=0)
 
     class Meta:
         verbose_name = _("import")
@@ -970,3 +979,14 @@ class ImportBatch(models.Model):
     @property
     def can_be_committed(self) -> bool:
         return self.status == ImportBatchStatus.PREVIEWED and self.error_count == 0
+
+    @property
+    def is_checking(self) -> bool:
+        return self.status == ImportBatchStatus.CHECKING
+
+    @property
+    def check_failed(self) -> bool:
+        """The file could not be checked, or the check found problems: it cannot be imported."""
+        return self.status == ImportBatchStatus.FAILED or (
+            self.status == ImportBatchStatus.PREVIEWED and self.error_count > 0
+        )

@@ -18,7 +18,9 @@ import hashlib
 import io
 import itertools
 import json
+import logging
 import re
+import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +35,7 @@ from auditlog.cid import get_cid
 from auditlog.diff import get_field_value, get_mask_function, is_primitive, track_field
 from auditlog.models import DEFAULT_OBJECT_REPR
 from auditlog.registry import auditlog
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -65,6 +68,8 @@ from .models import (
 from .pseudonyms import looks_like_bsn, normalise_reference, pseudonymise, validate_reference
 from .services import HOUSEHOLD_EDITABLE_FIELDS, INTERVENTION_EDITABLE_FIELDS
 
+logger = logging.getLogger(__name__)
+
 HOUSEHOLDS = "households"
 INTERVENTIONS = "interventions"
 KINDS = (HOUSEHOLDS, INTERVENTIONS)
@@ -80,6 +85,11 @@ MAX_UNPACKED_FACTOR = 25
 MAX_SHEET_BYTES_PER_ROW = 1024
 SHEET_BYTES_BESIDES_ROWS = 64 * 1024
 PREVIEW_VALID_FOR = timedelta(hours=24)
+PROGRESS_EVERY = 1_000  # rows between two progress reports while a file is read
+PROGRESS_INTERVAL = 0.5  # seconds, at least, between two progress updates of a batch
+READ_SHARE = 0.8  # the share of a check's time that reading the file takes
+#: A check redelivered after its worker died is tried at most this many times in all.
+MAX_CHECK_ATTEMPTS = 3
 BATCH_SIZE = 5_000
 HISTORY_CHUNK = 10_000  # change-history entries written at a time
 CHANGE_PERMISSION = "interventions.change_household_data"
@@ -585,6 +595,7 @@ class Table:
     header: list[str]
     rows: Iterable[tuple[int, tuple]]
     close: Callable[[], None] = lambda: None
+    done: Callable[[], float] = lambda: 0.0  # the share of the sheet read so far
 
 
 @dataclass
@@ -714,12 +725,15 @@ def _tables_from_csv(data: bytes, file_name: str) -> list[Table]:
     if kind is None:
         raise _unknown_header_error()
     last_row = max_rows() + 1
+    lines = text.count("\n") + 1
+    read = [1]
 
     def rows() -> Iterator[tuple[int, tuple]]:
         number = 1
         try:
             for record in reader:
                 number += 1
+                read[0] = number
                 # The empty rows at the end are gone: a row past the limit means more data.
                 if number > last_row:
                     raise _too_many_rows(file_name)
@@ -731,7 +745,7 @@ def _tables_from_csv(data: bytes, file_name: str) -> list[Table]:
         except csv.Error as error:
             raise _csv_error(error, number + 1) from None
 
-    return [Table(kind, file_name, header, rows())]
+    return [Table(kind, file_name, header, rows(), done=lambda: min(1.0, read[0] / lines))]
 
 
 def _encoding_message() -> str:
@@ -837,7 +851,18 @@ def _check_declared_size(sheet) -> None:
         raise _too_many_columns(sheet.title)
 
 
-def _sheet_rows(workbook, sheet) -> Iterator[tuple[int, tuple]]:
+@dataclass
+class _Position:
+    """How far the XML of a sheet has been read (for the progress of the check)."""
+
+    source: Any = None
+    size: int = 0
+
+    def done(self) -> float:
+        return self.source.tell() / self.size if self.source is not None and self.size else 0.0
+
+
+def _sheet_rows(workbook, sheet, position: _Position) -> Iterator[tuple[int, tuple]]:
     """The rows the sheet's XML holds, as (row number, values), without empty rows.
 
     Read with the parser that openpyxl's read-only worksheet uses itself, because that worksheet
@@ -850,6 +875,8 @@ def _sheet_rows(workbook, sheet) -> Iterator[tuple[int, tuple]]:
 
     width, last_row = settings.SIEX_IMPORT_MAX_COLUMNS, max_rows() + 1
     with sheet._get_source() as source:
+        position.source = source
+        position.size = workbook._archive.getinfo(sheet._worksheet_path).file_size
         parser = WorkSheetParser(
             source,
             sheet._shared_strings,
@@ -912,7 +939,8 @@ def _xlsx_tables(workbook) -> list[Table]:
     tables = []
     for kind, sheet in _chosen_sheets(workbook):
         _check_declared_size(sheet)
-        rows = guarded(_sheet_rows(workbook, sheet))
+        position = _Position()
+        rows = guarded(_sheet_rows(workbook, sheet, position))
         first = next(rows, None)
         # The column names are in row 1; a sheet without them is an empty sheet of the template.
         header_cells = first[1] if first is not None and first[0] == 1 else ()
@@ -926,7 +954,9 @@ def _xlsx_tables(workbook) -> list[Table]:
             if found is None:
                 raise _unknown_header_error()
             kind = found
-        tables.append(Table(kind, sheet.title, header, rows, close=workbook.close))
+        tables.append(
+            Table(kind, sheet.title, header, rows, close=workbook.close, done=position.done)
+        )
     if not tables:
         raise _refuse(_("The file contains no rows to import."), "no_rows")
     return tables
@@ -1027,7 +1057,9 @@ def _check_header(table: Table) -> dict[str, int]:
 
 
 @sensitive_variables()
-def _read_rows(table: Table, reader: _Reader, parsed: ParsedFile) -> None:
+def _read_rows(
+    table: Table, reader: _Reader, parsed: ParsedFile, progress: Callable[[float], None]
+) -> None:
     positions = _check_header(table)
     columns = COLUMNS[table.kind]
     parsed.absent[table.kind] = [c.field for c in columns if c.header not in positions]
@@ -1044,6 +1076,8 @@ def _read_rows(table: Table, reader: _Reader, parsed: ParsedFile) -> None:
     checked = parsed.rows.setdefault(table.kind, [])
     count, limit = 0, max_rows()
     for number, cells in table.rows:
+        if number % PROGRESS_EVERY == 0:
+            progress(table.done())
         if not any(cell is not None and _text(cell) != "" for cell in cells):
             continue  # a fully empty row
         if isinstance(cells[0], str) and cells[0].lstrip().startswith(COMMENT):
@@ -1121,16 +1155,29 @@ def _read_cell(reader: _Reader, column: Column, raw: Any) -> Any:
     return getattr(reader, kind)(raw)
 
 
-def parse_file(*, data: bytes, file_name: str) -> ParsedFile:
+def _no_progress(fraction: float) -> None:
+    pass
+
+
+def parse_file(
+    *, data: bytes, file_name: str, progress: Callable[[float], None] = _no_progress
+) -> ParsedFile:
     """Read and check the cells of an uploaded file, without the database's register: every cell
-    problem is collected; a problem with the file as a whole raises ImportFileError."""
+    problem is collected; a problem with the file as a whole raises ImportFileError. ``progress``
+    hears now and then which share of the file has been read."""
     tables = read_tables(data, file_name)
     reader = _Reader()
     parsed = ParsedFile()
     try:
-        for table in sorted(tables, key=lambda t: KINDS.index(t.kind)):
+        ordered = sorted(tables, key=lambda t: KINDS.index(t.kind))
+        for index, table in enumerate(ordered):
             parsed.sheets[table.kind] = table.sheet
-            _read_rows(table, reader, parsed)
+            _read_rows(
+                table,
+                reader,
+                parsed,
+                lambda done, index=index: progress((index + done) / len(ordered)),
+            )
     finally:
         for table in tables:
             table.close()
@@ -1636,20 +1683,39 @@ def _problems_for_storage(problems: list[RowProblem]) -> list[dict]:
 
 def import_batches_expire(*, now: datetime | None = None) -> int:
     """Previews older than PREVIEW_VALID_FOR can no longer be committed: their checked rows are
-    dropped (they hold pseudonymised register data that no longer needs to be kept)."""
+    dropped (they hold pseudonymised register data that no longer needs to be kept). A check that
+    never ran (no worker took it) is given up after the same time, and its file deleted."""
     now = now or timezone.now()
-    return ImportBatch.objects.filter(
-        status=ImportBatchStatus.PREVIEWED, created_at__lt=now - PREVIEW_VALID_FOR
-    ).update(status=ImportBatchStatus.DISCARDED, rows={})
+    old = ImportBatch.objects.filter(created_at__lt=now - PREVIEW_VALID_FOR)
+    given_up = old.filter(status=ImportBatchStatus.CHECKING).update(
+        status=ImportBatchStatus.FAILED,
+        upload=None,
+        error_count=1,
+        errors=[_file_problem(gettext_lazy("The check did not run. Upload the file again."))],
+    )
+    return given_up + old.filter(status=ImportBatchStatus.PREVIEWED).update(
+        status=ImportBatchStatus.DISCARDED, rows={}
+    )
 
 
-def import_batch_preview(*, data: bytes, file_name: str, user) -> ImportBatch:
-    """Dry run: read and check the file against the register and keep the checked, pseudonymised
-    rows for the commit. A problem with the file as a whole raises ImportFileError and stores
-    nothing; problems in rows are listed on the batch (which then cannot be committed)."""
-    _require_change_permission(user)
-    file_name = PurePath(printable(file_name or "").replace("\\", "/")).name[:255] or "upload"
-    parsed = parse_file(data=data, file_name=file_name)
+def _clean_file_name(file_name: str) -> str:
+    return PurePath(printable(file_name or "").replace("\\", "/")).name[:255] or "upload"
+
+
+def _file_problem(message) -> dict:
+    """A problem with the file as a whole, stored as the problems of its rows are."""
+    return RowProblem("", "", None, None, str(message)).as_dict()
+
+
+def _checked(*, data: bytes, file_name: str, user, progress=_no_progress) -> dict:
+    """Read and check the file against the register: the fields of its batch (kinds, counts,
+    problems and, when there are none, the checked rows kept for the commit). A problem with
+    the file as a whole raises ImportFileError. ``progress`` hears the share done (0 to 1):
+    reading the file takes most of the time, checking it against the register the rest."""
+    parsed = parse_file(
+        data=data, file_name=file_name, progress=lambda done: progress(done * READ_SHARE)
+    )
+    progress(READ_SHARE)
     problems = list(parsed.problems)
     rows = parsed.rows
     plan = plan_import(
@@ -1673,26 +1739,155 @@ def import_batch_preview(*, data: bytes, file_name: str, user) -> ImportBatch:
         kind_counts["rows"] = len(rows.get(kind, ())) + len(
             {p.row for p in parsed.problems if p.kind == kind}
         )
+    return {
+        "kinds": [kind for kind in KINDS if kind in parsed.sheets],
+        "counts": counts,
+        "error_count": len(problems),
+        "errors": _problems_for_storage(problems),
+        "rows": {"sheets": parsed.sheets, "absent": parsed.absent, **rows} if not problems else {},
+    }
+
+
+def import_batch_preview(*, data: bytes, file_name: str, user) -> ImportBatch:
+    """Dry run in one go (the check a job runs, for scripts and tests): read and check the file
+    against the register and keep the checked, pseudonymised rows for the commit. A problem with
+    the file as a whole raises ImportFileError and stores nothing; problems in rows are listed on
+    the batch (which then cannot be committed)."""
+    _require_change_permission(user)
+    file_name = _clean_file_name(file_name)
+    checked = _checked(data=data, file_name=file_name, user=user)
     import_batches_expire()
     return ImportBatch.objects.create(
         uploaded_by=user,
         uploaded_by_username=user.get_username(),
         file_name=file_name,
         file_sha256=hashlib.sha256(data).hexdigest(),
-        kinds=[kind for kind in KINDS if kind in parsed.sheets],
-        counts=counts,
-        error_count=len(problems),
-        errors=_problems_for_storage(problems),
-        rows={"sheets": parsed.sheets, "absent": parsed.absent, **rows} if not problems else {},
+        **checked,
     )
 
 
+def import_file_precheck(*, data: bytes, file_name: str) -> None:
+    """What can be said of an upload at once, before it is stored to be checked: its size and
+    type, a CSV file's encoding and column names, a workbook's unpacked size. Bounded work (no
+    rows are read); raises ImportFileError."""
+    _check_size(data)
+    if _file_type(data, file_name) == "xlsx":
+        check_workbook_archive(data)
+    else:
+        _tables_from_csv(data, file_name)
+
+
+def import_batch_start(*, data: bytes, file_name: str, user) -> ImportBatch:
+    """Store an upload as a batch "being checked" and queue its check (``import_batch_check``,
+    the job ``interventions.import_check``), sent once the transaction commits. The file is kept
+    in the batch only until the check ends. Raises ImportFileError, storing nothing, for what
+    ``import_file_precheck`` finds at once."""
+    from .tasks import check_import_batch
+
+    _require_change_permission(user)
+    file_name = _clean_file_name(file_name)
+    import_file_precheck(data=data, file_name=file_name)
+    import_batches_expire()
+    batch = ImportBatch.objects.create(
+        uploaded_by=user,
+        uploaded_by_username=user.get_username(),
+        file_name=file_name,
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        status=ImportBatchStatus.CHECKING,
+        upload=data,
+    )
+    # The check writes its messages in the language of the officer's page.
+    language = translation.get_language()
+    transaction.on_commit(lambda: check_import_batch.delay(batch.pk, language))
+    return batch
+
+
+def import_batch_check(*, batch_id: int) -> str:
+    """The body of the check job: idempotent, safe to receive twice. A batch that is no longer
+    being checked is left alone; one redelivered after its worker died is tried again until
+    MAX_CHECK_ATTEMPTS. Whatever the outcome, the uploaded file is deleted."""
+    with transaction.atomic():
+        batch = (
+            ImportBatch.objects.select_for_update()
+            .defer("upload", "rows")
+            .filter(pk=batch_id)
+            .first()
+        )
+        if batch is None or batch.status != ImportBatchStatus.CHECKING:
+            return batch.status if batch else "missing"
+        if batch.attempts >= MAX_CHECK_ATTEMPTS:
+            return _check_failed(
+                batch_id,
+                [
+                    _(
+                        "The check stopped %(n)s times before it could finish. Upload the file "
+                        "again; if that happens again, split the file or ask the administrator."
+                    )
+                    % {"n": batch.attempts}
+                ],
+            )
+        batch.attempts += 1
+        batch.progress = 0
+        batch.save(update_fields=["attempts", "progress"])
+    user = batch.uploaded_by
+    if user is None or not user.has_perm(CHANGE_PERMISSION):
+        return _check_failed(batch_id, [_("You may no longer import into the register.")])
+    data = bytes(ImportBatch.objects.values_list("upload", flat=True).get(pk=batch_id) or b"")
+    last_write = [0.0]
+
+    def progress(fraction: float) -> None:
+        now = time.monotonic()
+        if now - last_write[0] >= PROGRESS_INTERVAL:
+            last_write[0] = now
+            ImportBatch.objects.filter(pk=batch_id, status=ImportBatchStatus.CHECKING).update(
+                progress=min(99, int(fraction * 100))
+            )
+
+    try:
+        checked = _checked(data=data, file_name=batch.file_name, user=user, progress=progress)
+    except ImportFileError as error:
+        return _check_failed(batch_id, error.messages)
+    except SoftTimeLimitExceeded:
+        return _check_failed(
+            batch_id,
+            [_("The check took too long. Split the file into smaller files and upload those.")],
+        )
+    except Exception:  # the job must record every failure, not only the expected ones
+        logger.exception("The check of import batch %s failed", batch_id)
+        return _check_failed(
+            batch_id,
+            [
+                _(
+                    "The file could not be checked because of an error in SIEX. Upload it "
+                    "again; if that happens again, ask the administrator."
+                )
+            ],
+        )
+    with transaction.atomic():
+        updated = ImportBatch.objects.filter(pk=batch_id, status=ImportBatchStatus.CHECKING).update(
+            status=ImportBatchStatus.PREVIEWED, progress=100, upload=None, **checked
+        )
+    return ImportBatchStatus.PREVIEWED if updated else ImportBatchStatus.CHECKING
+
+
+def _check_failed(batch_id: int, messages: list[str]) -> str:
+    ImportBatch.objects.filter(pk=batch_id, status=ImportBatchStatus.CHECKING).update(
+        status=ImportBatchStatus.FAILED,
+        upload=None,
+        rows={},
+        error_count=len(messages),
+        errors=[_file_problem(message) for message in messages][:MAX_ERRORS_SHOWN],
+    )
+    return ImportBatchStatus.FAILED
+
+
 def import_batch_for(*, batch_id: int, user, for_update: bool = False) -> ImportBatch:
-    """The user's own batch (without its rows); another user's batch does not exist for them."""
+    """The user's own batch (without its rows or file); another user's batch does not exist for
+    them."""
     queryset = ImportBatch.objects.filter(uploaded_by=user)
     if for_update:
         queryset = queryset.select_for_update()
-    return queryset.defer("rows").get(pk=batch_id)
+    return queryset.defer("rows", "upload").get(pk=batch_id)
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -2177,7 +2372,9 @@ def import_batch_discard(*, batch_id: int, user) -> ImportBatch:
 
 def import_batches_recent(*, limit: int = 20):
     """The latest uploads of every officer (who, when, which file, counts), without their rows."""
-    return ImportBatch.objects.defer("rows", "errors").order_by("-created_at", "-id")[:limit]
+    return ImportBatch.objects.defer("rows", "errors", "upload").order_by("-created_at", "-id")[
+        :limit
+    ]
 
 
 def import_batch_committed_before(batch: ImportBatch) -> ImportBatch | None:
@@ -2187,7 +2384,7 @@ def import_batch_committed_before(batch: ImportBatch) -> ImportBatch | None:
             file_sha256=batch.file_sha256, status=ImportBatchStatus.COMMITTED
         )
         .exclude(pk=batch.pk)
-        .defer("rows", "errors")
+        .defer("rows", "errors", "upload")
         .order_by("-committed_at")
         .first()
     )

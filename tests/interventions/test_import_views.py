@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -42,7 +42,10 @@ def logged(monkeypatch):
 
 
 def upload(client, data: bytes, name: str = "register.csv"):
-    return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, data)})
+    """Upload a file; its check, a job sent once the request's transaction commits, runs in
+    this process (the embedded default)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, data)})
 
 
 def good_file(area_code: str) -> bytes:
@@ -235,8 +238,10 @@ def test_a_csv_template_as_downloaded_imports_nothing_and_its_example_is_valid(
     client = policy_officer_client
     households = template_rows(client, "huishoudens")
     response = upload(client, csv_file(households), "sjabloon.csv")
-    assert "The file contains no rows to import." in response.content.decode()
-    assert ImportBatch.objects.count() == 0
+    page = client.get(response["Location"]).content.decode()
+    assert "The file could not be checked" in page
+    assert "The file contains no rows to import." in page
+    assert ImportBatch.objects.get().status == ImportBatchStatus.FAILED
     # The example row is a valid row: without the "#" it imports, households then interventions.
     for template, kind in (("huishoudens", "households"), ("interventies", "interventions")):
         rows = template_rows(client, template)
