@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRefresh
 
 from siex.audit.services import log_access
+from siex.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 from . import register_export, register_import
 from .import_forms import ALL, ExportForm, ImportUploadForm
@@ -199,7 +200,7 @@ class TemplateXlsxView(View):
     def get(self, request):
         response = HttpResponse(
             register_export.import_template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_CONTENT_TYPE,
         )
         response["Content-Disposition"] = 'attachment; filename="siex-importsjabloon.xlsx"'
         return response
@@ -215,7 +216,7 @@ class TemplateCsvView(View):
             raise Http404
         response = HttpResponse(
             register_export.import_template_csv(TEMPLATE_KINDS[kind]),
-            content_type="text/csv; charset=utf-8",
+            content_type=CSV_CONTENT_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="siex-sjabloon-{kind}.csv"'
         return response
@@ -251,7 +252,7 @@ class ExportView(View):
         if file_format == "csv":
             response = StreamingHttpResponse(
                 register_export.csv_stream(query.kinds[0], query),
-                content_type="text/csv; charset=utf-8",
+                content_type=CSV_CONTENT_TYPE,
             )
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
@@ -259,5 +260,5 @@ class ExportView(View):
             register_export.xlsx_file(query),
             as_attachment=True,
             filename=name,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_CONTENT_TYPE,
         )

@@ -2304,6 +2304,11 @@ def import_batch_commit(*, batch_id: int, user) -> ImportBatch:
             raise ValidationError(
                 _("This check was discarded. Upload the file again."), code="discarded"
             )
+        if batch.status == ImportBatchStatus.CHECKING:
+            raise ValidationError(
+                _("The file is still being checked. Import it when the check has finished."),
+                code="checking",
+            )
         if batch.created_at < timezone.now() - PREVIEW_VALID_FOR:
             raise ValidationError(
                 _(

@@ -202,6 +202,7 @@ def test_exports_and_imports_reach_the_access_log(data, policy_officer_client):
     assert entry.query["wijk"] == first.code and entry.query["format"] == "csv"
 
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
 
     from interventions.models import ImportBatch
     from interventions.pseudonyms import pseudonymise
@@ -213,9 +214,10 @@ def test_exports_and_imports_reach_the_access_log(data, policy_officer_client):
         INTERVENTION_HEADER,
         intervention_row("WIJ-LOG-1", "budgetcoaching", startdatum="01-06-2024"),
     ]
-    policy_officer_client.post(
-        reverse("imports:upload"), {"file": SimpleUploadedFile("log.csv", csv_bytes(rows))}
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the check, a job
+        policy_officer_client.post(
+            reverse("imports:upload"), {"file": SimpleUploadedFile("log.csv", csv_bytes(rows))}
+        )
     batch = ImportBatch.objects.get()
     assert batch.error_count == 0, batch.errors
     policy_officer_client.post(reverse("imports:commit", kwargs={"pk": batch.pk}))

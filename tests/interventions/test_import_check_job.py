@@ -70,6 +70,21 @@ def test_an_upload_is_kept_until_its_check_has_run_then_deleted(register, office
     assert ImportBatch.objects.get(pk=batch.pk).attempts == 1
 
 
+def test_a_file_that_is_still_being_checked_cannot_be_imported(register, officer):
+    from django.core.exceptions import ValidationError
+
+    from interventions.register_import import import_batch_commit
+
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        batch = import_batch_start(
+            data=households(register[0].code, 2), file_name="a.csv", user=officer
+        )
+    with pytest.raises(ValidationError, match="still being checked"):
+        import_batch_commit(batch_id=batch.pk, user=officer)
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatchStatus.CHECKING
+    assert Household.objects.count() == 0
+
+
 def test_what_is_wrong_at_once_is_refused_on_upload_and_nothing_is_stored(register, officer):
     cp1252 = "referentie;wijk\né".encode("cp1252")
     with pytest.raises(ImportFileError, match="not saved as UTF-8"):
