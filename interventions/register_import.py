@@ -886,21 +886,26 @@ def _sheet_rows(workbook, sheet, position: _Position) -> Iterator[tuple[int, tup
             timedelta_formats=workbook._timedelta_formats,
         )
         for number, cells in parser.parse():
-            values = {}
-            for cell in cells:
-                value = cell["value"]
-                if value is None or value == "":
-                    continue
-                if cell["column"] > width:
-                    raise _too_many_columns(sheet.title)
-                values[cell["column"]] = value
-            if not values:
+            if not cells:
+                continue
+            if cells[0]["column"] == 1 and cells[-1]["column"] == len(cells) <= width:
+                # The usual row: one cell for each column from A on.
+                row = [_xlsx_text(cell["value"]) for cell in cells]
+            else:
+                row = [None] * width
+                for cell in cells:
+                    value = cell["value"]
+                    if cell["column"] > width:
+                        if value is None or value == "":
+                            continue  # an empty cell with a style, say, far to the right
+                        raise _too_many_columns(sheet.title)
+                    row[cell["column"] - 1] = _xlsx_text(value)
+            while row and (row[-1] is None or row[-1] == ""):
+                row.pop()
+            if not row:
                 continue
             if number > last_row:
                 raise _too_many_rows(sheet.title)
-            row = [None] * max(values)
-            for column, value in values.items():
-                row[column - 1] = _xlsx_text(value)
             yield number, tuple(row)
 
 
