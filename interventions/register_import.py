@@ -1,13 +1,15 @@
 """Bulk import of households and interventions from the spreadsheets policy officers keep (CSV or
-XLSX): read and check a file into a dry-run preview (``import_batch_preview``), then write it in
-one transaction, all rows or none (``import_batch_commit``).
+XLSX): read and check a file into a dry-run preview, as a job (``import_batch_start``, then
+``import_batch_check``) or in one go (``import_batch_preview``), then write it in one transaction,
+all rows or none (``import_batch_commit``). A file is bounded (size, rows, columns, unpacked size)
+before it is read in full.
 
 Rows are matched on the pseudonym of the municipality's own reference (households) and on
 household, intervention and start date (interventions), so importing the same file twice changes
-nothing. The raw reference only lives in memory while a file is read: it is never stored, shown or
-logged. Every row is checked with the models' own ``clean_fields()`` and ``clean()``, the rules the
-forms and the API use, on unsaved instances and without a query per row. The file format is
-documented in ``docs/register-import.md``.
+nothing. The raw reference is never shown or logged, and never stored beyond the uploaded file,
+which its batch keeps only until the check has ended. Every row is checked with the models' own
+``clean_fields()`` and ``clean()``, the rules the forms and the API use, on unsaved instances and
+without a query per row. The file format is documented in ``docs/register-import.md``.
 """
 
 from __future__ import annotations
