@@ -14,6 +14,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from interventions.models import VersionedModel, code_validator
+from siex.core.text import (
+    validate_no_control_characters,
+    validate_no_control_characters_in_items,
+)
 
 from .scenario import MAX_DRAWS, MAX_HORIZON, MIN_DRAWS
 
@@ -35,8 +39,10 @@ class Scenario(models.Model):
     """Scenario: one way of running the programme (the exploitation), with its versions."""
 
     code = models.CharField(_("code"), max_length=60, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_no_control_characters])
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_no_control_characters]
+    )
     is_reference = models.BooleanField(
         _("reference analysis"),
         default=False,
@@ -86,12 +92,15 @@ class ScenarioVersion(VersionedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
-    note = models.TextField(_("note on this version"), blank=True)
+    note = models.TextField(
+        _("note on this version"), blank=True, validators=[validate_no_control_characters]
+    )
     assumptions = models.JSONField(
         _("stated assumptions"),
         default=list,
         blank=True,
         help_text=_("Assumptions this scenario adds where the sources are silent, one per line."),
+        validators=[validate_no_control_characters_in_items],
     )
     start_year = models.PositiveSmallIntegerField(
         _("start year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]

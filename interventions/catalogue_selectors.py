@@ -7,8 +7,6 @@ The catalogue holds no household data, so every role (council members too) may r
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +24,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from siex.core.spreadsheets import (
+    AMOUNT_FORMAT,
+    csv_text,
+    xlsx_append,
+    xlsx_bytes,
+    xlsx_cell,
+    xlsx_sheet,
+    xlsx_workbook,
+)
+
 from .models import (
     COST_PHASING_FIELDS,
     ConfidenceGrade,
@@ -38,6 +46,7 @@ from .models import (
 )
 
 HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
 #: The change history shows at most this many entries, newest first.
 HISTORY_LIMIT = 100
 
@@ -581,106 +590,78 @@ TABLES: dict[str, Table] = {
     )
 }
 
-#: Characters that make a spreadsheet read a text cell as a formula (or as the start of one).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-
-def neutralised(text: str) -> str:
-    """A text cell that a spreadsheet cannot take for a formula: a leading apostrophe where the
-    text starts like one (CSV/formula injection)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_cell(value: Any, kind: str) -> str:
+def _csv_cell(value: Any, kind: str) -> Any:
     if value is None or value == "":
         return ""
     if kind == YES_NO:
         return _("yes") if value else _("no")
     if kind == EURO:
-        return f"{Decimal(value):.2f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+        return Decimal(value).quantize(CENT)
     if kind in (INTEGER, PERCENT):
-        return plain_number(value)
-    return neutralised(str(value))
+        return Decimal(str(value)).normalize()  # no trailing zeros
+    return str(value)
 
 
 def table_csv(table: Table, filters: dict) -> str:
     """A table as CSV for a spreadsheet in the current language: with a decimal comma (Dutch) the
     columns are separated by semicolons, as Excel expects; starts with a byte-order mark so that
     Excel reads UTF-8."""
-    delimiter = ";" if get_format("DECIMAL_SEPARATOR") == "," else ","
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([neutralised(str(column.header)) for column in table.columns])
-    for row in table.values(filters):
-        writer.writerow(
-            [
-                _csv_cell(value, column.kind)
-                for value, column in zip(row, table.columns, strict=True)
-            ]
-        )
-    return out.getvalue()
+    separator = get_format("DECIMAL_SEPARATOR")
+    rows = (
+        [_csv_cell(value, column.kind) for value, column in zip(row, table.columns, strict=True)]
+        for row in table.values(filters)
+    )
+    return csv_text(
+        [column.header for column in table.columns],
+        rows,
+        delimiter=";" if separator == "," else ",",
+        decimal_separator=separator,
+    )
 
 
-def _xlsx_cell(value: Any, kind: str) -> Any:
+def _xlsx_cell(sheet, value: Any, kind: str) -> Any:
     if value is None:
         return None
     if kind == YES_NO:
         return _("yes") if value else _("no")
-    if kind in (EURO, PERCENT):
+    if kind == EURO:
+        return xlsx_cell(sheet, Decimal(value), number_format=AMOUNT_FORMAT)
+    if kind == PERCENT:
         return Decimal(value)
     if kind == INTEGER:
         return int(value)
-    return neutralised(str(value)) if value != "" else None
-
-
-def _sheet_title(title: str) -> str:
-    for character in "[]:*?/\\":
-        title = title.replace(character, " ")
-    return title[:31]
+    return str(value) if value != "" else None
 
 
 def register_xlsx(filters: dict) -> bytes:
     """The register as a workbook: one sheet per table and one that explains the terms."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Alignment
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    bold = Font(bold=True)
+    workbook = xlsx_workbook()
     for table in TABLES.values():
-        sheet = workbook.create_sheet(_sheet_title(str(table.title)))
-        sheet.append([neutralised(str(column.header)) for column in table.columns])
-        for cell in sheet[1]:
-            cell.font = bold
+        sheet = xlsx_sheet(
+            workbook,
+            table.title,
+            [column.header for column in table.columns],
+            widths=[14 if column.kind != TEXT else 30 for column in table.columns],
+        )
         for row in table.values(filters):
-            sheet.append(
+            xlsx_append(
+                sheet,
                 [
-                    _xlsx_cell(value, column.kind)
+                    _xlsx_cell(sheet, value, column.kind)
                     for value, column in zip(row, table.columns, strict=True)
-                ]
+                ],
             )
-        for index, column in enumerate(table.columns, start=1):
-            letter = get_column_letter(index)
-            if column.kind == EURO:
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                    cell.number_format = "#,##0.00"
-            width = 14 if column.kind != TEXT else 30
-            sheet.column_dimensions[letter].width = width
-        sheet.freeze_panes = "A2"
-    sheet = workbook.create_sheet(_sheet_title(_("Explanation of terms")))
-    sheet.append([_("Term"), _("Explanation")])
-    for cell in sheet[1]:
-        cell.font = bold
-    for term in GLOSSARY:
-        sheet.append([neutralised(str(term.term)), neutralised(str(term.explanation))])
-    for grade, label in confidence_grades():
-        sheet.append([_("Confidence grade %(grade)s") % {"grade": grade}, label])
+    sheet = xlsx_sheet(workbook, _("Explanation of terms"), [_("Term"), _("Explanation")])
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 100
-    for (cell,) in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    wrap = Alignment(wrap_text=True, vertical="top")
+    explained = [(term.term, term.explanation) for term in GLOSSARY] + [
+        (_("Confidence grade %(grade)s") % {"grade": grade}, label)
+        for grade, label in confidence_grades()
+    ]
+    for term, explanation in explained:
+        xlsx_append(sheet, [term, xlsx_cell(sheet, explanation, alignment=wrap)])
+    return xlsx_bytes(workbook)

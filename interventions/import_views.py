@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_htmx.http import HttpResponseClientRefresh
 
 from siex.audit.services import log_access
+from siex.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 from . import register_export, register_import
 from .import_forms import ALL, ExportForm, ImportUploadForm
@@ -26,6 +28,7 @@ CHANGE = "interventions.change_household_data"
 MODEL_LABELS = {HOUSEHOLDS: "interventions.household", INTERVENTIONS: "interventions.intervention"}
 TEMPLATE_KINDS = {"huishoudens": HOUSEHOLDS, "interventies": INTERVENTIONS}
 INDEX_TEMPLATE = "interventions/import/index.html"
+PROGRESS_TEMPLATE = "interventions/import/partials/check_progress.html"
 
 
 def _page_context(request, **extra) -> dict:
@@ -36,7 +39,7 @@ def _page_context(request, **extra) -> dict:
         "export_form": ExportForm(initial=ExportForm.defaults()),
         "recent": register_import.import_batches_recent(),
         "max_mb": register_import.file_size_mb(settings.SIEX_IMPORT_MAX_BYTES),
-        "max_rows": register_import.MAX_ROWS,
+        "max_rows": register_import.max_rows(),
         "template_kinds": TEMPLATE_KINDS,
     }
     context.update(extra)
@@ -54,7 +57,8 @@ class ImportExportView(TemplateView):
 
 
 class ImportUploadView(View):
-    """Upload a file: it is read and checked (dry run) and the officer sees the result."""
+    """Upload a file: it is checked (dry run) as a job, and the officer follows the check on the
+    batch's page (with the embedded default's in-process jobs, it is done at once)."""
 
     permission_required = CHANGE
 
@@ -66,7 +70,7 @@ class ImportUploadView(View):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                batch = register_import.import_batch_preview(
+                batch = register_import.import_batch_start(
                     data=upload.read(), file_name=upload.name, user=request.user
                 )
             except ImportFileError as error:
@@ -119,6 +123,19 @@ class ImportBatchView(TemplateView):
             }
         )
         return context
+
+
+class ImportBatchProgressView(View):
+    """How far the check of a file is, polled by htmx every second while it runs; once it has
+    finished, htmx reloads the batch's page, which then shows the result."""
+
+    permission_required = CHANGE
+
+    def get(self, request, pk: int):
+        batch = _own_batch(request, pk)
+        if not batch.is_checking:
+            return HttpResponseClientRefresh()
+        return render(request, PROGRESS_TEMPLATE, {"batch": batch})
 
 
 class ImportCommitView(View):
@@ -183,7 +200,7 @@ class TemplateXlsxView(View):
     def get(self, request):
         response = HttpResponse(
             register_export.import_template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_CONTENT_TYPE,
         )
         response["Content-Disposition"] = 'attachment; filename="siex-importsjabloon.xlsx"'
         return response
@@ -199,7 +216,7 @@ class TemplateCsvView(View):
             raise Http404
         response = HttpResponse(
             register_export.import_template_csv(TEMPLATE_KINDS[kind]),
-            content_type="text/csv; charset=utf-8",
+            content_type=CSV_CONTENT_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="siex-sjabloon-{kind}.csv"'
         return response
@@ -235,7 +252,7 @@ class ExportView(View):
         if file_format == "csv":
             response = StreamingHttpResponse(
                 register_export.csv_stream(query.kinds[0], query),
-                content_type="text/csv; charset=utf-8",
+                content_type=CSV_CONTENT_TYPE,
             )
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
@@ -243,5 +260,5 @@ class ExportView(View):
             register_export.xlsx_file(query),
             as_attachment=True,
             filename=name,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_CONTENT_TYPE,
         )

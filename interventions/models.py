@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from siex.core.templatetags.siex import euro, percentage, short_date
+from siex.core.text import validate_no_control_characters
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -69,9 +70,15 @@ class LifeDomain(models.Model):
     """Leefdomein: one of the ten domains of the Kompas van Groningen."""
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
-    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    name_nl = models.CharField(
+        _("name (Dutch)"), max_length=100, validators=[validate_no_control_characters]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=100, validators=[validate_no_control_characters]
+    )
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_no_control_characters]
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -87,8 +94,14 @@ class LifeDomainMapping(models.Model):
     """How a life area of another framework (e.g. Mobility Mentoring's "geldzaken") maps onto a
     life domain, so assessments in that framework can be reported per domain."""
 
-    framework = models.CharField(_("framework"), max_length=60)
-    label = models.CharField(_("life area in that framework"), max_length=100)
+    framework = models.CharField(
+        _("framework"), max_length=60, validators=[validate_no_control_characters]
+    )
+    label = models.CharField(
+        _("life area in that framework"),
+        max_length=100,
+        validators=[validate_no_control_characters],
+    )
     domain = models.ForeignKey(
         LifeDomain, verbose_name=_("life domain"), on_delete=models.CASCADE, related_name="mappings"
     )
@@ -120,15 +133,21 @@ class Actor(models.Model):
     the municipality, the state, health insurers, housing corporations, employers, others."""
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
-    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_nl = models.CharField(
+        _("name (Dutch)"), max_length=100, validators=[validate_no_control_characters]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=100, validators=[validate_no_control_characters]
+    )
     sector = models.CharField(_("group"), max_length=20, choices=ActorSector.choices)
     is_municipality = models.BooleanField(
         _("is the municipality"),
         default=False,
         help_text=_("The actor whose cash flows make up the exploitation (GREX ledger)."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_no_control_characters]
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -156,8 +175,12 @@ class BudgetLine(models.Model):
         Actor, verbose_name=_("actor"), on_delete=models.CASCADE, related_name="budget_lines"
     )
     code = models.CharField(_("code"), max_length=40, validators=[code_validator])
-    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_nl = models.CharField(
+        _("name (Dutch)"), max_length=100, validators=[validate_no_control_characters]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=100, validators=[validate_no_control_characters]
+    )
 
     class Meta:
         verbose_name = _("budget line")
@@ -229,13 +252,21 @@ class InterventionType(VersionedModel):
     outcomes it can bring with what success probability."""
 
     code = models.CharField(_("code"), max_length=60, unique=True, validators=[code_validator])
-    name_nl = models.CharField(_("name (Dutch)"), max_length=150)
-    name_en = models.CharField(_("name (English)"), max_length=150)
-    provider = models.CharField(_("provider"), max_length=150, blank=True)
+    name_nl = models.CharField(
+        _("name (Dutch)"), max_length=150, validators=[validate_no_control_characters]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=150, validators=[validate_no_control_characters]
+    )
+    provider = models.CharField(
+        _("provider"), max_length=150, blank=True, validators=[validate_no_control_characters]
+    )
     life_domain = models.ForeignKey(
         LifeDomain, verbose_name=_("life domain"), on_delete=models.PROTECT, related_name="+"
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_no_control_characters]
+    )
     unit_cost = models.DecimalField(
         _("unit cost (EUR per household)"),
         max_digits=12,
@@ -263,7 +294,9 @@ class InterventionType(VersionedModel):
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
-    cost_source = models.TextField(_("source of the unit cost"))
+    cost_source = models.TextField(
+        _("source of the unit cost"), validators=[validate_no_control_characters]
+    )
     cost_confidence_grade = models.PositiveSmallIntegerField(
         _("confidence grade of the unit cost"), choices=ConfidenceGrade.choices
     )
@@ -348,12 +381,18 @@ class Outcome(VersionedModel):
     displacement, and how well founded it is."""
 
     code = models.CharField(_("code"), max_length=60, unique=True, validators=[code_validator])
-    name_nl = models.CharField(_("name (Dutch)"), max_length=150)
-    name_en = models.CharField(_("name (English)"), max_length=150)
+    name_nl = models.CharField(
+        _("name (Dutch)"), max_length=150, validators=[validate_no_control_characters]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=150, validators=[validate_no_control_characters]
+    )
     life_domain = models.ForeignKey(
         LifeDomain, verbose_name=_("life domain"), on_delete=models.PROTECT, related_name="+"
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_no_control_characters]
+    )
     lag_years = models.PositiveSmallIntegerField(
         _("lag (years)"),
         default=0,
@@ -392,7 +431,9 @@ class Outcome(VersionedModel):
         _("confidence grade"), choices=ConfidenceGrade.choices
     )
     source = models.TextField(
-        _("source"), help_text=_("Where the assumptions come from; say so when it is an estimate.")
+        _("source"),
+        help_text=_("Where the assumptions come from; say so when it is an estimate."),
+        validators=[validate_no_control_characters],
     )
 
     class Meta:
@@ -481,7 +522,9 @@ class OutcomeValue(models.Model):
         decimal_places=2,
         help_text=_("Per household with the outcome, per year; negative for a loss."),
     )
-    note = models.TextField(_("note on the valuation"), blank=True)
+    note = models.TextField(
+        _("note on the valuation"), blank=True, validators=[validate_no_control_characters]
+    )
 
     class Meta:
         verbose_name = _("outcome value")
@@ -529,7 +572,7 @@ class InterventionOutcome(models.Model):
         ],
         help_text=_("Between 0 and 1, e.g. 0.35 for 35%."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[validate_no_control_characters])
 
     class Meta:
         verbose_name = _("outcome of an intervention")
@@ -768,7 +811,10 @@ class Intervention(VersionedModel):
         validators=[MinValueValidator(ZERO, _("A cost cannot be negative."))],
     )
     cost_deviation_reason = models.CharField(
-        _("reason for a different cost"), max_length=300, blank=True
+        _("reason for a different cost"),
+        max_length=300,
+        blank=True,
+        validators=[validate_no_control_characters],
     )
     status = models.CharField(
         _("status"),
@@ -781,6 +827,7 @@ class Intervention(VersionedModel):
         max_length=1000,
         blank=True,
         help_text=_("No names, addresses or other details that identify a person."),
+        validators=[validate_no_control_characters],
     )
     source = models.CharField(
         _("registered by"), max_length=10, choices=Source.choices, default=Source.MANUAL
@@ -876,7 +923,9 @@ class Intervention(VersionedModel):
 
 
 class ImportBatchStatus(models.TextChoices):
+    CHECKING = "checking", _("being checked")
     PREVIEWED = "previewed", _("checked, not imported yet")
+    FAILED = "failed", _("check failed")
     COMMITTED = "committed", _("imported")
     DISCARDED = "discarded", _("discarded")
 
@@ -888,8 +937,10 @@ class ImportBatch(models.Model):
 
     The change history of every record the import wrote (django-auditlog) names the batch in its
     ``additional_data``. ``rows`` holds the checked, pseudonymised rows between the preview and the
-    commit (never an external reference) and is emptied once the batch is committed or discarded;
-    the uploaded file itself is not kept.
+    commit (never an external reference) and is emptied once the batch is committed or discarded.
+    The uploaded file is kept in ``upload`` only while the check runs as a job ("checking"): it
+    still holds the municipality's own references, so it is deleted as soon as the check ends,
+    whatever its outcome, and by ``import_batches_expire`` when a check never ran.
     """
 
     uploaded_by = models.ForeignKey(
@@ -917,6 +968,11 @@ class ImportBatch(models.Model):
     errors = models.JSONField(_("problems"), default=list)
     rows = models.JSONField(_("checked rows"), default=dict)
     committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    upload = models.BinaryField(_("uploaded file, until it is checked"), null=True, editable=False)
+    progress = models.PositiveSmallIntegerField(
+        _("progress of the check (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts to check"), default=0)
 
     class Meta:
         verbose_name = _("import")
@@ -930,3 +986,14 @@ class ImportBatch(models.Model):
     @property
     def can_be_committed(self) -> bool:
         return self.status == ImportBatchStatus.PREVIEWED and self.error_count == 0
+
+    @property
+    def is_checking(self) -> bool:
+        return self.status == ImportBatchStatus.CHECKING
+
+    @property
+    def check_failed(self) -> bool:
+        """The file could not be checked, or the check found problems: it cannot be imported."""
+        return self.status == ImportBatchStatus.FAILED or (
+            self.status == ImportBatchStatus.PREVIEWED and self.error_count > 0
+        )

@@ -9,60 +9,50 @@ the pseudonym in place of the municipality's own reference, which SIEX does not 
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import IO, Any
+from typing import IO
 
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from monitoring.selectors import current_districts
+from siex.core import spreadsheets
+from siex.core.spreadsheets import (
+    csv_text,
+    xlsx_append,
+    xlsx_bytes,
+    xlsx_sheet,
+    xlsx_temporary_file,
+    xlsx_workbook,
+)
 
 from .models import (
-    DebtSituation,
     Household,
-    IncomeSource,
     Intervention,
-    InterventionStatus,
     InterventionType,
-    LegalBasis,
 )
 from .register_import import (
+    CHOICES,
     COLUMNS,
+    COMMENT,
     EXPLANATION_SHEET,
     HOUSEHOLDS,
     INTERVENTIONS,
     KINDS,
     SHEET_NAMES,
     Column,
+    dutch_labels,
 )
 
-CSV_DELIMITER = ";"  # what Excel with Dutch settings reads and writes
 CHUNK = 2_000
-# A text cell that starts with one of these is taken as a formula by a spreadsheet program
-# (CSV injection); a leading apostrophe makes it plain text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMAT = "DD-MM-YYYY"
-AMOUNT_FORMAT = "#,##0.00"
 
 EXPORT_HEADERS = {
     kind: ["pseudoniem" if c.header == "referentie" else c.header for c in columns]
     for kind, columns in COLUMNS.items()
 }
 FILE_NAMES = {HOUSEHOLDS: "huishoudens", INTERVENTIONS: "interventies"}
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 # --- Selectors ------------------------------------------------------------------------------------
@@ -104,11 +94,7 @@ def export_counts(query: ExportQuery) -> dict[str, int]:
 
 def _dutch_labels() -> dict[str, dict[str, str]]:
     """Choice code -> Dutch label: the file format is Dutch whatever the language of the UI."""
-    with translation.override("nl"):
-        return {
-            choices.__name__: {value: str(label) for value, label in choices.choices}
-            for choices in (IncomeSource, DebtSituation, LegalBasis, InterventionStatus)
-        }
+    return {choices.__name__: dutch_labels(choices) for choices in CHOICES}
 
 
 def household_rows(query: ExportQuery) -> Iterator[tuple]:
@@ -172,87 +158,24 @@ ROWS = {HOUSEHOLDS: household_rows, INTERVENTIONS: intervention_rows}
 # --- Writers --------------------------------------------------------------------------------------
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
-    if isinstance(value, str):
-        return neutralise(value)
-    return str(value)
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, so csv.writer can feed a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_stream(kind: str, query: ExportQuery) -> Iterator[bytes]:
     """The CSV (UTF-8 with a byte order mark, so that Excel reads the accents; ";" between the
     cells, a decimal comma, dates as dd-mm-yyyy) as chunks of bytes."""
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    yield ("\ufeff" + writer.writerow(EXPORT_HEADERS[kind])).encode("utf-8")
-    lines: list[str] = []
-    for row in ROWS[kind](query):
-        lines.append(writer.writerow([_csv_cell(value) for value in row]))
-        if len(lines) >= 1000:
-            yield "".join(lines).encode("utf-8")
-            lines = []
-    if lines:
-        yield "".join(lines).encode("utf-8")
-
-
-def _header_cells(sheet, headers: list[str]) -> list:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    bold = Font(bold=True)
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        cells.append(cell)
-    return cells
+    return spreadsheets.csv_stream(EXPORT_HEADERS[kind], ROWS[kind](query))
 
 
 def xlsx_file(query: ExportQuery) -> IO[bytes]:
     """A workbook with one sheet per kind, written in openpyxl's write-only mode to a temporary
     file (rewound, for streaming; it is deleted when closed)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
+    workbook = xlsx_workbook()
     for kind in KINDS:
         if kind not in query.kinds:
             continue
-        sheet = workbook.create_sheet(SHEET_NAMES[kind])
-        headers = EXPORT_HEADERS[kind]
-        sheet.freeze_panes = "A2"
-        for letter, width in zip("ABCDEFGHIJ", _widths(kind), strict=False):
-            sheet.column_dimensions[letter].width = width
-        sheet.append(_header_cells(sheet, headers))
-        amount_columns = {i for i, c in enumerate(COLUMNS[kind]) if c.kind in ("amount", "decimal")}
+        sheet = xlsx_sheet(workbook, SHEET_NAMES[kind], EXPORT_HEADERS[kind], widths=_widths(kind))
         for row in ROWS[kind](query):
-            values = []
-            for i, value in enumerate(row):
-                if isinstance(value, date):
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = DATE_FORMAT
-                    values.append(cell)
-                elif isinstance(value, Decimal) and i in amount_columns:
-                    values.append(value)
-                else:
-                    values.append(neutralise(value))
-            sheet.append(values)
+            xlsx_append(sheet, row)
     # Handed to the response, which closes (and so deletes) it once it has been sent.
-    target = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook.save(target)
-    target.seek(0)
-    return target
+    return xlsx_temporary_file(workbook)
 
 
 def _widths(kind: str) -> list[int]:
@@ -267,13 +190,79 @@ def export_file_name(kind_or_all: str, file_format: str, today: date) -> str:
 # --- Templates ------------------------------------------------------------------------------------
 
 
+EXAMPLE_REFERENCE = "VOORBEELD-001"
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """What the templates list: the current wijken and the catalogue's interventions."""
+
+    districts: list[tuple[str, str]]
+    types: list[InterventionType]
+
+    @classmethod
+    def now(cls) -> _Lookups:
+        return cls(
+            [(a.code, a.name) for a in current_districts()],
+            list(InterventionType.objects.order_by("name_nl")),
+        )
+
+    def example(self, column: Column) -> str:
+        """A valid value of the column, as an officer writes it (choices by their Dutch label)."""
+        if column.kind == "choice":
+            return dutch_labels(column.choices).get(column.example, "")
+        if column.kind == "district":
+            codes = [code for code, _name in self.districts]
+            return column.example if column.example in codes or not codes else codes[0]
+        if column.kind == "intervention_type":
+            codes = [t.code for t in self.types if t.is_active]
+            return column.example if column.example in codes or not codes else codes[0]
+        return column.example
+
+    def allowed(self, column: Column) -> str:
+        """What the column takes, in a few words, with every value when it is a list."""
+        if column.kind == "choice":
+            return " | ".join(dutch_labels(column.choices).values())
+        if column.kind == "district":
+            return _("CBS code or name: %(values)s") % {
+                "values": " | ".join(f"{code} {name}" for code, name in self.districts)
+            }
+        if column.kind == "intervention_type":
+            return _("code or Dutch name: %(values)s") % {
+                "values": " | ".join(f"{t.code} ({t.name_nl})" for t in self.types if t.is_active)
+            }
+        return str(column.description)
+
+
 def import_template_csv(kind: str) -> bytes:
-    """The header row of one kind, as Excel with Dutch settings writes a CSV UTF-8 file."""
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n").writerow(
-        [c.header for c in COLUMNS[kind]]
-    )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The template of one kind as Excel with Dutch settings writes a CSV UTF-8 file: the column
+    names, then rows that start with "#" (the import skips them) saying which columns are
+    required, what each takes (every allowed value of a list) and a fictitious example row, as
+    the workbook template's explanation sheet does."""
+    columns = COLUMNS[kind]
+    lookups = _Lookups.now()
+    thing = {HOUSEHOLDS: _("household"), INTERVENTIONS: _("intervention")}[kind]
+    yes, no = _("yes"), _("no")
+
+    def comment(label: str, values: list[str]) -> list[str]:
+        return [f"{COMMENT} {label}: {values[0]}", *values[1:]]
+
+    example = [lookups.example(c) for c in columns]
+    example[0] = EXAMPLE_REFERENCE
+    rows = [
+        [
+            f"{COMMENT} "
+            + _(
+                "Rows that start with # are not imported. Fill in one row per %(thing)s below "
+                "them; keep the first row (the column names) as it is."
+            )
+            % {"thing": thing}
+        ],
+        comment(_("required"), [yes if c.required else no for c in columns]),
+        comment(_("allowed"), [lookups.allowed(c) for c in columns]),
+        comment(_("example"), example),
+    ]
+    return csv_text([c.header for c in columns], rows).encode("utf-8")
 
 
 def _choice_rows(column: Column) -> list[tuple[str, str]]:
@@ -284,18 +273,18 @@ def import_template_xlsx() -> bytes:
     """The import workbook: empty sheets "Huishoudens" and "Interventies" with their column
     names, and a sheet "Toelichting" that explains every column and lists the values allowed now
     (the current wijken and catalogue), which the other sheets offer as drop-down lists."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     bold = Font(bold=True)
-    workbook = Workbook()
+    lookups = _Lookups.now()
+    # Not write-only: the explanation is styled after it was written.
+    workbook = xlsx_workbook(write_only=False)
     data_sheets = {}
-    for index, kind in enumerate(KINDS):
-        sheet = workbook.active if index == 0 else workbook.create_sheet()
-        sheet.title = SHEET_NAMES[kind]
-        sheet.append([c.header for c in COLUMNS[kind]])
+    for kind in KINDS:
+        sheet = workbook.create_sheet(SHEET_NAMES[kind])
+        xlsx_append(sheet, [c.header for c in COLUMNS[kind]])
         for position, column in enumerate(COLUMNS[kind], start=1):
             letter = get_column_letter(position)
             sheet[f"{letter}1"].font = bold
@@ -312,7 +301,7 @@ def import_template_xlsx() -> bytes:
     notes.column_dimensions["D"].width = 90
     notes.column_dimensions["E"].width = 18
     wrap = Alignment(wrap_text=True, vertical="top")
-    notes.append([_("How to fill in this workbook")])
+    xlsx_append(notes, [_("How to fill in this workbook")])
     notes["A1"].font = Font(bold=True, size=14)
     for line in (
         _(
@@ -331,43 +320,44 @@ def import_template_xlsx() -> bytes:
         ),
         _("Never enter a BSN, a name, an address or other details that identify a person."),
     ):
-        notes.append([line])
-    notes.append([])
+        xlsx_append(notes, [line])
+    xlsx_append(notes, [])
     header_row = notes.max_row + 1
-    notes.append([_("Sheet"), _("Column"), _("Required"), _("Explanation"), _("Example")])
+    xlsx_append(notes, [_("Sheet"), _("Column"), _("Required"), _("Explanation"), _("Example")])
     for cell in notes[header_row]:
         cell.font = bold
     for kind in KINDS:
         for column in COLUMNS[kind]:
-            notes.append(
+            xlsx_append(
+                notes,
                 [
                     SHEET_NAMES[kind],
                     column.header,
                     _("yes") if column.required else _("no"),
                     str(column.description),
-                    column.example,
-                ]
+                    lookups.example(column),
+                ],
             )
             notes.cell(row=notes.max_row, column=4).alignment = wrap
 
     def value_list(title: str, headings: list[str], rows: list[tuple]) -> str:
         """Write a list of allowed values; returns the range of its first-column values."""
-        notes.append([])
-        notes.append([title])
+        xlsx_append(notes, [])
+        xlsx_append(notes, [title])
         notes.cell(row=notes.max_row, column=1).font = Font(bold=True, size=12)
-        notes.append(headings)
+        xlsx_append(notes, headings)
         for cell in notes[notes.max_row]:
             cell.font = bold
         first = notes.max_row + 1
         for row in rows:
-            notes.append(list(row))
+            xlsx_append(notes, row)
         last = max(first, notes.max_row)
         return f"'{EXPLANATION_SHEET}'!$B${first}:$B${last}"
 
-    districts = [(a.code, a.name) for a in current_districts()]
+    districts = lookups.districts
     types = [
         (t.code, t.name_nl, float(t.unit_cost), _("yes") if t.is_active else _("no"))
-        for t in InterventionType.objects.order_by("name_nl")
+        for t in lookups.types
     ]
     ranges = {
         "district": value_list(
@@ -406,6 +396,4 @@ def import_template_xlsx() -> bytes:
             validation.add(f"{letter}2:{letter}{200_001}")
             sheet.add_data_validation(validation)
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(workbook)

@@ -1,13 +1,15 @@
 """Bulk import of households and interventions from the spreadsheets policy officers keep (CSV or
-XLSX): read and check a file into a dry-run preview (``import_batch_preview``), then write it in
-one transaction, all rows or none (``import_batch_commit``).
+XLSX): read and check a file into a dry-run preview, as a job (``import_batch_start``, then
+``import_batch_check``) or in one go (``import_batch_preview``), then write it in one transaction,
+all rows or none (``import_batch_commit``). A file is bounded (size, rows, columns, unpacked size)
+before it is read in full.
 
 Rows are matched on the pseudonym of the municipality's own reference (households) and on
 household, intervention and start date (interventions), so importing the same file twice changes
-nothing. The raw reference only lives in memory while a file is read: it is never stored, shown or
-logged. Every row is checked with the models' own ``clean_fields()`` and ``clean()``, the rules the
-forms and the API use, on unsaved instances and without a query per row. The file format is
-documented in ``docs/register-import.md``.
+nothing. The raw reference is never shown or logged, and never stored beyond the uploaded file,
+which its batch keeps only until the check has ended. Every row is checked with the models' own
+``clean_fields()`` and ``clean()``, the rules the forms and the API use, on unsaved instances and
+without a query per row. The file format is documented in ``docs/register-import.md``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import hashlib
 import io
 import itertools
 import json
+import logging
 import re
+import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +37,7 @@ from auditlog.cid import get_cid
 from auditlog.diff import get_field_value, get_mask_function, is_primitive, track_field
 from auditlog.models import DEFAULT_OBJECT_REPR
 from auditlog.registry import auditlog
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -48,6 +53,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from monitoring.selectors import current_districts
+from siex.core.text import first_control_character, printable
 
 from .models import (
     DebtSituation,
@@ -64,6 +70,8 @@ from .models import (
 from .pseudonyms import looks_like_bsn, normalise_reference, pseudonymise, validate_reference
 from .services import HOUSEHOLD_EDITABLE_FIELDS, INTERVENTION_EDITABLE_FIELDS
 
+logger = logging.getLogger(__name__)
+
 HOUSEHOLDS = "households"
 INTERVENTIONS = "interventions"
 KINDS = (HOUSEHOLDS, INTERVENTIONS)
@@ -71,14 +79,26 @@ KINDS = (HOUSEHOLDS, INTERVENTIONS)
 SHEET_NAMES = {HOUSEHOLDS: "Huishoudens", INTERVENTIONS: "Interventies"}
 EXPLANATION_SHEET = "Toelichting"
 
-MAX_ROWS = 200_000  # data rows per sheet or CSV file
 MAX_ERRORS_SHOWN = 500
-# An XLSX file is a zip; refuse one that unpacks to far more than any real register (zip bomb).
+# An XLSX file is a zip; refuse one that unpacks to far more than any real register (zip bomb):
+# in all, and per sheet (its XML, or the shared texts) more than this per row that may be read,
+# plus what a sheet holds besides its rows. A row of the template takes about 500 bytes.
 MAX_UNPACKED_FACTOR = 25
+MAX_SHEET_BYTES_PER_ROW = 1024
+SHEET_BYTES_BESIDES_ROWS = 64 * 1024
 PREVIEW_VALID_FOR = timedelta(hours=24)
+PROGRESS_EVERY = 1_000  # rows between two progress reports while a file is read
+PROGRESS_INTERVAL = 0.5  # seconds, at least, between two progress updates of a batch
+READ_SHARE = 0.8  # the share of a check's time that reading the file takes
+#: A check redelivered after its worker died is tried at most this many times in all.
+MAX_CHECK_ATTEMPTS = 3
 BATCH_SIZE = 5_000
 HISTORY_CHUNK = 10_000  # change-history entries written at a time
 CHANGE_PERMISSION = "interventions.change_household_data"
+
+# A row whose first cell starts with this is a comment (the explanation rows of the CSV
+# templates) and is skipped; no reference can start with it.
+COMMENT = "#"
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -357,6 +377,15 @@ _CURRENCY = re.compile(r"(?i)^(?:€|eur)\s*|\s*(?:€|eur)$")
 _INTEGER = re.compile(r"^-?\d+$")
 
 
+CHOICES = (IncomeSource, DebtSituation, LegalBasis, InterventionStatus)
+
+
+def dutch_labels(choices: type) -> dict[str, str]:
+    """Code -> Dutch label of a choice: the file format is Dutch whatever the language of the UI."""
+    with translation.override("nl"):
+        return {value: str(label) for value, label in choices.choices}
+
+
 def _text(value: Any) -> str:
     """A cell as text: numbers from a spreadsheet without a trailing ".0"."""
     if value is None:
@@ -382,15 +411,19 @@ class _Reader:
         for code, name_nl in InterventionType.objects.values_list("code", "name_nl"):
             self.types[code.casefold()] = code
             self.types.setdefault(name_nl.strip().casefold(), code)
+        # A choice is read from its Dutch label (what the template, the export and officers
+        # write), its English label or its code, in any case.
         self.choices: dict[type, dict[str, str]] = {}
-        for choices in (IncomeSource, DebtSituation, LegalBasis, InterventionStatus):
+        self.choice_labels: dict[type, list[str]] = {}
+        for choices in CHOICES:
             accepted = {}
-            for language in ("en", "nl"):
+            for language in ("nl", "en"):
                 with translation.override(language):
                     for value, label in choices.choices:
                         accepted.setdefault(str(label).casefold(), value)
             accepted.update({value.casefold(): value for value in choices.values})
             self.choices[choices] = accepted
+            self.choice_labels[choices] = list(dutch_labels(choices).values())
         self._dates: dict[str, str] = {}
         self._pseudonyms: dict[str, str] = {}
         self._pseudonym_errors: dict[str, str] = {}
@@ -533,7 +566,7 @@ class _Reader:
     def choice(self, value: Any, choices: type) -> str:
         code = self.choices[choices].get(_text(value).casefold())
         if code is None:
-            allowed = ", ".join(choices.values)
+            allowed = ", ".join(f"“{label}”" for label in self.choice_labels[choices])
             raise CellError(
                 _("“%(value)s” is not one of the possible values. Choose from: %(allowed)s.")
                 % {"value": self._show(value), "allowed": allowed}
@@ -564,6 +597,7 @@ class Table:
     header: list[str]
     rows: Iterable[tuple[int, tuple]]
     close: Callable[[], None] = lambda: None
+    done: Callable[[], float] = lambda: 0.0  # the share of the sheet read so far
 
 
 @dataclass
@@ -627,6 +661,38 @@ def file_size_mb(size: int) -> str:
     return f"{value:.0f}" if value >= 10 or value.is_integer() else f"{value:.1f}".replace(".", ",")
 
 
+def max_rows() -> int:
+    """Rows below the column names that a sheet or CSV file may hold."""
+    return settings.SIEX_IMPORT_MAX_ROWS
+
+
+def _dutch_number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _too_many_rows(sheet: str) -> ImportFileError:
+    return _refuse(
+        _(
+            "%(sheet)s has more than %(max)s rows below the column names. Split it into smaller "
+            "files."
+        )
+        % {"sheet": sheet, "max": _dutch_number(max_rows())},
+        "too_many_rows",
+    )
+
+
+def _too_many_columns(sheet: str) -> ImportFileError:
+    limit = settings.SIEX_IMPORT_MAX_COLUMNS
+    return _refuse(
+        _(
+            "%(sheet)s has values in more than %(max)s columns. Keep only the columns of the "
+            "template and remove the others."
+        )
+        % {"sheet": sheet, "max": limit},
+        "too_many_columns",
+    )
+
+
 def _tables_from_csv(data: bytes, file_name: str) -> list[Table]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         raise _refuse(_encoding_message(), "encoding")
@@ -644,6 +710,8 @@ def _tables_from_csv(data: bytes, file_name: str) -> list[Table]:
         )
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    # Empty rows at the end (Excel writes ";;;;" for a row it thinks is used) do not count.
+    text = text.rstrip(f"\r\n\t {delimiter}")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
@@ -651,21 +719,35 @@ def _tables_from_csv(data: bytes, file_name: str) -> list[Table]:
         raise _csv_error(error, 1) from None
     if not header or not any(cell.strip() for cell in header):
         raise _refuse(_("The file contains no rows to import."), "no_rows")
-    header = [_normalise_header(cell) for cell in header]
+    width = settings.SIEX_IMPORT_MAX_COLUMNS
+    if len(header) > width and any(cell.strip() for cell in header[width:]):
+        raise _too_many_columns(file_name)
+    header = [_normalise_header(cell) for cell in header[:width]]
     kind = _kind_of_header(header)
     if kind is None:
         raise _unknown_header_error()
+    last_row = max_rows() + 1
+    lines = text.count("\n") + 1
+    read = [1]
 
     def rows() -> Iterator[tuple[int, tuple]]:
         number = 1
         try:
             for record in reader:
                 number += 1
+                read[0] = number
+                # The empty rows at the end are gone: a row past the limit means more data.
+                if number > last_row:
+                    raise _too_many_rows(file_name)
+                if len(record) > width:
+                    if any(cell.strip() for cell in record[width:]):
+                        raise _too_many_columns(file_name)
+                    record = record[:width]
                 yield number, tuple(record)
         except csv.Error as error:
             raise _csv_error(error, number + 1) from None
 
-    return [Table(kind, file_name, header, rows())]
+    return [Table(kind, file_name, header, rows(), done=lambda: min(1.0, read[0] / lines))]
 
 
 def _encoding_message() -> str:
@@ -683,47 +765,168 @@ def _csv_error(error: csv.Error, row: int) -> ImportFileError:
     )
 
 
-def _tables_from_xlsx(data: bytes) -> list[Table]:
-    not_a_workbook = _refuse(
+def _xlsx_text(value: Any) -> Any:
+    """A cell's text as typed: Excel writes a character that XML cannot hold (a control character)
+    as ``_xHHHH_``, which openpyxl leaves as it is; unescaped, the cell checks can see it."""
+    if isinstance(value, str) and "_x" in value:
+        from openpyxl.utils.escape import unescape
+
+        return unescape(value)
+    return value
+
+
+def _not_a_workbook() -> ImportFileError:
+    return _refuse(
         _(
             "The file is not an Excel workbook (.xlsx). Save it in Excel as “Excel Workbook "
             "(.xlsx)” or as “CSV UTF-8”."
         ),
         "not_xlsx",
     )
+
+
+def check_workbook_archive(data: bytes) -> None:
+    """Refuse a workbook that unpacks to far more than a register can be, before it is parsed
+    (openpyxl reads a sheet without a declared size in full as soon as the workbook is opened):
+    from the sizes its zip file declares, so in a fraction of a second."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist())
+        members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise not_a_workbook from None
-    if "xl/workbook.xml" not in names:
-        raise not_a_workbook
-    if unpacked > MAX_UNPACKED_FACTOR * settings.SIEX_IMPORT_MAX_BYTES:
+        raise _not_a_workbook() from None
+    if "xl/workbook.xml" not in {member.filename for member in members}:
+        raise _not_a_workbook()
+    too_large = _refuse(
+        _("The workbook is too large once unpacked. Split it into smaller files."), "too_large"
+    )
+    if sum(member.file_size for member in members) > (
+        MAX_UNPACKED_FACTOR * settings.SIEX_IMPORT_MAX_BYTES
+    ):
+        raise too_large
+    per_sheet = MAX_SHEET_BYTES_PER_ROW * (max_rows() + 1) + SHEET_BYTES_BESIDES_ROWS
+    for member in members:
+        name = member.filename
+        if (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml") and (
+            member.file_size > per_sheet
+        ):
+            raise too_large
+
+
+def _chosen_sheets(workbook) -> list[tuple[str | None, Any]]:
+    """The sheets to read: "Huishoudens" and "Interventies", or else the first sheet that is not
+    the explanation (an officer's own workbook, recognised by its header row as a CSV is)."""
+    by_name = {sheet.title.strip().casefold(): sheet for sheet in workbook.worksheets}
+    chosen = [
+        (kind, by_name[SHEET_NAMES[kind].casefold()])
+        for kind in KINDS
+        if SHEET_NAMES[kind].casefold() in by_name
+    ]
+    if not chosen:
+        explanation = EXPLANATION_SHEET.casefold()
+        candidates = [s for s in workbook.worksheets if s.title.strip().casefold() != explanation]
+        if not candidates:
+            raise _unknown_header_error()
+        chosen.append((None, candidates[0]))
+    return chosen
+
+
+def _check_declared_size(sheet) -> None:
+    """Refuse a sheet whose declared size (its used range, as Excel records it) is beyond the
+    limits, before a row of it is read."""
+    rows, columns = sheet.max_row, sheet.max_column  # None when the sheet declares none
+    if rows is not None and rows > max_rows() + 1:
         raise _refuse(
-            _("The workbook is too large once unpacked. Split it into smaller files."),
-            "too_large",
+            _(
+                "%(sheet)s holds %(rows)s rows below the column names, according to the "
+                "workbook; at most %(max)s are read. Split it into smaller files. If the rows "
+                "below your data are empty, select them in Excel, delete them and save the file "
+                "again."
+            )
+            % {
+                "sheet": sheet.title,
+                "rows": _dutch_number(rows - 1),
+                "max": _dutch_number(max_rows()),
+            },
+            "too_many_rows",
         )
+    if columns is not None and columns > settings.SIEX_IMPORT_MAX_COLUMNS:
+        raise _too_many_columns(sheet.title)
+
+
+@dataclass
+class _Position:
+    """How far the XML of a sheet has been read (for the progress of the check)."""
+
+    source: Any = None
+    size: int = 0
+
+    def done(self) -> float:
+        return self.source.tell() / self.size if self.source is not None and self.size else 0.0
+
+
+def _sheet_rows(workbook, sheet, position: _Position) -> Iterator[tuple[int, tuple]]:
+    """The rows the sheet's XML holds, as (row number, values), without empty rows.
+
+    Read with the parser that openpyxl's read-only worksheet uses itself, because that worksheet
+    fills in every row missing from the XML (one row numbered 8,000,000 becomes eight million
+    empty rows) and widens each row to its last cell (one cell in column XFD makes 16,384
+    values). So the work is bounded by the size of the XML (``check_workbook_archive``), the
+    columns by SIEX_IMPORT_MAX_COLUMNS and the rows by SIEX_IMPORT_MAX_ROWS: reading stops at the
+    first value past a limit."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    width, last_row = settings.SIEX_IMPORT_MAX_COLUMNS, max_rows() + 1
+    with sheet._get_source() as source:
+        position.source = source
+        position.size = workbook._archive.getinfo(sheet._worksheet_path).file_size
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if not cells:
+                continue
+            if cells[0]["column"] == 1 and cells[-1]["column"] == len(cells) <= width:
+                # The usual row: one cell for each column from A on.
+                row = [_xlsx_text(cell["value"]) for cell in cells]
+            else:
+                row = [None] * width
+                for cell in cells:
+                    value = cell["value"]
+                    if cell["column"] > width:
+                        if value is None or value == "":
+                            continue  # an empty cell with a style, say, far to the right
+                        raise _too_many_columns(sheet.title)
+                    row[cell["column"] - 1] = _xlsx_text(value)
+            while row and (row[-1] is None or row[-1] == ""):
+                row.pop()
+            if not row:
+                continue
+            if number > last_row:
+                raise _too_many_rows(sheet.title)
+            yield number, tuple(row)
+
+
+def _tables_from_xlsx(data: bytes) -> list[Table]:
+    check_workbook_archive(data)
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a broken file
-        raise not_a_workbook from None
+        raise _not_a_workbook() from None
+    try:
+        return _xlsx_tables(workbook)
+    except BaseException:
+        workbook.close()
+        raise
 
-    by_name = {sheet.title.strip().casefold(): sheet for sheet in workbook.worksheets}
-    chosen = []
-    for kind in KINDS:
-        sheet = by_name.get(SHEET_NAMES[kind].casefold())
-        if sheet is not None:
-            chosen.append((kind, sheet))
-    if not chosen:
-        # An officer's own workbook with a single sheet: recognised by its header row, as a CSV.
-        candidates = [s for s in workbook.worksheets if s.title.strip().casefold() != "toelichting"]
-        if not candidates:
-            raise _unknown_header_error()
-        chosen.append((None, candidates[0]))
 
+def _xlsx_tables(workbook) -> list[Table]:
     unreadable = _refuse(
         _(
             "The workbook cannot be read: it may be damaged. Open it in Excel, save it again as "
@@ -732,33 +935,36 @@ def _tables_from_xlsx(data: bytes) -> list[Table]:
         "bad_xlsx",
     )
 
-    def guarded(rows: Iterator[tuple]) -> Iterator[tuple[int, tuple]]:
+    def guarded(rows: Iterator[tuple[int, tuple]]) -> Iterator[tuple[int, tuple]]:
         try:
-            yield from enumerate(rows, start=2)
+            yield from rows
+        except ImportFileError:
+            raise
         except Exception:  # noqa: BLE001 - a damaged sheet fails in many ways while it is read
             raise unreadable from None
 
     tables = []
-    for kind, sheet in chosen:
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
-        try:
-            header_cells = next(rows, None)
-        except Exception:  # noqa: BLE001
-            raise unreadable from None
-        header = [_normalise_header(cell) for cell in header_cells or ()]
+    for kind, sheet in _chosen_sheets(workbook):
+        _check_declared_size(sheet)
+        position = _Position()
+        rows = guarded(_sheet_rows(workbook, sheet, position))
+        first = next(rows, None)
+        # The column names are in row 1; a sheet without them is an empty sheet of the template.
+        header_cells = first[1] if first is not None and first[0] == 1 else ()
+        header = [_normalise_header(cell) for cell in header_cells]
         while header and not header[-1]:
             header.pop()
         if not header:
-            continue  # an empty sheet of the template
+            continue
         found = _kind_of_header(header)
         if kind is None:
             if found is None:
                 raise _unknown_header_error()
             kind = found
-        tables.append(Table(kind, sheet.title, header, guarded(rows), close=workbook.close))
+        tables.append(
+            Table(kind, sheet.title, header, rows, close=workbook.close, done=position.done)
+        )
     if not tables:
-        workbook.close()
         raise _refuse(_("The file contains no rows to import."), "no_rows")
     return tables
 
@@ -810,9 +1016,12 @@ def _check_header(table: Table) -> dict[str, int]:
     expected = [c.header for c in COLUMNS[table.kind]]
     required = [c.header for c in COLUMNS[table.kind] if c.required]
     positions: dict[str, int] = {}
-    repeated, unknown = [], []
+    repeated, unknown, invisible = [], [], []
     for position, name in enumerate(table.header):
         if not name:
+            continue
+        if first_control_character(name) is not None:
+            invisible.append(printable(name))
             continue
         if name in positions:
             repeated.append(name)
@@ -831,6 +1040,14 @@ def _check_header(table: Table) -> dict[str, int]:
             )
             % {**where, "columns": ", ".join(unknown), "expected": ", ".join(expected)}
         )
+    if invisible:
+        problems.append(
+            _(
+                "%(sheet)s: the name of the column(s) %(columns)s contains a control character "
+                "(an invisible character). Retype the column name in the first row."
+            )
+            % {**where, "columns": ", ".join(invisible)}
+        )
     if missing:
         problems.append(
             _("%(sheet)s: the required column(s) %(columns)s are missing. Add them.")
@@ -847,7 +1064,9 @@ def _check_header(table: Table) -> dict[str, int]:
 
 
 @sensitive_variables()
-def _read_rows(table: Table, reader: _Reader, parsed: ParsedFile) -> None:
+def _read_rows(
+    table: Table, reader: _Reader, parsed: ParsedFile, progress: Callable[[float], None]
+) -> None:
     positions = _check_header(table)
     columns = COLUMNS[table.kind]
     parsed.absent[table.kind] = [c.field for c in columns if c.header not in positions]
@@ -862,17 +1081,17 @@ def _read_rows(table: Table, reader: _Reader, parsed: ParsedFile) -> None:
     }
     problems = parsed.problems
     checked = parsed.rows.setdefault(table.kind, [])
-    count = 0
+    count, limit = 0, max_rows()
     for number, cells in table.rows:
+        if number % PROGRESS_EVERY == 0:
+            progress(table.done())
         if not any(cell is not None and _text(cell) != "" for cell in cells):
             continue  # a fully empty row
+        if isinstance(cells[0], str) and cells[0].lstrip().startswith(COMMENT):
+            continue  # a comment, such as the example row of a template
         count += 1
-        if count > MAX_ROWS:
-            raise _refuse(
-                _("%(sheet)s has more than %(max)s rows. Split it into smaller files.")
-                % {"sheet": table.sheet, "max": f"{MAX_ROWS:,}".replace(",", ".")},
-                "too_many_rows",
-            )
+        if count > limit:  # the readers stop earlier; a last guard for any other Table
+            raise _too_many_rows(table.sheet)
         row_problems = []
         if (len(cells) > width or unnamed) and any(
             _text(cells[i]) for i in range(len(cells)) if i >= width or i in unnamed
@@ -924,6 +1143,17 @@ def _read_rows(table: Table, reader: _Reader, parsed: ParsedFile) -> None:
 
 
 def _read_cell(reader: _Reader, column: Column, raw: Any) -> Any:
+    if isinstance(raw, str):
+        position = first_control_character(raw)
+        if position is not None:
+            raise CellError(
+                _(
+                    "This cell contains a control character (an invisible character such as a "
+                    "bell or a NUL, at position %(position)s). Retype the text of the cell in "
+                    "your spreadsheet and upload the file again."
+                )
+                % {"position": position}
+            )
     kind = column.kind
     if kind == "choice":
         return reader.choice(raw, column.choices)
@@ -932,16 +1162,29 @@ def _read_cell(reader: _Reader, column: Column, raw: Any) -> Any:
     return getattr(reader, kind)(raw)
 
 
-def parse_file(*, data: bytes, file_name: str) -> ParsedFile:
+def _no_progress(fraction: float) -> None:
+    pass
+
+
+def parse_file(
+    *, data: bytes, file_name: str, progress: Callable[[float], None] = _no_progress
+) -> ParsedFile:
     """Read and check the cells of an uploaded file, without the database's register: every cell
-    problem is collected; a problem with the file as a whole raises ImportFileError."""
+    problem is collected; a problem with the file as a whole raises ImportFileError. ``progress``
+    hears now and then which share of the file has been read."""
     tables = read_tables(data, file_name)
     reader = _Reader()
     parsed = ParsedFile()
     try:
-        for table in sorted(tables, key=lambda t: KINDS.index(t.kind)):
+        ordered = sorted(tables, key=lambda t: KINDS.index(t.kind))
+        for index, table in enumerate(ordered):
             parsed.sheets[table.kind] = table.sheet
-            _read_rows(table, reader, parsed)
+            _read_rows(
+                table,
+                reader,
+                parsed,
+                lambda done, index=index: progress((index + done) / len(ordered)),
+            )
     finally:
         for table in tables:
             table.close()
@@ -1447,20 +1690,39 @@ def _problems_for_storage(problems: list[RowProblem]) -> list[dict]:
 
 def import_batches_expire(*, now: datetime | None = None) -> int:
     """Previews older than PREVIEW_VALID_FOR can no longer be committed: their checked rows are
-    dropped (they hold pseudonymised register data that no longer needs to be kept)."""
+    dropped (they hold pseudonymised register data that no longer needs to be kept). A check that
+    never ran (no worker took it) is given up after the same time, and its file deleted."""
     now = now or timezone.now()
-    return ImportBatch.objects.filter(
-        status=ImportBatchStatus.PREVIEWED, created_at__lt=now - PREVIEW_VALID_FOR
-    ).update(status=ImportBatchStatus.DISCARDED, rows={})
+    old = ImportBatch.objects.filter(created_at__lt=now - PREVIEW_VALID_FOR)
+    given_up = old.filter(status=ImportBatchStatus.CHECKING).update(
+        status=ImportBatchStatus.FAILED,
+        upload=None,
+        error_count=1,
+        errors=[_file_problem(gettext_lazy("The check did not run. Upload the file again."))],
+    )
+    return given_up + old.filter(status=ImportBatchStatus.PREVIEWED).update(
+        status=ImportBatchStatus.DISCARDED, rows={}
+    )
 
 
-def import_batch_preview(*, data: bytes, file_name: str, user) -> ImportBatch:
-    """Dry run: read and check the file against the register and keep the checked, pseudonymised
-    rows for the commit. A problem with the file as a whole raises ImportFileError and stores
-    nothing; problems in rows are listed on the batch (which then cannot be committed)."""
-    _require_change_permission(user)
-    file_name = PurePath((file_name or "").replace("\\", "/")).name[:255] or "upload"
-    parsed = parse_file(data=data, file_name=file_name)
+def _clean_file_name(file_name: str) -> str:
+    return PurePath(printable(file_name or "").replace("\\", "/")).name[:255] or "upload"
+
+
+def _file_problem(message) -> dict:
+    """A problem with the file as a whole, stored as the problems of its rows are."""
+    return RowProblem("", "", None, None, str(message)).as_dict()
+
+
+def _checked(*, data: bytes, file_name: str, user, progress=_no_progress) -> dict:
+    """Read and check the file against the register: the fields of its batch (kinds, counts,
+    problems and, when there are none, the checked rows kept for the commit). A problem with
+    the file as a whole raises ImportFileError. ``progress`` hears the share done (0 to 1):
+    reading the file takes most of the time, checking it against the register the rest."""
+    parsed = parse_file(
+        data=data, file_name=file_name, progress=lambda done: progress(done * READ_SHARE)
+    )
+    progress(READ_SHARE)
     problems = list(parsed.problems)
     rows = parsed.rows
     plan = plan_import(
@@ -1484,26 +1746,155 @@ def import_batch_preview(*, data: bytes, file_name: str, user) -> ImportBatch:
         kind_counts["rows"] = len(rows.get(kind, ())) + len(
             {p.row for p in parsed.problems if p.kind == kind}
         )
+    return {
+        "kinds": [kind for kind in KINDS if kind in parsed.sheets],
+        "counts": counts,
+        "error_count": len(problems),
+        "errors": _problems_for_storage(problems),
+        "rows": {"sheets": parsed.sheets, "absent": parsed.absent, **rows} if not problems else {},
+    }
+
+
+def import_batch_preview(*, data: bytes, file_name: str, user) -> ImportBatch:
+    """Dry run in one go (the check a job runs, for scripts and tests): read and check the file
+    against the register and keep the checked, pseudonymised rows for the commit. A problem with
+    the file as a whole raises ImportFileError and stores nothing; problems in rows are listed on
+    the batch (which then cannot be committed)."""
+    _require_change_permission(user)
+    file_name = _clean_file_name(file_name)
+    checked = _checked(data=data, file_name=file_name, user=user)
     import_batches_expire()
     return ImportBatch.objects.create(
         uploaded_by=user,
         uploaded_by_username=user.get_username(),
         file_name=file_name,
         file_sha256=hashlib.sha256(data).hexdigest(),
-        kinds=[kind for kind in KINDS if kind in parsed.sheets],
-        counts=counts,
-        error_count=len(problems),
-        errors=_problems_for_storage(problems),
-        rows={"sheets": parsed.sheets, "absent": parsed.absent, **rows} if not problems else {},
+        **checked,
     )
 
 
+def import_file_precheck(*, data: bytes, file_name: str) -> None:
+    """What can be said of an upload at once, before it is stored to be checked: its size and
+    type, a CSV file's encoding and column names, a workbook's unpacked size. Bounded work (no
+    rows are read); raises ImportFileError."""
+    _check_size(data)
+    if _file_type(data, file_name) == "xlsx":
+        check_workbook_archive(data)
+    else:
+        _tables_from_csv(data, file_name)
+
+
+def import_batch_start(*, data: bytes, file_name: str, user) -> ImportBatch:
+    """Store an upload as a batch "being checked" and queue its check (``import_batch_check``,
+    the job ``interventions.import_check``), sent once the transaction commits. The file is kept
+    in the batch only until the check ends. Raises ImportFileError, storing nothing, for what
+    ``import_file_precheck`` finds at once."""
+    from .tasks import check_import_batch
+
+    _require_change_permission(user)
+    file_name = _clean_file_name(file_name)
+    import_file_precheck(data=data, file_name=file_name)
+    import_batches_expire()
+    batch = ImportBatch.objects.create(
+        uploaded_by=user,
+        uploaded_by_username=user.get_username(),
+        file_name=file_name,
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        status=ImportBatchStatus.CHECKING,
+        upload=data,
+    )
+    # The check writes its messages in the language of the officer's page.
+    language = translation.get_language()
+    transaction.on_commit(lambda: check_import_batch.delay(batch.pk, language))
+    return batch
+
+
+def import_batch_check(*, batch_id: int) -> str:
+    """The body of the check job: idempotent, safe to receive twice. A batch that is no longer
+    being checked is left alone; one redelivered after its worker died is tried again until
+    MAX_CHECK_ATTEMPTS. Whatever the outcome, the uploaded file is deleted."""
+    with transaction.atomic():
+        batch = (
+            ImportBatch.objects.select_for_update()
+            .defer("upload", "rows")
+            .filter(pk=batch_id)
+            .first()
+        )
+        if batch is None or batch.status != ImportBatchStatus.CHECKING:
+            return batch.status if batch else "missing"
+        if batch.attempts >= MAX_CHECK_ATTEMPTS:
+            return _check_failed(
+                batch_id,
+                [
+                    _(
+                        "The check stopped %(n)s times before it could finish. Upload the file "
+                        "again; if that happens again, split the file or ask the administrator."
+                    )
+                    % {"n": batch.attempts}
+                ],
+            )
+        batch.attempts += 1
+        batch.progress = 0
+        batch.save(update_fields=["attempts", "progress"])
+    user = batch.uploaded_by
+    if user is None or not user.has_perm(CHANGE_PERMISSION):
+        return _check_failed(batch_id, [_("You may no longer import into the register.")])
+    data = bytes(ImportBatch.objects.values_list("upload", flat=True).get(pk=batch_id) or b"")
+    last_write = [0.0]
+
+    def progress(fraction: float) -> None:
+        now = time.monotonic()
+        if now - last_write[0] >= PROGRESS_INTERVAL:
+            last_write[0] = now
+            ImportBatch.objects.filter(pk=batch_id, status=ImportBatchStatus.CHECKING).update(
+                progress=min(99, int(fraction * 100))
+            )
+
+    try:
+        checked = _checked(data=data, file_name=batch.file_name, user=user, progress=progress)
+    except ImportFileError as error:
+        return _check_failed(batch_id, error.messages)
+    except SoftTimeLimitExceeded:
+        return _check_failed(
+            batch_id,
+            [_("The check took too long. Split the file into smaller files and upload those.")],
+        )
+    except Exception:  # the job must record every failure, not only the expected ones
+        logger.exception("The check of import batch %s failed", batch_id)
+        return _check_failed(
+            batch_id,
+            [
+                _(
+                    "The file could not be checked because of an error in SIEX. Upload it "
+                    "again; if that happens again, ask the administrator."
+                )
+            ],
+        )
+    with transaction.atomic():
+        updated = ImportBatch.objects.filter(pk=batch_id, status=ImportBatchStatus.CHECKING).update(
+            status=ImportBatchStatus.PREVIEWED, progress=100, upload=None, **checked
+        )
+    return ImportBatchStatus.PREVIEWED if updated else ImportBatchStatus.CHECKING
+
+
+def _check_failed(batch_id: int, messages: list[str]) -> str:
+    ImportBatch.objects.filter(pk=batch_id, status=ImportBatchStatus.CHECKING).update(
+        status=ImportBatchStatus.FAILED,
+        upload=None,
+        rows={},
+        error_count=len(messages),
+        errors=[_file_problem(message) for message in messages][:MAX_ERRORS_SHOWN],
+    )
+    return ImportBatchStatus.FAILED
+
+
 def import_batch_for(*, batch_id: int, user, for_update: bool = False) -> ImportBatch:
-    """The user's own batch (without its rows); another user's batch does not exist for them."""
+    """The user's own batch (without its rows or file); another user's batch does not exist for
+    them."""
     queryset = ImportBatch.objects.filter(uploaded_by=user)
     if for_update:
         queryset = queryset.select_for_update()
-    return queryset.defer("rows").get(pk=batch_id)
+    return queryset.defer("rows", "upload").get(pk=batch_id)
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -1920,6 +2311,11 @@ def import_batch_commit(*, batch_id: int, user) -> ImportBatch:
             raise ValidationError(
                 _("This check was discarded. Upload the file again."), code="discarded"
             )
+        if batch.status == ImportBatchStatus.CHECKING:
+            raise ValidationError(
+                _("The file is still being checked. Import it when the check has finished."),
+                code="checking",
+            )
         if batch.created_at < timezone.now() - PREVIEW_VALID_FOR:
             raise ValidationError(
                 _(
@@ -1988,7 +2384,9 @@ def import_batch_discard(*, batch_id: int, user) -> ImportBatch:
 
 def import_batches_recent(*, limit: int = 20):
     """The latest uploads of every officer (who, when, which file, counts), without their rows."""
-    return ImportBatch.objects.defer("rows", "errors").order_by("-created_at", "-id")[:limit]
+    return ImportBatch.objects.defer("rows", "errors", "upload").order_by("-created_at", "-id")[
+        :limit
+    ]
 
 
 def import_batch_committed_before(batch: ImportBatch) -> ImportBatch | None:
@@ -1998,7 +2396,7 @@ def import_batch_committed_before(batch: ImportBatch) -> ImportBatch | None:
             file_sha256=batch.file_sha256, status=ImportBatchStatus.COMMITTED
         )
         .exclude(pk=batch.pk)
-        .defer("rows", "errors")
+        .defer("rows", "errors", "upload")
         .order_by("-committed_at")
         .first()
     )

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from siex.core.text import validate_no_control_characters
+
 
 class AreaLevel(models.TextChoices):
     MUNICIPALITY = "gemeente", _("municipality")
@@ -40,7 +42,7 @@ class Area(models.Model):
     """
 
     code = models.CharField(_("CBS code"), max_length=10)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_no_control_characters])
     level = models.CharField(_("level"), max_length=10, choices=AreaLevel.choices)
     parent = models.ForeignKey(
         "self",
@@ -62,7 +64,9 @@ class Area(models.Model):
         blank=True,
         help_text=_("A GeoJSON Polygon or MultiPolygon geometry."),
     )
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, validators=[validate_no_control_characters]
+    )
 
     class Meta:
         verbose_name = _("area")

@@ -23,6 +23,11 @@ CONTROL_CHARACTER_MESSAGE = _(
     "at position %(position)s); remove it and try again."
 )
 
+CONTROL_CHARACTER_IN_ITEM_MESSAGE = _(
+    "Item %(item)s contains a control character (an invisible character such as a bell or a NUL, "
+    "at position %(position)s); remove it and try again."
+)
+
 
 def first_control_character(value: str) -> int | None:
     """The position (1-based) of the first control character in ``value``, or None."""
@@ -39,6 +44,21 @@ def validate_no_control_characters(value) -> None:
         raise ValidationError(
             CONTROL_CHARACTER_MESSAGE, code="control_character", params={"position": position}
         )
+
+
+def validate_no_control_characters_in_items(value) -> None:
+    """Refuse a JSON list of texts (a version's stated assumptions) with a control character in
+    any of its items, naming the item (1-based) and the position in it."""
+    if not isinstance(value, list):
+        return
+    for number, item in enumerate(value, start=1):
+        position = first_control_character(item) if isinstance(item, str) else None
+        if position is not None:
+            raise ValidationError(
+                CONTROL_CHARACTER_IN_ITEM_MESSAGE,
+                code="control_character",
+                params={"item": number, "position": position},
+            )
 
 
 def printable(value: str) -> str:

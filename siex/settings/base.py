@@ -198,6 +198,10 @@ SIEX_MUNICIPALITY_CODE = env.str("SIEX_MUNICIPALITY_CODE", default="GM0014")
 SIEX_RUN_PROGRESS_INTERVAL = env.float("SIEX_RUN_PROGRESS_INTERVAL", default=0.5)
 # The largest spreadsheet (CSV or XLSX) a policy officer may upload to the register import.
 SIEX_IMPORT_MAX_BYTES = env.int("SIEX_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# Rows below the column names and columns the register import reads per sheet (or CSV file); a
+# sheet with data beyond them is refused before it is read in full.
+SIEX_IMPORT_MAX_ROWS = env.int("SIEX_IMPORT_MAX_ROWS", default=200_000)
+SIEX_IMPORT_MAX_COLUMNS = env.int("SIEX_IMPORT_MAX_COLUMNS", default=50)
 
 # --- Internationalisation -------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ MATRIX: dict = {
     "imports:index": [("get", None, {PO, PL})],
     "imports:upload": [("get", None, {PO}), ("post", "import_upload", {PO})],
     "imports:batch": [("get", "import_batch", {PO})],
+    "imports:batch-progress": [("get", "import_batch", {PO})],
     "imports:commit": [("post", "import_batch", {PO})],
     "imports:discard": [("post", "import_batch_discard", {PO})],
     "imports:template": [("get", None, {PO})],

@@ -307,14 +307,6 @@ def test_the_filters_select_by_life_domain_and_grade(groningen_catalogue):
     )
 
 
-def test_text_that_looks_like_a_formula_is_neutralised():
-    assert selectors.neutralised("=SUM(A1)") == "'=SUM(A1)"
-    assert selectors.neutralised("+31") == "'+31"
-    assert selectors.neutralised("-x") == "'-x"
-    assert selectors.neutralised("@cmd") == "'@cmd"
-    assert selectors.neutralised("Schatting") == "Schatting"
-
-
 def test_the_csv_and_xlsx_contain_every_row_and_no_formula():
     value = OutcomeValueFactory(note='=HYPERLINK("http://x")', annual_amount=Decimal("-1200.5"))
     OutcomeValueFactory(

@@ -217,12 +217,36 @@ def test_income_source_by_dutch_label_english_label_or_code(db, cell, expected):
     assert _Reader().choice(cell, IncomeSource) == expected
 
 
-def test_a_wrong_choice_lists_the_codes(db):
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("in een schuldregeling (GKB)", "gkb_arrangement"),
+        ("IN EEN SCHULDREGELING (GKB)", "gkb_arrangement"),
+        ("  Problematische schulden ", "problematic"),
+        ("in a debt arrangement (GKB)", "gkb_arrangement"),
+        ("None", "none"),
+    ],
+)
+def test_debt_situation_by_dutch_label_english_label_or_code_in_any_case(db, cell, expected):
     from interventions.models import DebtSituation
 
-    with pytest.raises(register_import.CellError) as error:
+    assert _Reader().choice(cell, DebtSituation) == expected
+
+
+def test_a_wrong_choice_lists_the_dutch_labels_people_type(db):
+    from django.utils import translation
+
+    from interventions.models import DebtSituation
+
+    with translation.override("nl"), pytest.raises(register_import.CellError) as error:
         _Reader().choice("heel veel", DebtSituation)
-    assert "none, problematic, gkb_arrangement" in str(error.value)
+    assert str(error.value) == (
+        "“heel veel” is geen van de mogelijke waarden. Kies uit: “geen problematische "
+        "schulden”, “problematische schulden”, “in een schuldregeling (GKB)”."
+    )
+    with pytest.raises(register_import.CellError) as error:
+        _Reader().choice("x", DebtSituation)  # the labels are Dutch in English too
+    assert "Choose from: “geen problematische schulden”, “problematische" in str(error.value)
 
 
 def test_districts_by_code_or_name_and_interventions_by_code_or_dutch_name(register):
@@ -431,8 +455,8 @@ def test_missing_and_unknown_columns_are_refused_by_name(register, officer):
     )
 
 
-def test_too_many_rows_are_refused(register, officer, monkeypatch):
-    monkeypatch.setattr(register_import, "MAX_ROWS", 3)
+@override_settings(SIEX_IMPORT_MAX_ROWS=3)
+def test_too_many_rows_are_refused(register, officer):
     rows = [household_row(f"WIJ-{i}", register[0].code) for i in range(4)]
     assert_refused(csv_bytes([HOUSEHOLD_HEADER, *rows]), officer, "lijst.csv", "more than 3 rows")
 

@@ -1,11 +1,12 @@
 """The import pages: upload, the check of every row, commit, templates, and who may do what."""
 
+import csv
 import io
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -41,7 +42,10 @@ def logged(monkeypatch):
 
 
 def upload(client, data: bytes, name: str = "register.csv"):
-    return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, data)})
+    """Upload a file; its check, a job sent once the request's transaction commits, runs in
+    this process (the embedded default)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, data)})
 
 
 def good_file(area_code: str) -> bytes:
@@ -187,18 +191,68 @@ def test_the_navigation_shows_import_and_export_to_who_may_use_it(register, clie
 # --- Templates ------------------------------------------------------------------------------------
 
 
-def test_the_csv_templates(register, policy_officer_client):
-    response = policy_officer_client.get(
-        reverse("imports:template-csv", kwargs={"kind": "huishoudens"})
-    )
+def template_rows(client, kind: str) -> list[list[str]]:
+    response = client.get(reverse("imports:template-csv", kwargs={"kind": kind}))
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.decode("utf-8-sig").strip() == ";".join(HOUSEHOLD_HEADER)
-    response = policy_officer_client.get(
-        reverse("imports:template-csv", kwargs={"kind": "interventies"})
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
+
+
+def test_the_csv_templates_explain_every_column_with_an_example(register, policy_officer_client):
+    households = template_rows(policy_officer_client, "huishoudens")
+    assert households[0] == HOUSEHOLD_HEADER
+    comments = households[1:]
+    assert all(row[0].startswith("# ") for row in comments)
+    by_label = {row[0].split(":", 1)[0]: row for row in comments[1:]}
+    assert by_label["# required"][0] == "# required: yes"
+    assert by_label["# required"][HOUSEHOLD_HEADER.index("einde_deelname")] == "no"
+    allowed = dict(zip(HOUSEHOLD_HEADER, by_label["# allowed"], strict=True))
+    # Choices as officers type them (Dutch), every current wijk by code and name.
+    assert allowed["schuldsituatie"] == (
+        "geen problematische schulden | problematische schulden | in een schuldregeling (GKB)"
     )
-    assert response.content.decode("utf-8-sig").strip() == ";".join(INTERVENTION_HEADER)
+    assert all(f"{area.code} {area.name}" in allowed["wijk"] for area in register)
+    example = dict(zip(HOUSEHOLD_HEADER, by_label["# example"], strict=True))
+    assert example["referentie"] == "# example: VOORBEELD-001"
+    assert example["schuldsituatie"] == "problematische schulden"
+
+    interventions = template_rows(policy_officer_client, "interventies")
+    assert interventions[0] == INTERVENTION_HEADER
+    allowed = dict(zip(INTERVENTION_HEADER, interventions[3], strict=True))
+    assert "budgetcoaching (" in allowed["interventie"]
+    assert allowed["status"] == "gepland | actief | afgerond | voortijdig gestopt"
     missing = reverse("imports:template-csv", kwargs={"kind": "anders"})
     assert policy_officer_client.get(missing).status_code == 404
+
+
+def csv_file(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def test_a_csv_template_as_downloaded_imports_nothing_and_its_example_is_valid(
+    register, policy_officer_client
+):
+    client = policy_officer_client
+    households = template_rows(client, "huishoudens")
+    response = upload(client, csv_file(households), "sjabloon.csv")
+    page = client.get(response["Location"]).content.decode()
+    assert "The file could not be checked" in page
+    assert "The file contains no rows to import." in page
+    assert ImportBatch.objects.get().status == ImportBatchStatus.FAILED
+    # The example row is a valid row: without the "#" it imports, households then interventions.
+    for template, kind in (("huishoudens", "households"), ("interventies", "interventions")):
+        rows = template_rows(client, template)
+        example = [rows[-1][0].removeprefix("# example: "), *rows[-1][1:]]
+        upload(client, csv_file([*rows, example]), f"{template}.csv")
+        batch = ImportBatch.objects.latest("id")
+        assert batch.error_count == 0, batch.errors
+        assert batch.counts[kind]["new"] == 1
+        client.post(reverse("imports:commit", kwargs={"pk": batch.pk}))
+    household = Household.objects.get(pseudonym=pseudonymise("VOORBEELD-001"))
+    assert household.interventions.count() == 1
 
 
 def test_the_workbook_template_explains_every_column_with_the_current_codes(
