@@ -614,7 +614,7 @@ def test_an_invalid_scenario_file_lists_every_problem_and_saves_nothing(lead, sc
     assert "The file was not imported" in page
     assert "intake[0].intervention_type: Unknown intervention type “bestaat-niet”." in page
     assert "intake[1].year: Must lie between 2026 and 2035." in page
-    assert "intake[1].households: Must lie between 0 and 1,000,000." in page
+    assert "intake[1].households: Must lie between 0 and 1.000.000." in page
     assert not Scenario.objects.filter(code="kapot").exists()
     assert ScenarioVersion.objects.count() == 1
 

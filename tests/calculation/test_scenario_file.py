@@ -245,7 +245,7 @@ def test_draws_above_the_cap():
     errors = errors_of(scenario(parameters={"monte_carlo_draws": MAX_DRAWS + 1}))
     assert MAX_DRAWS == 100_000
     assert list(errors) == ["parameters.monte_carlo_draws"]
-    assert "100,000" in errors["parameters.monte_carlo_draws"]
+    assert "100.000" in errors["parameters.monte_carlo_draws"]
     parsed = parse_scenario(scenario(parameters={"monte_carlo_draws": MAX_DRAWS}))
     assert parsed.inputs.monte_carlo_draws == MAX_DRAWS
 
