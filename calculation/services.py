@@ -284,7 +284,8 @@ def run_execute(*, run_id: int) -> str:
     """The body of the calculation job: idempotent, safe to receive twice.
 
     A run that already finished is left alone; a run redelivered after its worker died is tried
-    again until MAX_ATTEMPTS; results are written in one step only when everything succeeded.
+    again until MAX_ATTEMPTS; the outcome (status, results and timings) is written in one
+    transaction, only when everything succeeded.
     """
     with transaction.atomic():
         run = (
@@ -343,6 +344,8 @@ def run_execute(*, run_id: int) -> str:
         return RunStatus.FAILED
 
     stored = time.perf_counter()
+    # The whole outcome in one transaction: a reader never sees a finished run without its
+    # timings (or results).
     with transaction.atomic():
         current = CalculationRun.objects.select_for_update().get(pk=run_id)
         if current.status != RunStatus.RUNNING:
@@ -357,12 +360,11 @@ def run_execute(*, run_id: int) -> str:
         current.error = ""
         current.finished_at = timezone.now()
         current.save()
-    # Timed after the commit, so that writing the results counts in "store" and "total".
-    timings["store"] = time.perf_counter() - stored
-    timings["total"] = time.perf_counter() - began
-    CalculationRun.objects.filter(pk=run_id).update(
-        timings={key: round(value, 4) for key, value in timings.items()}
-    )
+        # "store" is writing the results; the commit that follows is not counted.
+        timings["store"] = time.perf_counter() - stored
+        timings["total"] = time.perf_counter() - began
+        current.timings = {key: round(value, 4) for key, value in timings.items()}
+        current.save(update_fields=["timings"])
     return RunStatus.SUCCEEDED
 
 

@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from calculation import services
 from calculation.models import CalculationRun, RunStatus
@@ -102,3 +103,22 @@ def test_the_same_job_twice_leaves_one_result(version, worker):
     assert run.attempts == 1  # the second delivery found the work done and left it alone
     assert CalculationRun.objects.filter(scenario_version=version).count() == 1
     assert run.results["kpis"]["npv"] is not None
+
+
+@pytest.mark.worker
+def test_a_run_is_never_seen_finished_without_its_timings_and_results(version, worker):
+    """The outcome (status, results, timings) is committed at once: read as fast as the database
+    answers, the first time the run shows as finished it already has all of it."""
+    run = services.run_start(version=version)
+    rows = CalculationRun.objects.filter(pk=run.pk).annotate(
+        has_results=ExpressionWrapper(Q(results__isnull=False), output_field=BooleanField())
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status, timings, has_results = rows.values_list("status", "timings", "has_results").get()
+        if status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+            break
+    assert status == RunStatus.SUCCEEDED
+    assert has_results is True
+    assert set(timings) >= {"read", "calculate", "store", "total"}
+    assert timings["total"] >= timings["calculate"] > 0
