@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from interventions.catalogue_file import catalogue_dump
 from interventions.services import ConflictError
@@ -259,14 +260,46 @@ def scenario_version_fix(
 # --- runs ----------------------------------------------------------------------------------------
 
 
+class CalculationServiceUnavailable(Exception):
+    """The broker (the calculation service) did not take the job: nothing was started."""
+
+    #: Seconds after which asking again makes sense (the Retry-After of a 503 answer).
+    retry_after = 120
+
+
+def _run_dispatch(run_id: int) -> None:
+    """Send the job of run ``run_id`` to the broker (called on commit).
+
+    A broker that cannot be reached must not leave the run queued without a message (its version
+    could then never be recalculated): the run is marked failed with the reason, and
+    CalculationServiceUnavailable tells the caller. How long a dead broker can hold this up is
+    bounded by the broker timeouts in the settings (a few seconds).
+    """
+    from .tasks import run_calculation
+
+    try:
+        run_calculation.delay(run_id)
+    except OperationalError as error:
+        logger.warning("Calculation run %s could not be sent to the broker: %s", run_id, error)
+        CalculationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED,
+            error=_(
+                "The calculation service could not be reached, so the calculation was not "
+                "started. Start it again in a few minutes; if this keeps happening, ask the "
+                "administrator."
+            ),
+            finished_at=timezone.now(),
+        )
+        raise CalculationServiceUnavailable(str(error)) from error
+
+
 def run_start(*, version: ScenarioVersion, user=None) -> CalculationRun:
     """Queue a recalculation of ``version``; the job is sent once the transaction commits.
 
     There is at most one active run per version: asking again while one is queued or running
-    returns that run instead of starting a second.
+    returns that run instead of starting a second. Raises CalculationServiceUnavailable (after
+    the commit) when the broker cannot be reached; the run is then failed, nothing is left queued.
     """
-    from .tasks import run_calculation
-
     active = version.runs.filter(status__in=ACTIVE_STATUSES).first()
     if active is not None:
         return active
@@ -276,7 +309,7 @@ def run_start(*, version: ScenarioVersion, user=None) -> CalculationRun:
     except IntegrityError:
         # Someone else started one at the same moment: theirs is the run.
         return version.runs.get(status__in=ACTIVE_STATUSES)
-    transaction.on_commit(lambda: run_calculation.delay(run.pk))
+    transaction.on_commit(lambda: _run_dispatch(run.pk))
     return run
 
 

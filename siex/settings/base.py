@@ -116,6 +116,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 EMBEDDED = not REDIS_URL
 
+# Seconds SIEX waits for Redis (broker, result store, cache) to connect or answer before it
+# gives up: a Redis that is down or hangs must make a request fail (or degrade) in seconds, not
+# hold it for minutes.
+SIEX_REDIS_TIMEOUT = env.float("SIEX_REDIS_TIMEOUT", default=3.0)
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -143,9 +148,27 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# With late acknowledgement an unacknowledged message is redelivered after this many seconds;
-# it must exceed the hard time limit or a running job would be started twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # With late acknowledgement an unacknowledged message is redelivered after this many seconds;
+    # it must exceed the hard time limit or a running job would be started twice.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+    "socket_connect_timeout": SIEX_REDIS_TIMEOUT,
+    "socket_timeout": SIEX_REDIS_TIMEOUT,
+}
+# Sending a job to a broker that is down: one quick retry, then the request answers that the
+# calculation service is unavailable (instead of waiting for a minute).
+CELERY_BROKER_CONNECTION_TIMEOUT = SIEX_REDIS_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = SIEX_REDIS_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+}
+
 
 # --- Authentication and access --------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The calculation job through a real Celery worker, the Redis broker and PostgreSQL."""
+"""The calculation job through a real Celery worker, the Redis broker and PostgreSQL: progress,
+the outcome written at once, a broker that is down."""
 
 import json
 import time
@@ -6,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.urls import reverse
 
 from calculation import services
 from calculation.models import CalculationRun, RunStatus
 from calculation.tasks import run_calculation
 from interventions.catalogue_file import catalogue_load
-from tests.worker import start_worker, stop_worker
+from siex.accounts.roles import Role
+from tests.worker import sending_to, start_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,8 +98,10 @@ def test_progress_moves_while_the_worker_calculates(version):
 def test_the_same_job_twice_leaves_one_result(version, worker):
     process, queue = worker
     run = CalculationRun.objects.create(scenario_version=version)
-    first = run_calculation.apply_async(args=[run.pk], queue=queue)
-    second = run_calculation.apply_async(args=[run.pk], queue=queue)
+    # The job keeps no Celery result (its state is the run row); here the test asks for one, to
+    # know when both deliveries were handled.
+    first = run_calculation.apply_async(args=[run.pk], queue=queue, ignore_result=False)
+    second = run_calculation.apply_async(args=[run.pk], queue=queue, ignore_result=False)
     assert first.get(timeout=120) == RunStatus.SUCCEEDED
     assert second.get(timeout=120) == RunStatus.SUCCEEDED
     run.refresh_from_db()
@@ -122,3 +127,61 @@ def test_a_run_is_never_seen_finished_without_its_timings_and_results(version, w
     assert has_results is True
     assert set(timings) >= {"read", "calculate", "store", "total"}
     assert timings["total"] >= timings["calculate"] > 0
+
+
+def _wait_until(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not happen within {timeout} s")
+
+
+@pytest.mark.worker
+def test_with_the_broker_down_a_recalculation_answers_503_and_blocks_nothing(
+    version, client_for, redis_server, settings
+):
+    """The broker goes down: asking for a recalculation answers 503 at once with a clear page,
+    leaves no run queued; once the broker is back the next request starts the calculation."""
+    settings.LANGUAGE_CODE = "nl"
+    lead = client_for(Role.PROJECT_LEAD)
+    url = reverse("calculation:version-run", kwargs={"pk": version.pk})
+    worker = None
+    with sending_to(redis_server.url):
+        redis_server.stop()
+        asked = time.monotonic()
+        response = lead.post(url)
+        assert time.monotonic() - asked < 10
+        assert response.status_code == 503
+        assert response["Retry-After"]
+        page = response.content.decode()
+        assert (
+            "De rekendienst is niet bereikbaar; er is niets gestart. "
+            "Probeer het over een paar minuten opnieuw."
+        ) in page
+        assert not version.runs.filter(status__in=["queued", "running"]).exists()
+        failed = version.runs.get()
+        assert failed.status == RunStatus.FAILED
+        assert "rekendienst" in failed.error.lower() or "calculation service" in failed.error
+
+        api = lead.post(f"/api/v1/scenario-versions/{version.pk}/runs/")
+        assert api.status_code == 503
+        assert api.json()["code"] == "calculation_service_unavailable"
+        assert "niets gestart" in api.json()["detail"]
+
+        redis_server.start()
+        worker, queue = start_worker(REDIS_URL=redis_server.url, CELERY_BROKER_URL=redis_server.url)
+        try:
+            with sending_to(redis_server.url, queue):
+                response = lead.post(url)
+                assert response.status_code == 302
+                run = version.runs.filter(status__in=["queued", "running", "succeeded"]).get()
+                _wait_until(
+                    lambda: CalculationRun.objects.filter(pk=run.pk, status="succeeded").exists(),
+                    90,
+                    "the calculation after the broker came back",
+                )
+        finally:
+            stop_worker(worker)
