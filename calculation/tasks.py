@@ -1,4 +1,4 @@
-"""The calculation job (thin: the work is ``services.run_execute``)."""
+"""The calculation jobs (thin: the work is in ``services``)."""
 
 from celery import shared_task
 
@@ -11,3 +11,11 @@ def run_calculation(run_id: int) -> str:
     from .services import run_execute
 
     return run_execute(run_id=run_id)
+
+
+@shared_task(name="calculation.sweep_runs", ignore_result=True)
+def sweep_runs() -> dict[str, int]:
+    """Send again, or fail with a reason, every run whose worker went silent (Celery beat)."""
+    from .services import run_sweep
+
+    return run_sweep()

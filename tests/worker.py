@@ -51,9 +51,13 @@ def worker():
         stop_worker(process)
 
 
-def start_worker(**extra_env: str) -> tuple[subprocess.Popen, str]:
+def start_worker(
+    queue: str | None = None, *, beat: Path | None = None, **extra_env: str
+) -> tuple[subprocess.Popen, str]:
+    """A worker on ``queue`` (a new one when None); with ``beat`` (a folder for its schedule
+    file) it also runs Celery beat, which sends the periodic tasks to that queue."""
     db = connection.settings_dict
-    queue = f"siex-test-{uuid.uuid4().hex[:8]}"
+    queue = queue or f"siex-test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "siex.settings.test",
@@ -79,6 +83,7 @@ def start_worker(**extra_env: str) -> tuple[subprocess.Popen, str]:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *(["--beat", "--schedule", str(beat / "celerybeat-schedule")] if beat else []),
         ],
         cwd=ROOT,
         env=env,

@@ -169,6 +169,24 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 }
 
+# Jobs whose worker died. A running calculation writes its progress (its sign of life) every
+# SIEX_RUN_PROGRESS_INTERVAL seconds; one silent for SIEX_RUN_STALE_SECONDS, or a job queued for
+# SIEX_RUN_QUEUED_SECONDS without a worker taking it up, is sent again (at most three times in
+# all) or failed with the reason. Celery beat checks every SIEX_RUN_SWEEP_INTERVAL seconds; a
+# request to recalculate a version checks that version's run at once (the embedded default, which
+# has no beat, relies on that).
+SIEX_RUN_PROGRESS_INTERVAL = env.float("SIEX_RUN_PROGRESS_INTERVAL", default=0.5)
+SIEX_RUN_STALE_SECONDS = env.int("SIEX_RUN_STALE_SECONDS", default=60)
+SIEX_RUN_QUEUED_SECONDS = env.int("SIEX_RUN_QUEUED_SECONDS", default=120)
+SIEX_RUN_SWEEP_INTERVAL = env.int("SIEX_RUN_SWEEP_INTERVAL", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "calculation-sweep-runs": {
+        "task": "calculation.sweep_runs",
+        "schedule": SIEX_RUN_SWEEP_INTERVAL,
+        # A check no worker took up in time is dropped: the next one comes along.
+        "options": {"expires": SIEX_RUN_SWEEP_INTERVAL},
+    },
+}
 
 # --- Authentication and access --------------------------------------------------------------------
 
@@ -217,8 +235,6 @@ SIEX_SMALL_CELL_THRESHOLD = env.int("SIEX_SMALL_CELL_THRESHOLD", default=10)
 # Whether the demo commands (demo users with printed passwords, demo households) may run.
 SIEX_DEMO_ALLOWED = env.bool("SIEX_DEMO_ALLOWED", default=False)
 SIEX_MUNICIPALITY_CODE = env.str("SIEX_MUNICIPALITY_CODE", default="GM0014")
-# A calculation writes its progress to its run row at most this often (seconds).
-SIEX_RUN_PROGRESS_INTERVAL = env.float("SIEX_RUN_PROGRESS_INTERVAL", default=0.5)
 # The largest spreadsheet (CSV or XLSX) a policy officer may upload to the register import.
 SIEX_IMPORT_MAX_BYTES = env.int("SIEX_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 

@@ -1,7 +1,9 @@
 """The calculation job through a real Celery worker, the Redis broker and PostgreSQL: progress,
-the outcome written at once, a broker that is down."""
+the outcome written at once, a killed worker, a broker that is down."""
 
 import json
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -137,6 +139,65 @@ def _wait_until(condition, timeout: float, what: str):
             return value
         time.sleep(0.05)
     raise AssertionError(f"{what} did not happen within {timeout} s")
+
+
+@pytest.mark.worker
+def test_a_killed_worker_does_not_block_its_version(version, tmp_path):
+    """A worker killed mid-run: beat's sweep sends the run again within seconds of
+    SIEX_RUN_STALE_SECONDS, another worker finishes it, and the version can be recalculated."""
+    from tests.worker import _require_services
+
+    _require_services()
+    first, queue = start_worker(SIEX_RUN_PROGRESS_INTERVAL="0")
+    second = None
+    try:
+        with sending_to(os.environ["REDIS_URL"], queue):
+            run = services.run_start(version=version)
+            _wait_until(
+                lambda: CalculationRun.objects.filter(
+                    pk=run.pk, status=RunStatus.RUNNING, progress__gt=5
+                ).exists(),
+                60,
+                "the first worker taking up the run",
+            )
+            os.kill(first.pid, signal.SIGKILL)  # the worker dies mid-run, its message unacked
+            first.wait(timeout=10)
+            killed = time.monotonic()
+            second, _ = start_worker(
+                queue,
+                beat=tmp_path,
+                SIEX_RUN_STALE_SECONDS="3",
+                SIEX_RUN_SWEEP_INTERVAL="1",
+            )
+            finished = _wait_until(
+                lambda: (
+                    CalculationRun.objects.filter(pk=run.pk, status__in=["succeeded", "failed"])
+                    .defer("results")
+                    .first()
+                ),
+                90,
+                "the run finishing after the worker was killed",
+            )
+            recovered_in = time.monotonic() - killed
+            assert finished.status == RunStatus.SUCCEEDED, finished.error
+            assert finished.attempts == 2  # the killed attempt and the one that finished
+            assert finished.dispatches == 2  # sent once on request, once by the sweep
+            assert set(finished.timings) >= {"store", "total"}
+            assert recovered_in < 45, recovered_in
+
+            again = services.run_start(version=version)  # the version is not blocked
+            assert again.pk != run.pk
+            done = _wait_until(
+                lambda: CalculationRun.objects.filter(pk=again.pk, status="succeeded").exists(),
+                90,
+                "the next recalculation finishing",
+            )
+            assert done
+    finally:
+        if first.poll() is None:
+            first.kill()
+        if second is not None:
+            stop_worker(second)
 
 
 @pytest.mark.worker
