@@ -126,6 +126,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
+            "OPTIONS": {
+                "socket_connect_timeout": SIEX_REDIS_TIMEOUT,
+                "socket_timeout": SIEX_REDIS_TIMEOUT,
+            },
         }
     }
 else:
@@ -317,7 +321,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "siex.core.api.SiexAutoSchema",
     "EXCEPTION_HANDLER": "siex.core.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Counted in the cache (Redis); when the cache is down, requests are let through unthrottled.
+    "DEFAULT_THROTTLE_CLASSES": ["siex.core.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_RATE", default="600/minute")},
 }
 SPECTACULAR_SETTINGS = {
