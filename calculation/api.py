@@ -3,7 +3,7 @@
 Views stay thin: serializers read the input, the services in ``services.py`` check it (the same
 checks as the pages and the file import) and write. A version conflict answers 409, a check
 that fails 400 with its messages under the field they are about; the results of a run that did
-not finish answer 409.
+not finish answer 409; a recalculation while the calculation service is down answers 503.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from siex.core.api import ErrorSerializer
 
 from . import presentation, selectors, services
 from .models import CalculationRun, PriceBasis, RunStatus, Scenario, ScenarioVersion
@@ -404,11 +406,33 @@ class ScenarioVersionViewSet(
             "calculation-runs. While one is queued or running, that run is returned."
         ),
         request=None,
-        responses={202: CalculationRunSerializer},
+        responses={
+            202: CalculationRunSerializer,
+            503: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "The calculation service (the broker) cannot be reached: nothing was "
+                    "started. Try again after the seconds in Retry-After."
+                ),
+            ),
+        },
     )
     @action(detail=True, methods=["post"])
     def runs(self, request, pk=None):
-        run = services.run_start(version=self._version(), user=request.user)
+        try:
+            run = services.run_start(version=self._version(), user=request.user)
+        except services.CalculationServiceUnavailable as error:
+            return Response(
+                {
+                    "detail": _(
+                        "The calculation service cannot be reached; nothing was started. "
+                        "Try again in a few minutes."
+                    ),
+                    "code": "calculation_service_unavailable",
+                },
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": str(error.retry_after)},
+            )
         # Without a broker the job has already run by now: answer with its current state.
         run = CalculationRun.objects.defer("results").select_related("started_by").get(pk=run.pk)
         return Response(CalculationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

@@ -250,7 +250,8 @@ class CalculationRun(models.Model):
     """One recalculation of a scenario version, run as a Celery job; the job's state lives here.
 
     Results are stored only when the whole calculation succeeded: a failed or unfinished run has
-    none, so nothing partial is ever shown as complete.
+    none, so nothing partial is ever shown as complete. The row is also the job's lock: the
+    execution that set ``attempts`` to its number owns the run until it finishes or is taken over.
     """
 
     scenario_version = models.ForeignKey(
@@ -267,6 +268,12 @@ class CalculationRun(models.Model):
     )
     step = models.CharField(_("step"), max_length=40, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The job's sign of life, so that a run whose worker died is noticed (services.run_sweep):
+    # when its message was last sent to the broker, how often, and when the worker running it
+    # last wrote progress.
+    dispatches = models.PositiveSmallIntegerField(_("times sent"), default=0)
+    dispatched_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

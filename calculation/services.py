@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from interventions.catalogue_file import catalogue_dump
 from interventions.services import ConflictError
@@ -280,32 +282,187 @@ def scenario_version_fix(
 # --- runs ----------------------------------------------------------------------------------------
 
 
+class CalculationServiceUnavailable(Exception):
+    """The broker (the calculation service) did not take the job: nothing was started."""
+
+    #: Seconds after which asking again makes sense (the Retry-After of a 503 answer).
+    retry_after = 120
+
+
+class _RunTakenOver(Exception):
+    """This execution no longer owns its run: the sweep gave the run to a new attempt."""
+
+
+def _run_dispatch(run_id: int) -> None:
+    """Send the job of run ``run_id`` to the broker (called on commit).
+
+    A broker that cannot be reached must not leave the run queued without a message (its version
+    could then never be recalculated): the run is marked failed with the reason, and
+    CalculationServiceUnavailable tells the caller. How long a dead broker can hold this up is
+    bounded by the broker timeouts in the settings (a few seconds).
+    """
+    from .tasks import run_calculation
+
+    try:
+        run_calculation.delay(run_id)
+    except OperationalError as error:
+        logger.warning("Calculation run %s could not be sent to the broker: %s", run_id, error)
+        CalculationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED,
+            error=_(
+                "The calculation service could not be reached, so the calculation was not "
+                "started. Start it again in a few minutes; if this keeps happening, ask the "
+                "administrator."
+            ),
+            finished_at=timezone.now(),
+        )
+        raise CalculationServiceUnavailable(str(error)) from error
+
+
 def run_start(*, version: ScenarioVersion, user=None) -> CalculationRun:
     """Queue a recalculation of ``version``; the job is sent once the transaction commits.
 
     There is at most one active run per version: asking again while one is queued or running
-    returns that run instead of starting a second.
+    returns that run instead of starting a second, unless that run has shown no sign of life for
+    too long (its worker died): then it is taken over or failed first (``run_recover``), so a lost
+    job never blocks its version. Raises CalculationServiceUnavailable (after the commit) when
+    the broker cannot be reached; the run is then failed, nothing is left queued.
     """
-    from .tasks import run_calculation
-
     active = version.runs.filter(status__in=ACTIVE_STATUSES).first()
-    if active is not None:
+    if active is not None and run_recover(run_id=active.pk) != RECOVER_FAILED:
+        # Still alive, or sent again just now: that is the run.
+        active.refresh_from_db()
         return active
     try:
         with transaction.atomic():
-            run = CalculationRun.objects.create(scenario_version=version, started_by=user)
+            run = CalculationRun.objects.create(
+                scenario_version=version,
+                started_by=user,
+                dispatches=1,
+                dispatched_at=timezone.now(),
+            )
     except IntegrityError:
         # Someone else started one at the same moment: theirs is the run.
         return version.runs.get(status__in=ACTIVE_STATUSES)
-    transaction.on_commit(lambda: run_calculation.delay(run.pk))
+    transaction.on_commit(lambda: _run_dispatch(run.pk))
     return run
+
+
+def _is_alive(run: CalculationRun, now) -> bool:
+    """Whether an active run has shown a sign of life recently enough to leave it alone."""
+    if run.status == RunStatus.RUNNING:
+        limit = now - timedelta(seconds=settings.SIEX_RUN_STALE_SECONDS)
+        return run.heartbeat_at is not None and run.heartbeat_at >= limit
+    limit = now - timedelta(seconds=settings.SIEX_RUN_QUEUED_SECONDS)
+    return (run.dispatched_at or run.created_at) >= limit
+
+
+RECOVER_ALIVE = "alive"
+RECOVER_REDISPATCHED = "redispatched"
+RECOVER_FAILED = "failed"
+
+
+def run_recover(*, run_id: int) -> str:
+    """Take care of one active run that may have been lost; returns what was done.
+
+    A running run whose worker wrote no progress for SIEX_RUN_STALE_SECONDS, or a queued run no
+    worker picked up within SIEX_RUN_QUEUED_SECONDS, is sent again (a new attempt; whatever the
+    old execution still writes is ignored) until it has been sent MAX_ATTEMPTS times; then it
+    fails with a reason the project lead can read. A run that is alive, finished or locked by its
+    worker right now is left alone.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        run = (
+            CalculationRun.objects.select_for_update(skip_locked=True)
+            .defer("results")
+            .filter(pk=run_id, status__in=ACTIVE_STATUSES)
+            .first()
+        )
+        if run is None or _is_alive(run, now):
+            return RECOVER_ALIVE
+        if run.dispatches >= MAX_ATTEMPTS or run.attempts >= MAX_ATTEMPTS:
+            if run.status == RunStatus.RUNNING or run.attempts:
+                run.error = _(
+                    "The calculation stopped %(n)s times before it could finish (was the worker "
+                    "restarted or out of memory?). Start it again, or ask the administrator."
+                ) % {"n": max(run.attempts, 1)}
+            else:
+                run.error = _(
+                    "No calculation worker took up this calculation, although it was sent "
+                    "%(n)s times. Ask the administrator to check that the workers are running, "
+                    "then start it again."
+                ) % {"n": run.dispatches}
+            run.status = RunStatus.FAILED
+            run.finished_at = now
+            run.save(update_fields=["status", "error", "finished_at"])
+            logger.warning("Calculation run %s failed: no sign of life", run.pk)
+            return RECOVER_FAILED
+        logger.warning(
+            "Calculation run %s (%s) showed no sign of life; sending it again", run.pk, run.status
+        )
+        run.status = RunStatus.QUEUED
+        run.progress = 0
+        run.step = ""
+        run.heartbeat_at = None
+        run.dispatches += 1
+        run.dispatched_at = now
+        run.save(
+            update_fields=[
+                "status",
+                "progress",
+                "step",
+                "heartbeat_at",
+                "dispatches",
+                "dispatched_at",
+            ]
+        )
+        transaction.on_commit(lambda: _run_dispatch(run.pk))
+    return RECOVER_REDISPATCHED
+
+
+def run_sweep() -> dict[str, int]:
+    """The periodic check of every active run (Celery beat, ``calculation.sweep_runs``): each run
+    that has shown no sign of life for too long is sent again or failed (``run_recover``).
+
+    Returns how many runs were sent again and how many failed.
+    """
+    now = timezone.now()
+    lost = CalculationRun.objects.filter(
+        Q(
+            status=RunStatus.RUNNING,
+            heartbeat_at__lt=now - timedelta(seconds=settings.SIEX_RUN_STALE_SECONDS),
+        )
+        | Q(status=RunStatus.RUNNING, heartbeat_at__isnull=True)
+        | Q(
+            status=RunStatus.QUEUED,
+            dispatched_at__lt=now - timedelta(seconds=settings.SIEX_RUN_QUEUED_SECONDS),
+        )
+        | Q(
+            status=RunStatus.QUEUED,
+            dispatched_at__isnull=True,
+            created_at__lt=now - timedelta(seconds=settings.SIEX_RUN_QUEUED_SECONDS),
+        )
+    )
+    done = {RECOVER_REDISPATCHED: 0, RECOVER_FAILED: 0}
+    for run_id in lost.values_list("pk", flat=True):
+        try:
+            outcome = run_recover(run_id=run_id)
+        except CalculationServiceUnavailable:
+            outcome = RECOVER_FAILED  # the run is failed with that reason; the broker is down
+        if outcome in done:
+            done[outcome] += 1
+    return done
 
 
 def run_execute(*, run_id: int) -> str:
     """The body of the calculation job: idempotent, safe to receive twice.
 
-    A run that already finished is left alone; a run redelivered after its worker died is tried
-    again until MAX_ATTEMPTS; results are written in one step only when everything succeeded.
+    A run that already finished is left alone, and so is a run another worker is calculating
+    (it wrote progress within SIEX_RUN_STALE_SECONDS); a run redelivered after its worker died is
+    tried again until MAX_ATTEMPTS. The execution owns the run through its attempt number: it
+    stops as soon as the run was given to another attempt, and writes its outcome (status,
+    results and timings) in one transaction, only when everything succeeded.
     """
     with transaction.atomic():
         run = (
@@ -316,21 +473,28 @@ def run_execute(*, run_id: int) -> str:
         )
         if run is None or run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
             return run.status if run else "missing"
+        now = timezone.now()
+        if run.status == RunStatus.RUNNING and _is_alive(run, now):
+            return run.status  # a second delivery while a worker calculates it: not twice
         if run.attempts >= MAX_ATTEMPTS:
             run.status = RunStatus.FAILED
             run.error = _(
                 "The calculation stopped %(n)s times before it could finish (was the worker "
                 "restarted or out of memory?). Start it again, or ask the administrator."
             ) % {"n": run.attempts}
-            run.finished_at = timezone.now()
+            run.finished_at = now
             run.save(update_fields=["status", "error", "finished_at"])
             return run.status
         run.attempts += 1
         run.status = RunStatus.RUNNING
-        run.started_at = timezone.now()
+        run.started_at = now
+        run.heartbeat_at = now
         run.progress = 0
         run.step = "reading"
-        run.save(update_fields=["attempts", "status", "started_at", "progress", "step"])
+        run.save(
+            update_fields=["attempts", "status", "started_at", "heartbeat_at", "progress", "step"]
+        )
+    mine = CalculationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, attempts=run.attempts)
 
     timings: dict[str, float] = {}
     began = time.perf_counter()
@@ -341,9 +505,11 @@ def run_execute(*, run_id: int) -> str:
         if now - last_write[0] < settings.SIEX_RUN_PROGRESS_INTERVAL and fraction < 1:
             return
         last_write[0] = now
-        CalculationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
-            progress=min(99, 5 + int(fraction * 90)), step=step
+        written = mine.update(
+            progress=min(99, 5 + int(fraction * 90)), step=step, heartbeat_at=timezone.now()
         )
+        if not written:
+            raise _RunTakenOver
 
     version = run.scenario_version
     try:
@@ -353,21 +519,24 @@ def run_execute(*, run_id: int) -> str:
         computed = time.perf_counter()
         results = calculate_document(document, registered=registered, progress=progress)
         timings["calculate"] = time.perf_counter() - computed
+    except _RunTakenOver:
+        logger.warning("Calculation run %s was taken over by another attempt", run_id)
+        return CalculationRun.objects.values_list("status", flat=True).get(pk=run_id)
     except ScenarioError as error:
-        _run_failed(run_id, "\n".join(error.messages), timings, began)
+        _run_failed(mine, "\n".join(error.messages), timings, began)
         return RunStatus.FAILED
     except Exception as error:  # the job must record every failure, not only the expected ones
         logger.exception("Calculation run %s failed", run_id)
-        _run_failed(
-            run_id, _("The calculation failed: %(error)s") % {"error": error}, timings, began
-        )
+        _run_failed(mine, _("The calculation failed: %(error)s") % {"error": error}, timings, began)
         return RunStatus.FAILED
 
     stored = time.perf_counter()
+    # The whole outcome in one transaction: a reader never sees a finished run without its
+    # timings (or results).
     with transaction.atomic():
-        current = CalculationRun.objects.select_for_update().get(pk=run_id)
-        if current.status != RunStatus.RUNNING:
-            return current.status
+        current = mine.select_for_update().first()
+        if current is None:
+            return CalculationRun.objects.values_list("status", flat=True).get(pk=run_id)
         current.results = results
         current.inputs_hash = results["meta"]["inputs_hash"]
         current.seed = results["meta"]["seed"]
@@ -377,19 +546,20 @@ def run_execute(*, run_id: int) -> str:
         current.step = "done"
         current.error = ""
         current.finished_at = timezone.now()
+        current.heartbeat_at = current.finished_at
         current.save()
-    # Timed after the commit, so that writing the results counts in "store" and "total".
-    timings["store"] = time.perf_counter() - stored
-    timings["total"] = time.perf_counter() - began
-    CalculationRun.objects.filter(pk=run_id).update(
-        timings={key: round(value, 4) for key, value in timings.items()}
-    )
+        # "store" is writing the results; the commit that follows is not counted.
+        timings["store"] = time.perf_counter() - stored
+        timings["total"] = time.perf_counter() - began
+        current.timings = {key: round(value, 4) for key, value in timings.items()}
+        current.save(update_fields=["timings"])
     return RunStatus.SUCCEEDED
 
 
-def _run_failed(run_id: int, message: str, timings: dict, began: float) -> None:
+def _run_failed(mine, message: str, timings: dict, began: float) -> None:
+    """Record the failure of the execution that still owns the run (``mine``)."""
     timings["total"] = time.perf_counter() - began
-    CalculationRun.objects.filter(pk=run_id).update(
+    mine.update(
         status=RunStatus.FAILED,
         error=message,
         results=None,

@@ -8,7 +8,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -335,9 +335,16 @@ class VersionRunView(VersionMixin, View):
     def post(self, request, *args, **kwargs):
         version = self.get_version()
         already = version.runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists()
-        run = services.run_start(version=version, user=request.user)
+        try:
+            run = services.run_start(version=version, user=request.user)
+        except services.CalculationServiceUnavailable as error:
+            response = render(
+                request, "calculation/service_unavailable.html", {"version": version}, status=503
+            )
+            response["Retry-After"] = str(error.retry_after)
+            return response
         run.refresh_from_db()
-        if already:
+        if already and run.is_active:
             messages.info(request, _("A calculation of this version is already running."))
         elif run.status == RunStatus.SUCCEEDED:
             messages.success(request, _("The calculation has finished."))

@@ -1,9 +1,14 @@
 """A real Celery worker process on a queue of its own, pointed at the test database (PostgreSQL)
-and the Redis broker: the ``worker`` fixture for tests that need one."""
+and the Redis broker: the ``worker`` fixture for tests that need one; a Redis of the test's own
+to stop and start (``redis_server``), and ``sending_to`` to send this process's jobs to a broker."""
 
+import contextlib
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -46,9 +51,13 @@ def worker():
         stop_worker(process)
 
 
-def start_worker(**extra_env: str) -> tuple[subprocess.Popen, str]:
+def start_worker(
+    queue: str | None = None, *, beat: Path | None = None, **extra_env: str
+) -> tuple[subprocess.Popen, str]:
+    """A worker on ``queue`` (a new one when None); with ``beat`` (a folder for its schedule
+    file) it also runs Celery beat, which sends the periodic tasks to that queue."""
     db = connection.settings_dict
-    queue = f"siex-test-{uuid.uuid4().hex[:8]}"
+    queue = queue or f"siex-test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "siex.settings.test",
@@ -74,6 +83,7 @@ def start_worker(**extra_env: str) -> tuple[subprocess.Popen, str]:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *(["--beat", "--schedule", str(beat / "celerybeat-schedule")] if beat else []),
         ],
         cwd=ROOT,
         env=env,
@@ -92,3 +102,87 @@ def stop_worker(process: subprocess.Popen) -> str:
     except subprocess.TimeoutExpired:
         process.kill()
         return process.communicate()[0] or ""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A Redis of the test's own on a free port, to stop and start again (a broker going down)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis of the test's own (needs ``redis-server`` on the PATH)."""
+    _require_services()
+    if shutil.which("redis-server") is None:
+        if services_required():
+            pytest.fail("redis-server is needed to stop and start a broker")
+        pytest.skip("redis-server is not installed")
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def sending_to(broker_url: str, queue: str | None = None):
+    """Jobs this process sends go to ``broker_url`` (and ``queue``), not run in-process."""
+    conf = celery_app.conf
+    saved = conf.broker_url, conf.task_always_eager, conf.task_default_queue
+    conf.broker_url, conf.task_always_eager = broker_url, False
+    if queue:
+        conf.task_default_queue = queue
+    _forget_connections()
+    try:
+        yield
+    finally:
+        conf.broker_url, conf.task_always_eager, conf.task_default_queue = saved
+        _forget_connections()
+
+
+def _forget_connections() -> None:
+    """Drop the app's broker connections, so the next job is sent over a new one to the broker
+    now configured (what Celery itself does in a forked child)."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None

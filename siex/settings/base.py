@@ -116,11 +116,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 EMBEDDED = not REDIS_URL
 
+# Seconds SIEX waits for Redis (broker, result store, cache) to connect or answer before it
+# gives up: a Redis that is down or hangs must make a request fail (or degrade) in seconds, not
+# hold it for minutes.
+SIEX_REDIS_TIMEOUT = env.float("SIEX_REDIS_TIMEOUT", default=3.0)
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
+            "OPTIONS": {
+                "socket_connect_timeout": SIEX_REDIS_TIMEOUT,
+                "socket_timeout": SIEX_REDIS_TIMEOUT,
+            },
         }
     }
 else:
@@ -143,9 +152,45 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# With late acknowledgement an unacknowledged message is redelivered after this many seconds;
-# it must exceed the hard time limit or a running job would be started twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # With late acknowledgement an unacknowledged message is redelivered after this many seconds;
+    # it must exceed the hard time limit or a running job would be started twice.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+    "socket_connect_timeout": SIEX_REDIS_TIMEOUT,
+    "socket_timeout": SIEX_REDIS_TIMEOUT,
+}
+# Sending a job to a broker that is down: one quick retry, then the request answers that the
+# calculation service is unavailable (instead of waiting for a minute).
+CELERY_BROKER_CONNECTION_TIMEOUT = SIEX_REDIS_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = SIEX_REDIS_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+}
+
+# Jobs whose worker died. A running calculation writes its progress (its sign of life) every
+# SIEX_RUN_PROGRESS_INTERVAL seconds; one silent for SIEX_RUN_STALE_SECONDS, or a job queued for
+# SIEX_RUN_QUEUED_SECONDS without a worker taking it up, is sent again (at most three times in
+# all) or failed with the reason. Celery beat checks every SIEX_RUN_SWEEP_INTERVAL seconds; a
+# request to recalculate a version checks that version's run at once (the embedded default, which
+# has no beat, relies on that).
+SIEX_RUN_PROGRESS_INTERVAL = env.float("SIEX_RUN_PROGRESS_INTERVAL", default=0.5)
+SIEX_RUN_STALE_SECONDS = env.int("SIEX_RUN_STALE_SECONDS", default=60)
+SIEX_RUN_QUEUED_SECONDS = env.int("SIEX_RUN_QUEUED_SECONDS", default=120)
+SIEX_RUN_SWEEP_INTERVAL = env.int("SIEX_RUN_SWEEP_INTERVAL", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "calculation-sweep-runs": {
+        "task": "calculation.sweep_runs",
+        "schedule": SIEX_RUN_SWEEP_INTERVAL,
+        # A check no worker took up in time is dropped: the next one comes along.
+        "options": {"expires": SIEX_RUN_SWEEP_INTERVAL},
+    },
+}
 
 # --- Authentication and access --------------------------------------------------------------------
 
@@ -194,8 +239,6 @@ SIEX_SMALL_CELL_THRESHOLD = env.int("SIEX_SMALL_CELL_THRESHOLD", default=10)
 # Whether the demo commands (demo users with printed passwords, demo households) may run.
 SIEX_DEMO_ALLOWED = env.bool("SIEX_DEMO_ALLOWED", default=False)
 SIEX_MUNICIPALITY_CODE = env.str("SIEX_MUNICIPALITY_CODE", default="GM0014")
-# A calculation writes its progress to its run row at most this often (seconds).
-SIEX_RUN_PROGRESS_INTERVAL = env.float("SIEX_RUN_PROGRESS_INTERVAL", default=0.5)
 # The largest spreadsheet (CSV or XLSX) a policy officer may upload to the register import.
 SIEX_IMPORT_MAX_BYTES = env.int("SIEX_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # Rows below the column names and columns the register import reads per sheet (or CSV file); a
@@ -290,7 +333,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "siex.core.api.SiexAutoSchema",
     "EXCEPTION_HANDLER": "siex.core.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Counted in the cache (Redis); when the cache is down, requests are let through unthrottled.
+    "DEFAULT_THROTTLE_CLASSES": ["siex.core.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_RATE", default="600/minute")},
 }
 SPECTACULAR_SETTINGS = {
