@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calculation', '0001_initial'),
+        ('calculation', '0002_text_without_control_characters'),
     ]
 
     operations = [
