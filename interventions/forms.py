@@ -182,8 +182,12 @@ HOUSEHOLD_FIELDS = [
 
 
 class HouseholdForm(VersionedForm):
+    # No wijk is chosen in advance: an officer who overlooks the field is asked for it, rather
+    # than filing the household in the first wijk of the list.
     area = DistrictChoiceField(
-        label=_("District (wijk)"), queryset=Area.objects.none(), empty_label=None
+        label=_("District (wijk)"),
+        queryset=Area.objects.none(),
+        empty_label=_("— choose a district —"),
     )
 
     class Meta:

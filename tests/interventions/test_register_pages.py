@@ -188,6 +188,20 @@ def test_an_officer_registers_a_household(officer, districts, user_for):
     assert household.children == 3 and household.created_by.username.startswith("test-")
 
 
+def test_the_new_household_form_chooses_no_district_in_advance(officer, districts):
+    form = officer.get(reverse("register:household-new")).context["form"]
+    area = form["area"]
+    assert area.value() in (None, "")
+    assert list(area.field.choices)[0] == ("", "— choose a district —")
+    page = shown(officer.get(reverse("register:household-new")))
+    assert "selected>Centrum" not in page and '<option value="" selected>' in page
+    # Forgotten, it is asked for by name; nothing is registered.
+    response = officer.post(reverse("register:household-new"), new_household(districts, area=""))
+    assert response.status_code == 200
+    assert response.context["form"].errors["area"] == ["This field is required."]
+    assert not Household.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
