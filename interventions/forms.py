@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from .models import (
     InterventionStatus,
     InterventionType,
 )
+from .pseudonyms import refuse_bsn
 from .selectors import (
     DEFAULT_REGISTER_ORDERING,
     REGISTER_ORDERINGS,
@@ -65,7 +67,9 @@ FILTERS = (
 
 
 class RegisterFilterForm(forms.Form):
-    """Search and filters of the register list (a GET form: it works without JavaScript too)."""
+    """Search and filters of the register list. The page sends it by POST (a typed reference must
+    not reach an address) and reads the same fields from the address the POST redirects to;
+    both work without JavaScript."""
 
     q = forms.CharField(
         label=_("Search"),
@@ -120,6 +124,26 @@ class RegisterFilterForm(forms.Form):
         self.fields["area"].queryset = current_districts()
         self.fields["intervention_type"].queryset = InterventionType.objects.order_by("name_nl")
         assert {key for key, _label in self.fields["ordering"].choices} == set(REGISTER_ORDERINGS)
+
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"].strip()
+        refuse_bsn(text)
+        return text
+
+    def search_refused(self) -> bool:
+        """True when the search text looks like a BSN: then nothing is searched at all."""
+        return self.is_bound and self.has_error("q", "bsn")
+
+    def address_query(self, text: str) -> str:
+        """The filters as a query string for the list's address, with ``text`` as the search."""
+        params = QueryDict(mutable=True)
+        if text:
+            params["q"] = text
+        for name in FILTERS:
+            value = self.cleaned_data.get(name)
+            if value not in (None, ""):
+                params[name] = getattr(value, "pk", value)
+        return params.urlencode()
 
     def query(self) -> RegisterQuery:
         data = self.cleaned_data if self.is_valid() else {}

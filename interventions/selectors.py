@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from monitoring.models import Area
 from monitoring.selectors import current_districts
 from monitoring.suppression import suppressed_cells
+from siex.audit.models import MASK
 
 from .models import (
     ZERO,
@@ -134,8 +135,10 @@ class RegisterQuery:
             or self.intervention_type
         )
 
-    def for_log(self) -> dict:
-        """The filters for the access log: a typed text that may be an own reference is masked."""
+    def for_log(self, *, text_shown: bool = True) -> dict:
+        """The filters for the access log. The search text is kept when it is the start of a
+        pseudonym that the list's address shows (``text_shown``); any other text is masked, as it
+        may be an own reference."""
         logged = {
             "area": self.area.code if self.area else "",
             "income_source": self.income_source,
@@ -145,22 +148,51 @@ class RegisterQuery:
             "ordering": self.ordering,
         }
         if self.text:
-            logged["text"] = self.text if _HEX.match(self.text.lower()) else "***"
+            shown = text_shown and _HEX.match(self.text.lower())
+            logged["text"] = self.text if shown else MASK
         return {key: value for key, value in logged.items() if value}
 
 
 def _text_filter(text: str) -> Q:
-    """A search text matches a pseudonym (its start), the household's own reference (through its
-    pseudonym, so the reference itself is never stored or compared) or the name of its wijk."""
+    """A search text in the list's address matches the start of a pseudonym or the name of a
+    wijk. The municipality's own reference is never in an address: ``register_search_text``
+    turns it into the pseudonym of its household before the list is asked for."""
     condition = Q(area__name__icontains=text)
     lowered = text.lower()
     if _HEX.match(lowered):
         condition |= Q(pseudonym__startswith=lowered)
+    return condition
+
+
+def register_search_text(text: str) -> str | None:
+    """What the register list's address may carry for a text an officer typed, or None when it
+    may carry nothing (then the text matches no household).
+
+    A search goes in by POST, so what was typed reaches no address, browser history or web server
+    log. Typed is one of three things: the municipality's own reference, which becomes the
+    pseudonym of the household registered under it; the start of a pseudonym; or part of a wijk's
+    name. The last two may stay in the address, but only when they match something: a reference
+    of a household that is not registered is also a valid text (and may well be all digits, like
+    the start of a pseudonym), and an address is no place for it. The reference is refused before
+    this point when it looks like a BSN.
+    """
+    text = text.strip()
+    if not text:
+        return ""
     try:
         reference = validate_reference(text)
     except ValidationError:
-        return condition
-    return condition | Q(pseudonym=pseudonymise(reference))
+        reference = None
+    if reference is not None:
+        pseudonym = pseudonymise(reference)
+        if Household.objects.filter(pseudonym=pseudonym).exists():
+            return pseudonym
+    lowered = text.lower()
+    if _HEX.match(lowered) and Household.objects.filter(pseudonym__startswith=lowered).exists():
+        return lowered
+    if current_districts().filter(name__icontains=text).exists():
+        return text
+    return None
 
 
 def participation_filter(status: str, on: date | None = None) -> Q:
@@ -206,6 +238,11 @@ class RegisterPage:
     has_next: bool
     count: int
     count_capped: bool
+
+    @classmethod
+    def empty(cls, *, size: int) -> RegisterPage:
+        """The page of a search that was not carried out."""
+        return cls(households=[], number=1, size=size, has_next=False, count=0, count_capped=False)
 
     @property
     def has_previous(self) -> bool:

@@ -16,6 +16,9 @@ MAX_STORED_IDS = 2_500
 # is what the pseudonym hides, so it never reaches the log.
 SENSITIVE_PARAMETER = "reference"
 MASK = "***"
+# Stored as the value of a search that was refused because it looked like a BSN: the log records
+# that the search was refused, never what was typed.
+SEARCH_REFUSED = "refused:bsn"
 
 
 class AccessAction(models.TextChoices):

@@ -1,5 +1,6 @@
 """The policy officer's register pages: list, household page, forms, conflicts."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from interventions.models import Household, Intervention, InterventionStatus
 from interventions.pseudonyms import pseudonymise
 from interventions.selectors import REGISTER_COUNT_CAP
 from siex.accounts.roles import Role
+from siex.audit.models import SEARCH_REFUSED, AccessLogEntry
 from tests.factories import HouseholdFactory, InterventionFactory, InterventionTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,25 +58,92 @@ def shown(response) -> str:
 # --- The list ---------------------------------------------------------------------------------
 
 
-def test_search_by_own_reference_finds_the_household_without_storing_the_reference(
+def test_search_by_own_reference_goes_by_post_and_the_address_carries_the_pseudonym(
     officer, districts
 ):
     wanted = HouseholdFactory(pseudonym=pseudonymise("WIJ-2024-00123"), area=districts["WK001401"])
     other = HouseholdFactory(area=districts["WK001401"])
-    response = officer.get(LIST, {"q": "wij-2024-00123"})
-    assert wanted.short_pseudonym in shown(response)
-    assert other.short_pseudonym not in shown(response)
+    response = officer.post(LIST, {"q": "wij-2024-00123", "area": districts["WK001401"].pk})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert "2024" not in location.lower()
+    assert location == f"{LIST}?q={wanted.pseudonym}&area={districts['WK001401'].pk}"
+    page = shown(officer.get(location))
+    assert wanted.short_pseudonym in page and other.short_pseudonym not in page
     assert "WIJ-2024-00123" not in str(Household.objects.values_list().get(pk=wanted.pk))
+    assert "2024-00123" not in str(list(AccessLogEntry.objects.values()))
 
 
-def test_search_by_the_start_of_a_pseudonym_or_a_wijk_name(officer, districts):
-    first = HouseholdFactory(area=districts["WK001401"])
-    second = HouseholdFactory(area=districts["WK001402"])
-    by_pseudonym = shown(officer.get(LIST, {"q": first.pseudonym[:6]}))
-    assert first.short_pseudonym in by_pseudonym
-    assert second.short_pseudonym not in by_pseudonym
-    by_area = shown(officer.get(LIST, {"q": districts["WK001402"].name[:5]}))
-    assert second.short_pseudonym in by_area
+def test_an_address_with_a_reference_finds_nothing(officer, districts):
+    """A reference in an address (an old bookmark, a hand-made link) is not looked up."""
+    HouseholdFactory(pseudonym=pseudonymise("WIJ-2024-00123"), area=districts["WK001401"])
+    assert "No household matches this search." in shown(officer.get(LIST, {"q": "WIJ-2024-00123"}))
+
+
+def test_htmx_search_answers_the_results_and_pushes_the_safe_address(officer, districts):
+    wanted = HouseholdFactory(pseudonym=pseudonymise("WIJ-2024-00123"), area=districts["WK001401"])
+    response = officer.post(
+        LIST,
+        {"q": "WIJ-2024-00123", "ordering": "pseudonym"},
+        headers={"HX-Request": "true", "HX-Target": "register-results"},
+    )
+    assert response.status_code == 200
+    assert wanted.short_pseudonym in shown(response) and "<form" not in shown(response)
+    assert response["HX-Push-Url"] == f"{LIST}?q={wanted.pseudonym}&ordering=pseudonym"
+
+
+def test_a_reference_without_a_household_is_answered_without_a_new_address(officer, districts):
+    HouseholdFactory(area=districts["WK001401"])
+    response = officer.post(LIST, {"q": "2024001234"})
+    assert response.status_code == 200
+    assert "No household matches this search." in shown(response)
+    assert (
+        "2024001234" not in response.get("HX-Push-Url", "") and response["HX-Push-Url"] == "false"
+    )
+    assert "2024001234" not in str(list(AccessLogEntry.objects.values()))
+    assert AccessLogEntry.objects.get().query["text"] == "***"
+
+
+def test_a_wijk_name_or_pseudonym_start_stays_in_the_address_and_paging_keeps_it(
+    officer, districts
+):
+    households = [HouseholdFactory(area=districts["WK001402"]) for _ in range(55)]
+    name = districts["WK001402"].name
+    response = officer.post(LIST, {"q": name[:5], "ordering": "pseudonym"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?q={name[:5]}&ordering=pseudonym"
+    first = officer.get(response["Location"])
+    assert f"?q={name[:5]}&amp;ordering=pseudonym&amp;page=2" in shown(first)
+    prefix = households[0].pseudonym[:6]
+    response = officer.post(LIST, {"q": prefix.upper()})
+    assert response["Location"] == f"{LIST}?q={prefix}"
+
+
+def test_the_search_form_is_posted_with_a_csrf_token(officer, districts):
+    page = shown(officer.get(LIST))
+    form = page[
+        page.index('role="search"') - 200 : page.index("</form>", page.index('role="search"'))
+    ]
+    assert 'method="post"' in form and 'hx-post="' in form and "csrfmiddlewaretoken" in form
+
+
+@pytest.mark.parametrize("bsn", ["123456782", "1234.56.782", " 111 222 333 "])
+@pytest.mark.parametrize("method", ["post", "get"])
+def test_a_bsn_is_refused_searches_nothing_and_is_not_logged(officer, districts, bsn, method):
+    household = HouseholdFactory(area=districts["WK001401"], pseudonym="123456782" + "a" * 55)
+    response = getattr(officer, method)(LIST, {"q": bsn})
+    assert response.status_code == 200
+    page = shown(response)
+    assert "Search: This looks like a citizen service number (BSN)" in page
+    assert "Nothing was searched." in page
+    assert household.short_pseudonym not in page
+    assert 'aria-invalid="true"' in page
+    (entry,) = AccessLogEntry.objects.values()
+    assert entry["action"] == "search" and entry["result_count"] == 0
+    assert entry["query"] == {"text": SEARCH_REFUSED}
+    digits = re.sub(r"\D", "", bsn)
+    assert not re.search(r"\d{9}", str(entry)), entry
+    assert digits not in str(entry)
 
 
 def test_filters_combine(officer, districts):
