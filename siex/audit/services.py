@@ -25,7 +25,14 @@ from django.utils import timezone
 
 from siex.accounts.selectors import user_roles
 
-from .models import MASK, MAX_STORED_IDS, SENSITIVE_PARAMETER, AccessAction, AccessLogEntry
+from .models import (
+    MASK,
+    MAX_STORED_IDS,
+    SEARCH_REFUSED,
+    SENSITIVE_PARAMETER,
+    AccessAction,
+    AccessLogEntry,
+)
 
 logger = logging.getLogger("siex.audit")
 
@@ -213,6 +220,9 @@ def _id(value):
 
 
 def _masked(key, value):
+    # A refused search is recorded as refused; what was typed is not in the entry at all.
+    if value == SEARCH_REFUSED:
+        return value
     if SENSITIVE_PARAMETER in str(key).lower() and value not in (None, "", [], ()):
         return MASK
     return _jsonable(value)
