@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from monitoring.models import Area
 from monitoring.selectors import current_districts
-from siex.audit.models import MASK, SEARCH_REFUSED
+from siex.audit.masks import MASK, SEARCH_REFUSED
 from siex.core.api import (
     AccessLoggedMixin,
     BooleanFilter,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from monitoring.models import Area
 from monitoring.selectors import current_districts
 from monitoring.suppression import suppressed_cells
-from siex.audit.models import MASK
+from siex.audit.masks import MASK
 
 from .models import (
     ZERO,

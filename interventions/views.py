@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from siex.audit.models import SEARCH_REFUSED
+from siex.audit.masks import SEARCH_REFUSED
 from siex.audit.services import log_access
 from siex.core.forms import apply_errors
 

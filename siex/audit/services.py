@@ -25,14 +25,8 @@ from django.utils import timezone
 
 from siex.accounts.selectors import user_roles
 
-from .models import (
-    MASK,
-    MAX_STORED_IDS,
-    SEARCH_REFUSED,
-    SENSITIVE_PARAMETER,
-    AccessAction,
-    AccessLogEntry,
-)
+from .masks import MASK, SEARCH_REFUSED, SENSITIVE_PARAMETER
+from .models import MAX_STORED_IDS, AccessAction, AccessLogEntry
 
 logger = logging.getLogger("siex.audit")
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from interventions.models import Household
 from interventions.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
-from siex.audit.models import SEARCH_REFUSED, AccessLogEntry
+from siex.audit.masks import SEARCH_REFUSED
+from siex.audit.models import AccessLogEntry
 from tests.api.fixtures import World
 from tests.factories import (
     DistrictFactory,

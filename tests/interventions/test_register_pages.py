@@ -16,7 +16,8 @@ from interventions.models import Household, Intervention, InterventionStatus
 from interventions.pseudonyms import pseudonymise
 from interventions.selectors import REGISTER_COUNT_CAP
 from siex.accounts.roles import Role
-from siex.audit.models import SEARCH_REFUSED, AccessLogEntry
+from siex.audit.masks import SEARCH_REFUSED
+from siex.audit.models import AccessLogEntry
 from tests.factories import HouseholdFactory, InterventionFactory, InterventionTypeFactory
 
 pytestmark = pytest.mark.django_db
