@@ -910,7 +910,7 @@ def test_a_new_import_writes_a_create_entry_per_record_with_the_officer_and_the_
         "household": ["None", str(intervention.household_id)],
         "intervention_type": ["None", str(intervention.intervention_type_id)],
         "start_date": ["None", "2024-02-01"],
-        "actual_cost": ["None", "1200"],
+        "actual_cost": ["None", "1200.00"],  # as the register stores it, as a form writes it
         "cost_deviation_reason": ["None", ""],
         "status": ["None", "active"],
         "notes": ["None", ""],
@@ -963,7 +963,9 @@ def test_a_changed_row_writes_an_update_entry_with_only_the_changed_field(regist
     assert set(records) == {(Household, household.pk), (Intervention, intervention.pk)}
     # Not the version nor the time stamp (excluded), nor who changed it last (the same officer).
     assert records[(Household, household.pk)].changes == {"children": ["1", "3"]}
-    assert records[(Intervention, intervention.pk)].changes == {"actual_cost": ["1200.00", "1300"]}
+    assert records[(Intervention, intervention.pk)].changes == {
+        "actual_cost": ["1200.00", "1300.00"]
+    }
     for entry in updates:
         assert (entry.actor, entry.timestamp) == (officer, batch.committed_at)
         assert entry.additional_data == {"import_batch": {"id": batch.pk, "file_name": "b.xlsx"}}
@@ -977,7 +979,7 @@ def test_a_changed_row_writes_an_update_entry_with_only_the_changed_field(regist
     entry = history(LogEntry.Action.UPDATE)[-1]
     assert (entry.actor, entry.object_id) == (other, intervention.pk)
     assert entry.changes == {
-        "actual_cost": ["1300.00", "1400"],
+        "actual_cost": ["1300.00", "1400.00"],
         "updated_by": [str(officer.pk), str(other.pk)],
     }
 
