@@ -490,78 +490,50 @@ HISTORY_LIMIT = 50
 
 
 def household_history(household: Household, interventions: list[Intervention]) -> list[dict]:
-    """Who changed what and when, for the household and its interventions (django-auditlog)."""
+    """Who changed what and when, for the household and its interventions (django-auditlog), in
+    the words of the audit pages (``siex.audit.selectors.field_changes``)."""
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
+
+    from siex.audit.selectors import change_action_label, field_changes
 
     household_type = ContentType.objects.get_for_model(Household)
     intervention_type = ContentType.objects.get_for_model(Intervention)
     by_pk = {str(intervention.pk): intervention for intervention in interventions}
-    entries = (
+    entries = list(
         LogEntry.objects.filter(
             Q(content_type=household_type, object_pk=str(household.pk))
             | Q(content_type=intervention_type, object_pk__in=list(by_pk))
         )
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("-timestamp", "-id")[:HISTORY_LIMIT]
     )
     history = []
-    for entry in entries:
-        model = Household if entry.content_type_id == household_type.pk else Intervention
-        if model is Household:
+    for entry, changes in zip(entries, field_changes(entries), strict=True):
+        is_household = entry.content_type_id == household_type.pk
+        if is_household:
             subject = gettext("household")
         else:
             subject = by_pk.get(entry.object_pk) or gettext("intervention")
+        shown = [
+            {"field": change.field, "old": change.old, "new": change.new}
+            for change in changes
+            if change.name not in _NOT_IN_HISTORY
+        ]
+        if entry.action == LogEntry.Action.UPDATE and not shown:
+            continue  # nothing the page shows changed (only who changed it last)
         history.append(
             {
                 "timestamp": entry.timestamp,
                 "actor": entry.actor.get_username() if entry.actor else "",
-                "action": entry.get_action_display(),
+                "action": change_action_label(entry.action),
                 "subject": subject,
-                "is_household": model is Household,
-                "changes": [
-                    {
-                        "field": _field_label(model, field),
-                        "old": _history_value(model, field, values[0]),
-                        "new": _history_value(model, field, values[1]),
-                    }
-                    for field, values in (entry.changes_dict or {}).items()
-                    if _shown_in_history(model, field)
-                ],
+                "is_household": is_household,
+                "changes": shown,
             }
         )
     return history
 
 
-_NOT_IN_HISTORY = {"id", "pseudonym", "household", "created_at", "created_by", "updated_by"}
-
-
-def _shown_in_history(model, field: str) -> bool:
-    if field in _NOT_IN_HISTORY:
-        return False
-    try:
-        return model._meta.get_field(field).concrete
-    except Exception:  # noqa: BLE001 - a field that no longer exists is still history
-        return True
-
-
-def _field_label(model, field: str) -> str:
-    try:
-        return str(model._meta.get_field(field).verbose_name)
-    except Exception:  # noqa: BLE001 - a field that no longer exists keeps its name
-        return field
-
-
-def _history_value(model, field: str, value) -> str:
-    if value in (None, "None", ""):
-        return "–"
-    try:
-        model_field = model._meta.get_field(field)
-    except Exception:  # noqa: BLE001
-        return str(value)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if model_field.is_relation and str(value).isdigit():
-        related = model_field.related_model.objects.filter(pk=value).first()
-        return str(related) if related is not None else str(value)
-    return str(value)
+# Shown elsewhere on the page (the pseudonym, the household) or of no use to the officer.
+_NOT_IN_HISTORY = {"pseudonym", "household", "created_by", "updated_by"}

@@ -133,15 +133,16 @@ def client_address(request) -> str | None:
 
 
 def masked_query(query) -> dict:
-    """Search and filter parameters as JSON, with every reference masked."""
+    """Search and filter parameters as JSON, with every reference masked and empty ones left out."""
     if query is None:
         return {}
     if hasattr(query, "lists"):  # a QueryDict: one value, or a list when repeated
         query = {key: values[0] if len(values) == 1 else values for key, values in query.lists()}
+    # An empty filter selected nothing: it is left out ("wijk: None" says nothing).
     return {
         str(key): _masked(key, value)
         for key, value in dict(query).items()
-        if key not in IGNORED_PARAMETERS
+        if key not in IGNORED_PARAMETERS and value not in (None, "", [])
     }
 
 

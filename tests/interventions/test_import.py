@@ -1027,16 +1027,16 @@ def test_the_household_page_shows_the_imported_changes(register, officer):
     household = Household.objects.get(pseudonym=pseudonymise("WIJ-2"))
     shown = household_history(household, list(household.interventions.all()))
     # Newest first: the change, then both records of the first import (one time stamp).
-    assert [(row["action"], row["is_household"]) for row in shown[:1]] == [("update", True)]
+    assert [(row["action"], row["is_household"]) for row in shown[:1]] == [("changed", True)]
     assert sorted((row["action"], row["is_household"]) for row in shown[1:]) == [
-        ("create", False),
-        ("create", True),
+        ("created", False),
+        ("created", True),
     ]
     latest = shown[0]
     assert latest["actor"] == officer.username
     assert latest["changes"] == [{"field": "children", "old": "1", "new": "3"}]
-    created = next(row for row in shown if row["action"] == "create" and row["is_household"])
-    assert {"field": "children", "old": "–", "new": "1"} in created["changes"]
+    created = next(row for row in shown if row["action"] == "created" and row["is_household"])
+    assert {"field": "children", "old": "—", "new": "1"} in created["changes"]
 
 
 def test_text_with_quotes_backslashes_tabs_and_line_breaks_reaches_the_history_intact(
