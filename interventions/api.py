@@ -534,6 +534,16 @@ class InterventionSerializer(serializers.ModelSerializer):
         },
     )
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+    confirm_duplicate = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=_(
+            "When registering: true adds the intervention even though the household already has a "
+            "running intervention of the same type. Without it that is refused (400, under "
+            "confirm_duplicate)."
+        ),
+    )
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
@@ -551,6 +561,7 @@ class InterventionSerializer(serializers.ModelSerializer):
             "notes",
             "source",
             "version",
+            "confirm_duplicate",
             "created_by",
             "updated_by",
             "created_at",
@@ -592,6 +603,7 @@ class InterventionSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         version = validated_data.pop("version")
+        validated_data.pop("confirm_duplicate", None)  # a rule of registering, not of changing
         return services.intervention_update(
             intervention=instance,
             expected_version=version,

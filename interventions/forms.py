@@ -324,11 +324,17 @@ class InterventionForm(VersionedForm):
 
 class InterventionCreateForm(InterventionForm):
     version = None
+    # Shown only when the household already has a running intervention of the type chosen: the
+    # service then asks for this confirmation (services.DUPLICATE_CONFIRMATION).
+    confirm_duplicate = forms.BooleanField(label=_("Add it anyway"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.household = self.household
         self.fields["status"].initial = InterventionStatus.ACTIVE
+
+    def asks_to_confirm_duplicate(self) -> bool:
+        return self.has_error("confirm_duplicate") or bool(self["confirm_duplicate"].value())
 
 
 class InterventionEndForm(VersionedForm):

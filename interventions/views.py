@@ -323,6 +323,7 @@ class InterventionCreateView(HouseholdChildMixin, FormView):
             services.intervention_create(
                 household=household,
                 created_by=self.request.user,
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
                 **form.changes(),
             )
         except ValidationError as error:

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -440,6 +441,54 @@ def test_a_different_cost_with_a_reason_is_accepted(officer, household, coaching
     )
     assert response.status_code == 302
     assert Intervention.objects.get().actual_cost == Decimal("4000")
+
+
+def test_a_second_running_intervention_of_a_type_needs_a_confirmation(officer, household):
+    coach = InterventionTypeFactory(code="energiecoach", name_nl="Energiecoach aan huis")
+    InterventionFactory(
+        household=household,
+        intervention_type=coach,
+        start_date=date(2026, 3, 1),
+        status=InterventionStatus.ACTIVE,
+    )
+    data = {
+        "intervention_type": coach.pk,
+        "start_date": "2026-04-01",
+        "status": "active",
+        "actual_cost": str(coach.unit_cost),
+    }
+    officer.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    response = add(officer, household, **data)
+    assert response.status_code == 200
+    assert household.interventions.count() == 1
+    page = shown(response)
+    message = (
+        "Dit huishouden heeft al een lopende interventie Energiecoach aan huis sinds 01-03-2026."
+    )
+    assert message in page
+    assert 'href="#id_confirm_duplicate"' in page  # the error summary leads to the checkbox
+    assert 'type="checkbox" name="confirm_duplicate"' in page
+    assert "Toch toevoegen" in page
+    # Confirmed, it is added.
+    response = add(officer, household, **data, confirm_duplicate="on")
+    assert response.status_code == 302
+    assert household.interventions.count() == 2
+
+
+def test_no_confirmation_is_asked_when_nothing_of_the_type_runs(officer, household):
+    coach = InterventionTypeFactory(code="energiecoach", name_nl="Energiecoach aan huis")
+    InterventionFactory(
+        household=household,
+        intervention_type=coach,
+        start_date=date(2024, 3, 1),
+        end_date=date(2024, 9, 1),
+        status=InterventionStatus.COMPLETED,
+    )
+    page = shown(officer.get(reverse("register:intervention-new", kwargs={"pk": household.pk})))
+    assert "confirm_duplicate" not in page
+    data = {"intervention_type": coach.pk, "start_date": "2026-04-01", "status": "active"}
+    data["actual_cost"] = str(coach.unit_cost)
+    assert add(officer, household, **data).status_code == 302
 
 
 def test_ending_an_intervention(officer, household, coaching):
