@@ -25,6 +25,7 @@ from .selectors import (
     REGISTER_ORDERINGS,
     ParticipationStatus,
     RegisterQuery,
+    Task,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -62,6 +63,7 @@ FILTERS = (
     "debt_situation",
     "participation",
     "intervention_type",
+    "task",
     "ordering",
 )
 
@@ -105,6 +107,15 @@ class RegisterFilterForm(forms.Form):
         queryset=InterventionType.objects.none(),
         required=False,
         empty_label=_("Any intervention"),
+    )
+    task = forms.ChoiceField(
+        label=_("To do"),
+        choices=[
+            ("", _("All")),
+            (Task.NO_FOLLOW_UP, _("without follow-up")),
+            (Task.PAST_PLANNED_END, _("intervention past its planned end")),
+        ],
+        required=False,
     )
     ordering = forms.ChoiceField(
         label=_("Sort by"),
@@ -154,6 +165,7 @@ class RegisterFilterForm(forms.Form):
             debt_situation=data.get("debt_situation") or "",
             participation=data.get("participation") or "",
             intervention_type=data.get("intervention_type"),
+            task=data.get("task") or "",
             ordering=data.get("ordering") or DEFAULT_REGISTER_ORDERING,
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
@@ -46,6 +46,77 @@ def register_summary(*, on: date | None = None) -> dict[str, int]:
         "active_interventions": Intervention.objects.filter(
             status=InterventionStatus.ACTIVE
         ).count(),
+    }
+
+
+# --- A policy officer's next tasks (start page) ---------------------------------------------------
+
+# A household has no follow-up when nothing has happened for it for this many days.
+FOLLOW_UP_DAYS = 90
+# Statuses of an intervention that has not ended.
+NOT_ENDED = (InterventionStatus.PLANNED, InterventionStatus.ACTIVE)
+TASKS_SHOWN = 10
+
+
+class Task:
+    """The register list's filter of a task (``?task=…``)."""
+
+    NO_FOLLOW_UP = "no_follow_up"
+    PAST_PLANNED_END = "past_planned_end"
+
+
+def without_follow_up(on: date | None = None) -> Q:
+    """Households without follow-up on ``on`` (default today): participating, with no
+    intervention planned or active, and none registered or changed in the last FOLLOW_UP_DAYS
+    days — also a household that has had no intervention at all yet."""
+    on = on or timezone.localdate()
+    since = timezone.make_aware(datetime.combine(on - timedelta(days=FOLLOW_UP_DAYS), time.min))
+    activity = Intervention.objects.filter(household=OuterRef("pk")).filter(
+        Q(status__in=NOT_ENDED) | Q(updated_at__gte=since)
+    )
+    return participating(on) & ~Exists(activity)
+
+
+def past_planned_end(on: date | None = None) -> Q:
+    """Interventions still planned or active whose end date has passed."""
+    on = on or timezone.localdate()
+    return Q(status__in=NOT_ENDED, end_date__lt=on)
+
+
+def with_intervention_past_planned_end(on: date | None = None) -> Q:
+    """Households with an intervention past its planned end (``past_planned_end``)."""
+    return Exists(Intervention.objects.filter(past_planned_end(on), household=OuterRef("pk")))
+
+
+@dataclass
+class TaskList:
+    """The first rows of a task and whether there are more (no COUNT over the register)."""
+
+    rows: list
+    has_more: bool
+
+
+def _first(queryset, limit: int) -> TaskList:
+    rows = list(queryset[: limit + 1])
+    return TaskList(rows=rows[:limit], has_more=len(rows) > limit)
+
+
+def officer_tasks(*, on: date | None = None, limit: int = TASKS_SHOWN) -> dict[str, TaskList]:
+    """A policy officer's next tasks: households without follow-up, longest in the programme
+    first, and interventions past their planned end, the longest overdue first."""
+    return {
+        Task.NO_FOLLOW_UP: _first(
+            Household.objects.filter(without_follow_up(on))
+            .select_related("area")
+            .order_by("participation_start", "id"),
+            limit,
+        ),
+        Task.PAST_PLANNED_END: _first(
+            Intervention.objects.filter(past_planned_end(on))
+            .select_related("household", "intervention_type")
+            .order_by("end_date", "id"),
+            limit,
+        ),
     }
 
 
@@ -123,6 +194,7 @@ class RegisterQuery:
     debt_situation: str = ""
     participation: str = ""
     intervention_type: InterventionType | None = None
+    task: str = ""
     ordering: str = DEFAULT_REGISTER_ORDERING
 
     def is_search(self) -> bool:
@@ -133,6 +205,7 @@ class RegisterQuery:
             or self.debt_situation
             or self.participation
             or self.intervention_type
+            or self.task
         )
 
     def for_log(self, *, text_shown: bool = True) -> dict:
@@ -145,6 +218,7 @@ class RegisterQuery:
             "debt_situation": self.debt_situation,
             "participation": self.participation,
             "intervention_type": self.intervention_type.code if self.intervention_type else "",
+            "task": self.task,
             "ordering": self.ordering,
         }
         if self.text:
@@ -226,6 +300,10 @@ def household_search(query: RegisterQuery) -> QuerySet[Household]:
                 )
             )
         )
+    if query.task == Task.NO_FOLLOW_UP:
+        households = households.filter(without_follow_up())
+    elif query.task == Task.PAST_PLANNED_END:
+        households = households.filter(with_intervention_past_planned_end())
     ordering = REGISTER_ORDERINGS.get(query.ordering, REGISTER_ORDERINGS[DEFAULT_REGISTER_ORDERING])
     return households.order_by(*ordering)
 

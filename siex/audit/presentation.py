@@ -40,6 +40,7 @@ QUERY_LABELS = {
     "debt_situation": _lazy("Debt situation"),
     "participation": _lazy("Participation"),
     "intervention_type": _lazy("Intervention"),
+    "task": _lazy("To do"),
     "legal_basis": _lazy("Legal basis"),
     "pseudonym": _lazy("Pseudonym"),
     "reference": _lazy("Own reference"),
