@@ -140,6 +140,9 @@ def test_a_bsn_is_refused_searches_nothing_and_is_not_logged(officer, districts,
     assert "Nothing was searched." in page
     assert household.short_pseudonym not in page
     assert 'aria-invalid="true"' in page
+    assert 'name="q" id="id_q" value=""' in page  # not echoed back into the search box
+    if method == "post":
+        assert bsn.strip() not in page
     (entry,) = AccessLogEntry.objects.values()
     assert entry["action"] == "search" and entry["result_count"] == 0
     assert entry["query"] == {"text": SEARCH_REFUSED}
