@@ -193,8 +193,8 @@ def test_the_audit_pages_show_the_history_in_dutch(client_for, changed_intervent
     page = text(admin.get(reverse("audit:changes")))
     assert "Werkelijke kosten (EUR): — → EUR 2.500,00" in page
     assert "Status: actief → afgerond" in page
-    assert "05-12-2026 13:45:30" in page
-    for hidden in ("Aangemaakt op", "12:45:30", ".123456", "2500.00 →", "→ 2500 "):
+    assert "05-12-2026 13:45 " in page  # local time, to the minute
+    for hidden in ("Aangemaakt op", "12:45", "13:45:30", "2500.00 →", "→ 2500 "):
         assert hidden not in page, hidden
     response = admin.get(reverse("audit:changes-export"), {"format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
