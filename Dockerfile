@@ -26,4 +26,5 @@ RUN DJANGO_SECRET_KEY=collectstatic-only SIEX_PSEUDONYM_KEY=collectstatic-only \
 
 USER siex
 EXPOSE 8000
-CMD ["gunicorn", "siex.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+# gunicorn.conf.py: the access log names paths without their query strings (no reference in a log).
+CMD ["gunicorn", "siex.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

@@ -8,12 +8,18 @@ large lists page with a cursor and never count the register.
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from monitoring.models import Area
 from monitoring.selectors import current_districts
+from siex.audit.masks import MASK, SEARCH_REFUSED
 from siex.core.api import (
     AccessLoggedMixin,
     BooleanFilter,
@@ -34,7 +40,7 @@ from .models import (
     Outcome,
     OutcomeValue,
 )
-from .pseudonyms import pseudonymise, validate_reference
+from .pseudonyms import BSN_REFUSED, looks_like_bsn, pseudonymise, validate_reference
 from .selectors import ParticipationStatus, participation_filter
 
 CATALOGUE_READ = "interventions.view_catalogue"
@@ -317,19 +323,6 @@ class HouseholdSerializer(serializers.ModelSerializer):
         )
 
 
-class ReferenceField(forms.CharField):
-    """Takes the municipality's own reference and hands on its pseudonym: the reference itself
-    goes no further than this field (not into the query, not into the access log)."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        return pseudonymise(validate_reference(value)) if value else value
-
-
-class ReferenceFilter(django_filters.CharFilter):
-    field_class = ReferenceField
-
-
 class PseudonymPrefixField(forms.CharField):
     """The hex digits of a pseudonym are stored in lower case."""
 
@@ -370,13 +363,6 @@ class HouseholdFilter(django_filters.FilterSet):
         validators=[PSEUDONYM_PREFIX],
         help_text=_("The start of the pseudonym, at least 4 characters."),
     )
-    reference = ReferenceFilter(
-        field_name="pseudonym",
-        help_text=_(
-            "The municipality's own reference: finds the household with its pseudonym. The "
-            "reference is not stored and appears in the access log as ***."
-        ),
-    )
     participation_start_from = django_filters.DateFilter(
         field_name="participation_start",
         lookup_expr="gte",
@@ -415,7 +401,55 @@ class HouseholdFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=received)
 
 
+class RefusesBsnMixin:
+    """A list whose filters hold a value that looks like a BSN is refused (400, naming the
+    parameter) before anything is searched; the access log records that a search was refused,
+    never the value. SIEX neither stores nor searches for a BSN."""
+
+    def list(self, request, *args, **kwargs):
+        self.refuse_bsn_filters(request)
+        return super().list(request, *args, **kwargs)
+
+    def refuse_bsn_filters(self, request) -> None:
+        refused = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if any(looks_like_bsn(value) for value in values)
+        )
+        if refused:
+            self._log(
+                request,
+                action="search",
+                object_ids=[],
+                query=dict.fromkeys(refused, SEARCH_REFUSED),
+                result_count=0,
+            )
+            raise ValidationError({name: [BSN_REFUSED] for name in refused})
+
+
+REFERENCE_IN_ADDRESS = _(
+    "A reference is not accepted in an address, because addresses end up in the logs of web "
+    "servers and proxies. Search with POST /api/v1/households/search/ and "
+    '{"reference": "..."} in the body.'
+)
+
+
+class HouseholdSearchSerializer(serializers.Serializer):
+    reference = serializers.CharField(
+        max_length=100,
+        help_text=_(
+            "The municipality's own reference; turned into the pseudonym and never stored or "
+            "logged."
+        ),
+    )
+
+
+class HouseholdSearchResultSerializer(serializers.Serializer):
+    results = HouseholdSerializer(many=True, help_text=_("The household found, or none."))
+
+
 class HouseholdViewSet(
+    RefusesBsnMixin,
     AccessLoggedMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -441,6 +475,49 @@ class HouseholdViewSet(
     def get_queryset(self):
         return Household.objects.select_related("area").order_by("-participation_start", "-id")
 
+    def list(self, request, *args, **kwargs):
+        self.refuse_bsn_filters(request)
+        if "reference" in request.query_params:
+            raise ValidationError({"reference": [REFERENCE_IN_ADDRESS]})
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=HouseholdSearchSerializer,
+        responses=HouseholdSearchResultSerializer,
+        summary="Find a household by the municipality's own reference",
+    )
+    @action(detail=False, methods=["post"], permission_required=REGISTER_READ)
+    def search(self, request):
+        """The household registered under the municipality's own reference, found through its
+        pseudonym. The reference travels in the body, so it reaches no address or log; the
+        access log records the search as `reference: ***`. A reference that looks like a BSN is
+        refused (400), and the access log records that a search was refused."""
+        reference = request.data.get("reference") if hasattr(request.data, "get") else None
+        if isinstance(reference, str) and looks_like_bsn(reference):
+            self._log(
+                request,
+                action="search",
+                object_ids=[],
+                query={"reference": SEARCH_REFUSED},
+                result_count=0,
+            )
+            raise ValidationError({"reference": [BSN_REFUSED]})
+        serializer = HouseholdSearchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            pseudonym = pseudonymise(validate_reference(serializer.validated_data["reference"]))
+        except DjangoValidationError as error:
+            raise ValidationError({"reference": error.messages}) from None
+        found = list(self.get_queryset().filter(pseudonym=pseudonym))
+        self._log(
+            request,
+            action="search",
+            object_ids=[household.pk for household in found],
+            query={"reference": MASK},
+            result_count=len(found),
+        )
+        return Response({"results": HouseholdSerializer(found, many=True).data})
+
 
 class InterventionSerializer(serializers.ModelSerializer):
     household = serializers.PrimaryKeyRelatedField(
@@ -457,6 +534,16 @@ class InterventionSerializer(serializers.ModelSerializer):
         },
     )
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+    confirm_duplicate = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=_(
+            "When registering: true adds the intervention even though the household already has a "
+            "running intervention of the same type. Without it that is refused (400, under "
+            "confirm_duplicate)."
+        ),
+    )
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
@@ -474,6 +561,7 @@ class InterventionSerializer(serializers.ModelSerializer):
             "notes",
             "source",
             "version",
+            "confirm_duplicate",
             "created_by",
             "updated_by",
             "created_at",
@@ -515,6 +603,7 @@ class InterventionSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         version = validated_data.pop("version")
+        validated_data.pop("confirm_duplicate", None)  # a rule of registering, not of changing
         return services.intervention_update(
             intervention=instance,
             expected_version=version,
@@ -562,6 +651,7 @@ class InterventionFilter(django_filters.FilterSet):
 
 
 class InterventionViewSet(
+    RefusesBsnMixin,
     AccessLoggedMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

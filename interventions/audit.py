@@ -2,6 +2,8 @@
 
 from auditlog.registry import auditlog
 
+from siex.audit.selectors import amount_fields_register
+
 from .models import (
     Household,
     Intervention,
@@ -18,3 +20,8 @@ auditlog.register(InterventionType, exclude_fields=["updated_at", "version"])
 auditlog.register(Outcome, exclude_fields=["updated_at", "version"])
 auditlog.register(OutcomeValue)
 auditlog.register(InterventionOutcome)
+
+# The change history shows these as amounts in euros (EUR 1.234,56).
+amount_fields_register(InterventionType, "unit_cost")
+amount_fields_register(Intervention, "actual_cost")
+amount_fields_register(OutcomeValue, "annual_amount")

@@ -7,11 +7,10 @@ The catalogue holds no household data, so every role (council members too) may r
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -24,6 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from siex.audit.selectors import field_changes
 from siex.core.spreadsheets import (
     AMOUNT_FORMAT,
     csv_text,
@@ -322,31 +322,6 @@ class HistoryEntry:
     changes: list[dict[str, str]] = field(default_factory=list)
 
 
-def _shown(value: Any) -> str:
-    """A value as the change log stored it (text), readable for the Dutch locale."""
-    text = str(value)
-    if text in ("None", ""):
-        return "–"
-    if text == "True":
-        return _("yes")
-    if text == "False":
-        return _("no")
-    if text.startswith("["):
-        try:
-            items = json.loads(text)
-        except ValueError:
-            return text
-        if isinstance(items, list):
-            return "; ".join(_shown(item) for item in items) or "–"
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return text
-    if not number.is_finite() or text.strip() != text:
-        return text
-    return plain_number(number)
-
-
 def plain_number(value: Decimal | float | int) -> str:
     """A number with the locale's decimal separator, no grouping, no trailing zeros."""
     number = Decimal(str(value))
@@ -380,7 +355,7 @@ def change_history(record: InterventionType | Outcome) -> list[HistoryEntry]:
         child_model, parent_field = OutcomeValue, "outcome"
     own = ContentType.objects.get_for_model(type(record))
     child = ContentType.objects.get_for_model(child_model)
-    entries = (
+    entries = list(
         LogEntry.objects.filter(
             Q(content_type=own, object_id=record.pk)
             | Q(content_type=child, object_id__in=_child_ids(child_model, parent_field, record))
@@ -389,7 +364,7 @@ def change_history(record: InterventionType | Outcome) -> list[HistoryEntry]:
         .order_by("-timestamp", "-pk")[:HISTORY_LIMIT]
     )
     history = []
-    for entry in entries:
+    for entry, changes in zip(entries, field_changes(entries), strict=True):
         is_child = entry.content_type_id == child.pk
         actor = entry.actor.get_username() if entry.actor else _("system (file or command)")
         item = HistoryEntry(timestamp=entry.timestamp, actor=actor, action="")
@@ -402,10 +377,10 @@ def change_history(record: InterventionType | Outcome) -> list[HistoryEntry]:
         else:
             item.action = _("Changed")
             item.subject = entry.object_repr if is_child else ""
+            # In the words of the audit pages: labels, amounts in euros, decimal commas.
             item.changes = [
-                {"field": capfirst(str(label)), "old": _shown(values[0]), "new": _shown(values[1])}
-                for label, values in entry.changes_display_dict.items()
-                if len(values) == 2
+                {"field": capfirst(change.field), "old": change.old, "new": change.new}
+                for change in changes
             ]
         history.append(item)
     return history

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -20,11 +21,13 @@ from .models import (
     InterventionStatus,
     InterventionType,
 )
+from .pseudonyms import refuse_bsn
 from .selectors import (
     DEFAULT_REGISTER_ORDERING,
     REGISTER_ORDERINGS,
     ParticipationStatus,
     RegisterQuery,
+    Task,
 )
 
 
@@ -59,12 +62,15 @@ FILTERS = (
     "debt_situation",
     "participation",
     "intervention_type",
+    "task",
     "ordering",
 )
 
 
 class RegisterFilterForm(forms.Form):
-    """Search and filters of the register list (a GET form: it works without JavaScript too)."""
+    """Search and filters of the register list. The page sends it by POST (a typed reference must
+    not reach an address) and reads the same fields from the address the POST redirects to;
+    both work without JavaScript."""
 
     q = forms.CharField(
         label=_("Search"),
@@ -101,6 +107,15 @@ class RegisterFilterForm(forms.Form):
         required=False,
         empty_label=_("Any intervention"),
     )
+    task = forms.ChoiceField(
+        label=_("To do"),
+        choices=[
+            ("", _("All")),
+            (Task.NO_FOLLOW_UP, _("without follow-up")),
+            (Task.PAST_PLANNED_END, _("intervention past its planned end")),
+        ],
+        required=False,
+    )
     ordering = forms.ChoiceField(
         label=_("Sort by"),
         choices=[
@@ -120,6 +135,26 @@ class RegisterFilterForm(forms.Form):
         self.fields["intervention_type"].queryset = InterventionType.objects.order_by("name_nl")
         assert {key for key, _label in self.fields["ordering"].choices} == set(REGISTER_ORDERINGS)
 
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"].strip()
+        refuse_bsn(text)
+        return text
+
+    def search_refused(self) -> bool:
+        """True when the search text looks like a BSN: then nothing is searched at all."""
+        return self.is_bound and self.has_error("q", "bsn")
+
+    def address_query(self, text: str) -> str:
+        """The filters as a query string for the list's address, with ``text`` as the search."""
+        params = QueryDict(mutable=True)
+        if text:
+            params["q"] = text
+        for name in FILTERS:
+            value = self.cleaned_data.get(name)
+            if value not in (None, ""):
+                params[name] = getattr(value, "pk", value)
+        return params.urlencode()
+
     def query(self) -> RegisterQuery:
         data = self.cleaned_data if self.is_valid() else {}
         return RegisterQuery(
@@ -129,6 +164,7 @@ class RegisterFilterForm(forms.Form):
             debt_situation=data.get("debt_situation") or "",
             participation=data.get("participation") or "",
             intervention_type=data.get("intervention_type"),
+            task=data.get("task") or "",
             ordering=data.get("ordering") or DEFAULT_REGISTER_ORDERING,
         )
 
@@ -185,8 +221,12 @@ HOUSEHOLD_FIELDS = [
 
 
 class HouseholdForm(VersionedForm):
+    # No wijk is chosen in advance: an officer who overlooks the field is asked for it, rather
+    # than filing the household in the first wijk of the list.
     area = DistrictChoiceField(
-        label=_("District (wijk)"), queryset=Area.objects.none(), empty_label=None
+        label=_("District (wijk)"),
+        queryset=Area.objects.none(),
+        empty_label=_("— choose a district —"),
     )
 
     class Meta(VersionedForm.Meta):
@@ -314,11 +354,17 @@ class InterventionForm(VersionedForm):
 
 class InterventionCreateForm(InterventionForm):
     version = None
+    # Shown only when the household already has a running intervention of the type chosen: the
+    # service then asks for this confirmation (services.DUPLICATE_CONFIRMATION).
+    confirm_duplicate = forms.BooleanField(label=_("Add it anyway"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.household = self.household
         self.fields["status"].initial = InterventionStatus.ACTIVE
+
+    def asks_to_confirm_duplicate(self) -> bool:
+        return self.has_error("confirm_duplicate") or bool(self["confirm_duplicate"].value())
 
 
 class InterventionEndForm(VersionedForm):

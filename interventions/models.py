@@ -235,7 +235,48 @@ def cost_share_field(year: int):
     )
 
 
-class VersionedModel(models.Model):
+def decimals_normalised(instance: models.Model) -> None:
+    """Give every decimal value of ``instance`` its field's number of decimal places (2500 becomes
+    2500.00), as the database stores it and gives it back.
+
+    The change history (django-auditlog) compares the text of the value read from the database
+    with that of the value being saved: 2500.00 and 2500 are one amount but two texts, and without
+    this an edit of only the notes would record "actual cost 2500.00 → 2500". Only zeros are added
+    or dropped: a value with more decimals than its field allows keeps them, for validation to
+    refuse.
+    """
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.DecimalField):
+            continue
+        value = getattr(instance, field.attname)
+        if value is None or isinstance(value, bool):
+            continue
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value))
+            normalised = number.quantize(Decimal(1).scaleb(-field.decimal_places))
+        except (ArithmeticError, ValueError, TypeError):
+            continue  # not a number: validation says so
+        if normalised == number:
+            setattr(instance, field.attname, normalised)
+
+
+class NormalisedDecimalsModel(models.Model):
+    """A model whose decimals are written as the database stores them (``decimals_normalised``):
+    on validation, which every entrance runs (forms, API, imports, catalogue file), and on save."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        decimals_normalised(self)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        super().clean_fields(exclude=exclude)
+        decimals_normalised(self)
+
+
+class VersionedModel(NormalisedDecimalsModel):
     """A ``version`` that every update raises by one; an update that expects another version is a
     conflict (optimistic locking, see ``interventions.services``)."""
 
@@ -493,7 +534,7 @@ class Outcome(VersionedModel):
             )
 
 
-class OutcomeValue(models.Model):
+class OutcomeValue(NormalisedDecimalsModel):
     """Waardering: what one realised outcome is worth per year to one actor, and of which kind.
 
     A transfer (e.g. a stopped benefit payment: a gain for the municipality, a loss for the
@@ -550,7 +591,7 @@ class OutcomeValue(models.Model):
             raise ValidationError({"budget_line": _("This budget line belongs to another actor.")})
 
 
-class InterventionOutcome(models.Model):
+class InterventionOutcome(NormalisedDecimalsModel):
     """The chance that an intervention brings an outcome for a household (success probability)."""
 
     intervention_type = models.ForeignKey(

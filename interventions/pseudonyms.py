@@ -27,14 +27,27 @@ def normalise_reference(reference: str) -> str:
 
 def looks_like_bsn(reference: str) -> bool:
     """True for a 9-digit number (or 8 with the leading zero dropped) that passes the BSN
-    eleven test (elfproef)."""
-    digits = normalise_reference(reference)
+    eleven test (elfproef), also when written with spaces or dots (1234.56.782)."""
+    digits = normalise_reference(reference).replace(".", "")
     if not digits.isdigit() or len(digits) not in (8, 9):
         return False
     digits = digits.zfill(9)
     weights = [9, 8, 7, 6, 5, 4, 3, 2, -1]
     total = sum(int(d) * w for d, w in zip(digits, weights, strict=True))
     return total % 11 == 0 and digits != "000000000"
+
+
+BSN_REFUSED = _(
+    "This looks like a citizen service number (BSN). SIEX does not process BSNs: "
+    "use the municipality's own client or case number."
+)
+
+
+def refuse_bsn(value: str) -> None:
+    """A ValidationError (code "bsn") for a value that looks like a BSN: SIEX neither stores nor
+    searches for one. Used wherever a reference or a search term comes in."""
+    if looks_like_bsn(value or ""):
+        raise ValidationError(BSN_REFUSED, code="bsn")
 
 
 def validate_reference(reference: str) -> str:
@@ -49,13 +62,7 @@ def validate_reference(reference: str) -> str:
                 "(for example WIJ-2024-00123)."
             )
         )
-    if looks_like_bsn(normalised):
-        raise ValidationError(
-            _(
-                "This looks like a citizen service number (BSN). SIEX does not process BSNs: "
-                "use the municipality's own client or case number."
-            )
-        )
+    refuse_bsn(normalised)
     return normalised
 
 

@@ -68,7 +68,12 @@ from .models import (
     Source,
 )
 from .pseudonyms import looks_like_bsn, normalise_reference, pseudonymise, validate_reference
-from .services import HOUSEHOLD_EDITABLE_FIELDS, INTERVENTION_EDITABLE_FIELDS
+from .services import (
+    DUPLICATE_CHECKED_STATUSES,
+    HOUSEHOLD_EDITABLE_FIELDS,
+    INTERVENTION_EDITABLE_FIELDS,
+    duplicate_intervention_message,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -1481,6 +1486,8 @@ class _Planner:
         )
         first_row: dict[tuple, int] = {}
         read_versions: dict[int, tuple[int, int]] = {}  # id -> (version read, row)
+        new_rows: list[tuple[int, Intervention]] = []
+        status_now: dict[int, str] = {}  # id -> status after the import, of a changed row
         field_names = ROW_FIELDS[kind]
         for values in rows:
             row = dict(zip(field_names, values, strict=True))
@@ -1577,6 +1584,7 @@ class _Planner:
                 )
                 read_versions[stored[0]] = (stored[1], number)
                 self.plan.interventions_before[stored[0]] = before
+                status_now[stored[0]] = fields_now["status"]
                 outcome = "changed"
             else:
                 if not intervention_type.is_active:
@@ -1609,11 +1617,61 @@ class _Planner:
             counts[outcome] += 1
             if outcome == "new":
                 self.plan.new_interventions.append(intervention)
+                new_rows.append((number, intervention))
             else:
                 self.plan.changed_interventions.append(intervention)
+        counts["new"] -= self._no_second_running(new_rows, existing, status_now)
         if self.lock and read_versions:
             self._still_as_read(read_versions)
         self.plan.counts[kind] = counts
+
+    def _no_second_running(
+        self,
+        new_rows: list[tuple[int, Intervention]],
+        existing: dict[tuple, list[tuple]],
+        status_now: dict[int, str],
+    ) -> int:
+        """The rule of ``intervention_create``: a new intervention of a type the household
+        already receives (one that runs after the import, registered or earlier in the file) is
+        a problem, as an import cannot confirm that a second one is intended. Returns how many
+        new rows were refused."""
+        status_at = 5 + INTERVENTION_STORED.index("status")  # id, version, household, type, start
+        running: dict[tuple[int, int], date] = {}
+        for (household_id, type_id, start), matches in existing.items():
+            for stored in matches:
+                if status_now.get(stored[0], stored[status_at]) == InterventionStatus.ACTIVE:
+                    key = (household_id, type_id)
+                    running[key] = min(start, running.get(key, start))
+        refused = []
+        for number, intervention in new_rows:
+            if intervention.status not in DUPLICATE_CHECKED_STATUSES:
+                continue
+            key = (intervention.household_id, intervention.intervention_type_id)
+            since = running.get(key)
+            if since is None:
+                if intervention.status == InterventionStatus.ACTIVE:
+                    running[key] = intervention.start_date
+                continue
+            self.problem(
+                INTERVENTIONS,
+                number,
+                "interventie",
+                duplicate_intervention_message(intervention.intervention_type, since)
+                + " "
+                + _(
+                    "An import cannot confirm that: register the second one on the household's "
+                    "page."
+                ),
+            )
+            refused.append(intervention)
+        if refused:
+            left_out = {id(intervention) for intervention in refused}
+            self.plan.new_interventions = [
+                intervention
+                for intervention in self.plan.new_interventions
+                if id(intervention) not in left_out
+            ]
+        return len(refused)
 
     @staticmethod
     def validate_intervention(intervention: Intervention, sheet: str, number: int) -> list:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from monitoring.models import Area
 from monitoring.selectors import current_districts
 from monitoring.suppression import suppressed_cells
+from siex.audit.masks import MASK
 
 from .models import (
     ZERO,
@@ -45,6 +46,77 @@ def register_summary(*, on: date | None = None) -> dict[str, int]:
         "active_interventions": Intervention.objects.filter(
             status=InterventionStatus.ACTIVE
         ).count(),
+    }
+
+
+# --- A policy officer's next tasks (start page) ---------------------------------------------------
+
+# A household has no follow-up when nothing has happened for it for this many days.
+FOLLOW_UP_DAYS = 90
+# Statuses of an intervention that has not ended.
+NOT_ENDED = (InterventionStatus.PLANNED, InterventionStatus.ACTIVE)
+TASKS_SHOWN = 10
+
+
+class Task:
+    """The register list's filter of a task (``?task=…``)."""
+
+    NO_FOLLOW_UP = "no_follow_up"
+    PAST_PLANNED_END = "past_planned_end"
+
+
+def without_follow_up(on: date | None = None) -> Q:
+    """Households without follow-up on ``on`` (default today): participating, with no
+    intervention planned or active, and none registered or changed in the last FOLLOW_UP_DAYS
+    days — also a household that has had no intervention at all yet."""
+    on = on or timezone.localdate()
+    since = timezone.make_aware(datetime.combine(on - timedelta(days=FOLLOW_UP_DAYS), time.min))
+    activity = Intervention.objects.filter(household=OuterRef("pk")).filter(
+        Q(status__in=NOT_ENDED) | Q(updated_at__gte=since)
+    )
+    return participating(on) & ~Exists(activity)
+
+
+def past_planned_end(on: date | None = None) -> Q:
+    """Interventions still planned or active whose end date has passed."""
+    on = on or timezone.localdate()
+    return Q(status__in=NOT_ENDED, end_date__lt=on)
+
+
+def with_intervention_past_planned_end(on: date | None = None) -> Q:
+    """Households with an intervention past its planned end (``past_planned_end``)."""
+    return Exists(Intervention.objects.filter(past_planned_end(on), household=OuterRef("pk")))
+
+
+@dataclass
+class TaskList:
+    """The first rows of a task and whether there are more (no COUNT over the register)."""
+
+    rows: list
+    has_more: bool
+
+
+def _first(queryset, limit: int) -> TaskList:
+    rows = list(queryset[: limit + 1])
+    return TaskList(rows=rows[:limit], has_more=len(rows) > limit)
+
+
+def officer_tasks(*, on: date | None = None, limit: int = TASKS_SHOWN) -> dict[str, TaskList]:
+    """A policy officer's next tasks: households without follow-up, longest in the programme
+    first, and interventions past their planned end, the longest overdue first."""
+    return {
+        Task.NO_FOLLOW_UP: _first(
+            Household.objects.filter(without_follow_up(on))
+            .select_related("area")
+            .order_by("participation_start", "id"),
+            limit,
+        ),
+        Task.PAST_PLANNED_END: _first(
+            Intervention.objects.filter(past_planned_end(on))
+            .select_related("household", "intervention_type")
+            .order_by("end_date", "id"),
+            limit,
+        ),
     }
 
 
@@ -122,6 +194,7 @@ class RegisterQuery:
     debt_situation: str = ""
     participation: str = ""
     intervention_type: InterventionType | None = None
+    task: str = ""
     ordering: str = DEFAULT_REGISTER_ORDERING
 
     def is_search(self) -> bool:
@@ -132,35 +205,68 @@ class RegisterQuery:
             or self.debt_situation
             or self.participation
             or self.intervention_type
+            or self.task
         )
 
-    def for_log(self) -> dict:
-        """The filters for the access log: a typed text that may be an own reference is masked."""
+    def for_log(self, *, text_shown: bool = True) -> dict:
+        """The filters for the access log. The search text is kept when it is the start of a
+        pseudonym that the list's address shows (``text_shown``); any other text is masked, as it
+        may be an own reference."""
         logged = {
             "area": self.area.code if self.area else "",
             "income_source": self.income_source,
             "debt_situation": self.debt_situation,
             "participation": self.participation,
             "intervention_type": self.intervention_type.code if self.intervention_type else "",
+            "task": self.task,
             "ordering": self.ordering,
         }
         if self.text:
-            logged["text"] = self.text if _HEX.match(self.text.lower()) else "***"
+            shown = text_shown and _HEX.match(self.text.lower())
+            logged["text"] = self.text if shown else MASK
         return {key: value for key, value in logged.items() if value}
 
 
 def _text_filter(text: str) -> Q:
-    """A search text matches a pseudonym (its start), the household's own reference (through its
-    pseudonym, so the reference itself is never stored or compared) or the name of its wijk."""
+    """A search text in the list's address matches the start of a pseudonym or the name of a
+    wijk. The municipality's own reference is never in an address: ``register_search_text``
+    turns it into the pseudonym of its household before the list is asked for."""
     condition = Q(area__name__icontains=text)
     lowered = text.lower()
     if _HEX.match(lowered):
         condition |= Q(pseudonym__startswith=lowered)
+    return condition
+
+
+def register_search_text(text: str) -> str | None:
+    """What the register list's address may carry for a text an officer typed, or None when it
+    may carry nothing (then the text matches no household).
+
+    A search goes in by POST, so what was typed reaches no address, browser history or web server
+    log. Typed is one of three things: the municipality's own reference, which becomes the
+    pseudonym of the household registered under it; the start of a pseudonym; or part of a wijk's
+    name. The last two may stay in the address, but only when they match something: a reference
+    of a household that is not registered is also a valid text (and may well be all digits, like
+    the start of a pseudonym), and an address is no place for it. The reference is refused before
+    this point when it looks like a BSN.
+    """
+    text = text.strip()
+    if not text:
+        return ""
     try:
         reference = validate_reference(text)
     except ValidationError:
-        return condition
-    return condition | Q(pseudonym=pseudonymise(reference))
+        reference = None
+    if reference is not None:
+        pseudonym = pseudonymise(reference)
+        if Household.objects.filter(pseudonym=pseudonym).exists():
+            return pseudonym
+    lowered = text.lower()
+    if _HEX.match(lowered) and Household.objects.filter(pseudonym__startswith=lowered).exists():
+        return lowered
+    if current_districts().filter(name__icontains=text).exists():
+        return text
+    return None
 
 
 def participation_filter(status: str, on: date | None = None) -> Q:
@@ -194,6 +300,10 @@ def household_search(query: RegisterQuery) -> QuerySet[Household]:
                 )
             )
         )
+    if query.task == Task.NO_FOLLOW_UP:
+        households = households.filter(without_follow_up())
+    elif query.task == Task.PAST_PLANNED_END:
+        households = households.filter(with_intervention_past_planned_end())
     ordering = REGISTER_ORDERINGS.get(query.ordering, REGISTER_ORDERINGS[DEFAULT_REGISTER_ORDERING])
     return households.order_by(*ordering)
 
@@ -206,6 +316,11 @@ class RegisterPage:
     has_next: bool
     count: int
     count_capped: bool
+
+    @classmethod
+    def empty(cls, *, size: int) -> RegisterPage:
+        """The page of a search that was not carried out."""
+        return cls(households=[], number=1, size=size, has_next=False, count=0, count_capped=False)
 
     @property
     def has_previous(self) -> bool:
@@ -453,78 +568,50 @@ HISTORY_LIMIT = 50
 
 
 def household_history(household: Household, interventions: list[Intervention]) -> list[dict]:
-    """Who changed what and when, for the household and its interventions (django-auditlog)."""
+    """Who changed what and when, for the household and its interventions (django-auditlog), in
+    the words of the audit pages (``siex.audit.selectors.field_changes``)."""
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
+
+    from siex.audit.selectors import change_action_label, field_changes
 
     household_type = ContentType.objects.get_for_model(Household)
     intervention_type = ContentType.objects.get_for_model(Intervention)
     by_pk = {str(intervention.pk): intervention for intervention in interventions}
-    entries = (
+    entries = list(
         LogEntry.objects.filter(
             Q(content_type=household_type, object_pk=str(household.pk))
             | Q(content_type=intervention_type, object_pk__in=list(by_pk))
         )
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("-timestamp", "-id")[:HISTORY_LIMIT]
     )
     history = []
-    for entry in entries:
-        model = Household if entry.content_type_id == household_type.pk else Intervention
-        if model is Household:
+    for entry, changes in zip(entries, field_changes(entries), strict=True):
+        is_household = entry.content_type_id == household_type.pk
+        if is_household:
             subject = gettext("household")
         else:
             subject = by_pk.get(entry.object_pk) or gettext("intervention")
+        shown = [
+            {"field": change.field, "old": change.old, "new": change.new}
+            for change in changes
+            if change.name not in _NOT_IN_HISTORY
+        ]
+        if entry.action == LogEntry.Action.UPDATE and not shown:
+            continue  # nothing the page shows changed (only who changed it last)
         history.append(
             {
                 "timestamp": entry.timestamp,
                 "actor": entry.actor.get_username() if entry.actor else "",
-                "action": entry.get_action_display(),
+                "action": change_action_label(entry.action),
                 "subject": subject,
-                "is_household": model is Household,
-                "changes": [
-                    {
-                        "field": _field_label(model, field),
-                        "old": _history_value(model, field, values[0]),
-                        "new": _history_value(model, field, values[1]),
-                    }
-                    for field, values in (entry.changes_dict or {}).items()
-                    if _shown_in_history(model, field)
-                ],
+                "is_household": is_household,
+                "changes": shown,
             }
         )
     return history
 
 
-_NOT_IN_HISTORY = {"id", "pseudonym", "household", "created_at", "created_by", "updated_by"}
-
-
-def _shown_in_history(model, field: str) -> bool:
-    if field in _NOT_IN_HISTORY:
-        return False
-    try:
-        return model._meta.get_field(field).concrete
-    except Exception:  # noqa: BLE001 - a field that no longer exists is still history
-        return True
-
-
-def _field_label(model, field: str) -> str:
-    try:
-        return str(model._meta.get_field(field).verbose_name)
-    except Exception:  # noqa: BLE001 - a field that no longer exists keeps its name
-        return field
-
-
-def _history_value(model, field: str, value) -> str:
-    if value in (None, "None", ""):
-        return "–"
-    try:
-        model_field = model._meta.get_field(field)
-    except Exception:  # noqa: BLE001
-        return str(value)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if model_field.is_relation and str(value).isdigit():
-        related = model_field.related_model.objects.filter(pk=value).first()
-        return str(related) if related is not None else str(value)
-    return str(value)
+# Shown elsewhere on the page (the pseudonym, the household) or of no use to the officer.
+_NOT_IN_HISTORY = {"pseudonym", "household", "created_by", "updated_by"}

@@ -23,6 +23,7 @@ from siex.core.templatetags.siex import short_date
 from .models import (
     Household,
     Intervention,
+    InterventionStatus,
     InterventionType,
     Source,
 )
@@ -182,6 +183,45 @@ def household_update(*, household: Household, expected_version: int, **changes) 
 # --- Interventions --------------------------------------------------------------------------------
 
 
+# A second intervention of a type the household already receives is most often the same one
+# registered twice: it is added only when the one who adds it confirms that it is meant. The rule
+# looks at interventions that run (active); the new one counts when it is planned or running.
+DUPLICATE_CONFIRMATION = "confirm_duplicate"
+DUPLICATE_CHECKED_STATUSES = frozenset({InterventionStatus.PLANNED, InterventionStatus.ACTIVE})
+
+
+def duplicate_intervention_message(intervention_type: InterventionType, since: date) -> str:
+    return _(
+        "This household already has a running intervention %(name)s since %(date)s. Confirm that "
+        "a second one is intended."
+    ) % {"name": intervention_type.name_nl, "date": since.strftime("%d-%m-%Y")}
+
+
+def _no_unconfirmed_duplicate(intervention: Intervention, *, confirmed: bool) -> None:
+    if confirmed or intervention.status not in DUPLICATE_CHECKED_STATUSES:
+        return
+    running = (
+        Intervention.objects.filter(
+            household_id=intervention.household_id,
+            intervention_type_id=intervention.intervention_type_id,
+            status=InterventionStatus.ACTIVE,
+        )
+        .exclude(pk=intervention.pk)
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    if running is not None:
+        raise ValidationError(
+            {
+                DUPLICATE_CONFIRMATION: ValidationError(
+                    duplicate_intervention_message(intervention.intervention_type, running),
+                    code="duplicate",
+                )
+            }
+        )
+
+
 @transaction.atomic
 def intervention_create(
     *,
@@ -195,7 +235,11 @@ def intervention_create(
     notes: str = "",
     source: str = Source.MANUAL,
     created_by=None,
+    confirm_duplicate: bool = False,
 ) -> Intervention:
+    """Register an intervention. When the household already has a running intervention of the
+    same type, a ValidationError under ``confirm_duplicate`` asks to confirm the second one;
+    ``confirm_duplicate=True`` adds it."""
     intervention = Intervention(
         household=household,
         intervention_type=intervention_type,
@@ -210,6 +254,10 @@ def intervention_create(
         updated_by=created_by,
     )
     intervention.full_clean()
+    # The household's row stays locked until the transaction ends: two officers adding the same
+    # intervention at the same moment cannot both pass the check.
+    Household.objects.select_for_update().filter(pk=household.pk).values_list("pk").first()
+    _no_unconfirmed_duplicate(intervention, confirmed=confirm_duplicate)
     intervention.save()
     return intervention
 

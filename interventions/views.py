@@ -11,12 +11,14 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
+from siex.audit.masks import SEARCH_REFUSED
 from siex.audit.services import log_access
 from siex.core.forms import apply_errors, format_number
 from siex.core.templatetags.siex import short_date
@@ -45,7 +47,15 @@ def household_url(household: Household) -> str:
 
 
 class RegisterView(TemplateView):
-    """Huishoudens: search, filter, sort and page through the register."""
+    """Huishoudens: search, filter, sort and page through the register.
+
+    The search form is sent by POST, so that what an officer types — possibly the municipality's
+    own reference — reaches no address, browser history or web server log. The answer is the list
+    at an address that carries only the filters and, for the search, the pseudonym of the
+    household found or the start of a pseudonym or wijk name typed (``register_search_text``); a
+    text it may not carry is answered at once, without a new address. Filters, paging and sorting
+    in the address work with GET, with or without JavaScript.
+    """
 
     template_name = "interventions/register.html"
     permission_required = VIEW
@@ -55,27 +65,68 @@ class RegisterView(TemplateView):
             return ["interventions/register.html#results"]
         return [self.template_name]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = RegisterFilterForm(self.request.GET or None)
-        query = form.query()
-        page = selectors.register_page(query, number=form.page_number(), size=PAGE_SIZE)
-        log_access(
-            self.request,
-            action="search" if query.is_search() else "list",
-            model=HOUSEHOLD_MODEL,
-            object_ids=[household.pk for household in page.households],
-            query=query.for_log(),
-            result_count=page.count,
+    def get(self, request, *args, **kwargs):
+        return self.render_list(RegisterFilterForm(request.GET or None))
+
+    def post(self, request, *args, **kwargs):
+        form = RegisterFilterForm(request.POST)
+        text = selectors.register_search_text(form.cleaned_data["q"]) if form.is_valid() else None
+        if text is None:
+            # Refused, or a text that matches nothing and may not be in an address: answered
+            # here, and the address stays as it is.
+            response = self.render_list(form, text_in_address=False)
+            response["HX-Push-Url"] = "false"
+            return response
+        url = f"{reverse('register:households')}?{form.address_query(text)}".rstrip("?")
+        if not request.htmx:
+            # Post/Redirect/Get: the browser asks for the list with GET; reloading it sends
+            # nothing again.
+            return redirect(url)
+        response = self.render_list(RegisterFilterForm(QueryDict(form.address_query(text))))
+        response["HX-Push-Url"] = url
+        return response
+
+    def render_list(self, form: RegisterFilterForm, *, text_in_address: bool = True):
+        return self.render_to_response(
+            self.get_context_data(form=form, text_in_address=text_in_address)
         )
-        params = self.request.GET.copy()
-        params.pop("page", None)
+
+    def get_context_data(self, *, form, text_in_address=True, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if form.search_refused():
+            # Nothing is searched; the log records that a search was refused, not what was typed.
+            page = selectors.RegisterPage.empty(size=PAGE_SIZE)
+            query = selectors.RegisterQuery()
+            log_access(
+                self.request,
+                action="search",
+                model=HOUSEHOLD_MODEL,
+                query={"text": SEARCH_REFUSED},
+                result_count=0,
+            )
+        else:
+            query = form.query()
+            page = selectors.register_page(query, number=form.page_number(), size=PAGE_SIZE)
+            log_access(
+                self.request,
+                action="search" if query.is_search() else "list",
+                model=HOUSEHOLD_MODEL,
+                object_ids=[household.pk for household in page.households],
+                query=query.for_log(text_shown=text_in_address),
+                result_count=page.count,
+            )
         context.update(
             form=form,
             filters=form.filters(),
             page=page,
             query=query,
-            base_query=params.urlencode(),
+            search_refused=form.search_refused(),
+            # Paging and sorting keep the search, unless it may not be in an address.
+            base_query=(
+                form.address_query(query.text if text_in_address else "")
+                if form.is_bound and form.is_valid()
+                else ""
+            ),
             can_change=self.request.user.has_perm(CHANGE),
         )
         return context
@@ -290,6 +341,7 @@ class InterventionCreateView(HouseholdChildMixin, FormView):
             services.intervention_create(
                 household=household,
                 created_by=self.request.user,
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
                 **form.changes(),
             )
         except ValidationError as error:

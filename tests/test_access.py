@@ -69,6 +69,7 @@ MATRIX = {
     "outcome-list": [("get", None, ALL_ROLES)],
     "outcome-detail": [("get", "outcome", ALL_ROLES)],
     "household-list": [("get", None, {PO, PL}), ("post", "new_household", {PO})],
+    "household-search": [("post", "household_search", {PO, PL})],
     "household-detail": [("get", "household", {PO, PL}), ("patch", "household", {PO})],
     "intervention-list": [("get", None, {PO, PL}), ("post", "new_intervention", {PO})],
     "intervention-detail": [("get", "intervention", {PO, PL}), ("patch", "intervention", {PO})],
@@ -171,6 +172,7 @@ def objects(groningen_areas):
         "outcome": ({"code": outcome.code}, None),
         "household": ({"pk": household.pk}, {"version": household.version, "children": 1}),
         "intervention": ({"pk": intervention.pk}, {"version": intervention.version, "notes": "x"}),
+        "household_search": ({}, {"reference": "WIJ-MATRIX-1"}),
         "new_household": (
             {},
             {

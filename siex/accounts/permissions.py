@@ -1,5 +1,6 @@
 """REST framework permission classes: deny by default, admit by a named rule."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 
@@ -20,6 +21,9 @@ class HasRulePermission(BasePermission):
     (the schema tells them as much) and is refused to everyone else.
     Object-level checks pass the object to ``has_perm`` so rules can look at it.
     """
+
+    # DRF's own refusal says "je" in Dutch; the interface addresses users with "u".
+    message = _("Your role does not allow this request.")
 
     def _permission_for(self, request, view) -> str | None:
         required = getattr(view, "permission_required", None)

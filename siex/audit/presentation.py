@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from siex.accounts.roles import Role
 
 from . import selectors
+from .masks import SEARCH_REFUSED
 from .models import AccessLogEntry
 
 # Ids shown in a table cell before "and n more" (the download has them all).
@@ -26,14 +29,78 @@ def role_labels(codes: list[str]) -> str:
     return ", ".join(labels)
 
 
-def query_text(query: dict) -> str:
-    """Search and filter parameters as "name: value; name: value"."""
+# The names of search and filter parameters as the access log shows them. A parameter not named
+# here shows under its own name.
+QUERY_LABELS = {
+    "q": _lazy("Search text"),
+    "text": _lazy("Search text"),
+    "area": _lazy("District"),
+    "wijk": _lazy("District"),
+    "income_source": _lazy("Income source"),
+    "debt_situation": _lazy("Debt situation"),
+    "participation": _lazy("Participation"),
+    "intervention_type": _lazy("Intervention"),
+    "task": _lazy("To do"),
+    "legal_basis": _lazy("Legal basis"),
+    "pseudonym": _lazy("Pseudonym"),
+    "reference": _lazy("Own reference"),
+    "household": _lazy("Household"),
+    "status": _lazy("Status"),
+    "source": _lazy("Source"),
+    "ordering": _lazy("Sort by"),
+    "kinds": _lazy("Contents"),
+    "format": _lazy("File format"),
+    "user": _lazy("User"),
+    "action": _lazy("Action"),
+    "model": _lazy("Kind of data"),
+    "record": _lazy("Record id"),
+    "date_from": _lazy("From"),
+    "date_until": _lazy("Until"),
+}
+# Parameters that name a wijk by its CBS code: the log shows its name too.
+DISTRICT_PARAMETERS = frozenset({"area", "wijk"})
+
+
+def query_text(query: dict, *, model: str = "", districts: dict | None = None) -> str:
+    """Search and filter parameters as "Name: value; Name: value", in the page's language.
+
+    Empty filters are left out, a wijk is named ("Centrum (WK001400)"), a choice of the logged
+    model shows its label, and a search refused because it looked like a BSN says so.
+    """
     parts = []
     for key, value in (query or {}).items():
-        if isinstance(value, list):
-            value = ", ".join(str(item) for item in value)
-        parts.append(f"{key}: {value}")
+        values = value if isinstance(value, list) else [value]
+        shown = [
+            _query_value(key, item, model, districts or {})
+            for item in values
+            if item not in (None, "", "None")
+        ]
+        if not shown:
+            continue
+        label = QUERY_LABELS.get(key)
+        parts.append(f"{label if label is not None else key}: {', '.join(shown)}")
     return "; ".join(parts)
+
+
+def _query_value(key: str, value, model: str, districts: dict) -> str:
+    text = str(value)
+    if text == SEARCH_REFUSED:
+        return _("refused: looks like a BSN")
+    if key in DISTRICT_PARAMETERS and text in districts:
+        return f"{districts[text]} ({text})"
+    label = selectors.choice_label(model, key, text)
+    return label if label is not None else text
+
+
+def _districts(entries) -> dict[str, str]:
+    codes = {
+        str(item)
+        for entry in entries
+        for key, value in (entry.query or {}).items()
+        if key in DISTRICT_PARAMETERS
+        for item in (value if isinstance(value, list) else [value])
+    }
+    return selectors.district_names(codes)
 
 
 def ids_summary(entry: AccessLogEntry) -> str:
@@ -56,20 +123,20 @@ def ids_summary(entry: AccessLogEntry) -> str:
     }
 
 
-def access_row(entry: AccessLogEntry) -> dict:
+def access_row(entry: AccessLogEntry, districts: dict | None = None) -> dict:
     return {
         "entry": entry,
         "roles": role_labels(entry.roles),
         "action": entry.get_action_display(),
         "model": selectors.model_name(entry.model),
         "ids": ids_summary(entry),
-        "query": query_text(entry.query),
+        "query": query_text(entry.query, model=entry.model, districts=districts),
     }
 
 
 def access_headers() -> list[str]:
     return [
-        _("Time"),
+        time_header(),
         _("User"),
         _("User id"),
         _("Roles"),
@@ -87,15 +154,22 @@ def access_headers() -> list[str]:
     ]
 
 
+def time_header() -> str:
+    """The time column of a download, with the time zone its times are in."""
+    return _("Time (%(zone)s)") % {"zone": settings.TIME_ZONE}
+
+
 def access_rows(entries: list[AccessLogEntry]) -> list[dict]:
-    return [access_row(entry) for entry in entries]
+    districts = _districts(entries)
+    return [access_row(entry, districts) for entry in entries]
 
 
 def access_export_rows(entries: list[AccessLogEntry]) -> list[list]:
-    return [access_export_row(entry) for entry in entries]
+    districts = _districts(entries)
+    return [access_export_row(entry, districts) for entry in entries]
 
 
-def access_export_row(entry: AccessLogEntry) -> list:
+def access_export_row(entry: AccessLogEntry, districts: dict | None = None) -> list:
     ids = "" if entry.object_ids is None else ", ".join(str(i) for i in entry.object_ids)
     return [
         entry.timestamp,
@@ -107,7 +181,7 @@ def access_export_row(entry: AccessLogEntry) -> list:
         entry.model,
         entry.object_count,
         ids,
-        query_text(entry.query),
+        query_text(entry.query, model=entry.model, districts=districts),
         entry.result_count,
         entry.method,
         entry.path,
@@ -140,7 +214,7 @@ def change_rows(entries: list[LogEntry]) -> list[dict]:
 
 def change_headers() -> list[str]:
     return [
-        _("Time"),
+        time_header(),
         _("User"),
         _("Action"),
         _("Kind of record"),

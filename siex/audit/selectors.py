@@ -3,8 +3,9 @@ page by page without counting the table."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from auditlog.models import LogEntry
@@ -19,6 +20,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from siex.core.templatetags.siex import euro
 
 from .models import AccessLogEntry
 
@@ -52,6 +55,25 @@ def model_name(label: str) -> str:
         return str(apps.get_model(label)._meta.verbose_name_plural).capitalize()
     except (LookupError, ValueError):
         return label
+
+
+def choice_label(label: str, field_name: str, value: str) -> str | None:
+    """The label of ``value`` when it is a choice of the field ``field_name`` of the model
+    ``label`` ("interventions.household", "income_source", "work" -> "werk"); else None."""
+    try:
+        field = apps.get_model(label)._meta.get_field(field_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+    choices = {str(key): choice for key, choice in (getattr(field, "flatchoices", None) or [])}
+    return str(choices[value]) if value in choices else None
+
+
+def district_names(codes: set[str]) -> dict[str, str]:
+    """{CBS code: name} of the areas among ``codes`` (one query)."""
+    if not codes:
+        return {}
+    areas = apps.get_model("monitoring", "Area")._default_manager.filter(code__in=codes)
+    return dict(areas.values_list("code", "name"))
 
 
 def access_log_model_choices() -> list[tuple[str, str]]:
@@ -131,9 +153,20 @@ class FieldChange:
     field: str
     old: str
     new: str
+    name: str = ""  # the model field's name ("actual_cost"); ``field`` is its readable label
 
 
 EMPTY = "—"
+
+# Decimal fields that hold an amount in euros, as (model label, field name): their values show as
+# EUR 1.234,56. The app that registers a model with django-auditlog names them (interventions/
+# audit.py); other decimals show as numbers with a decimal comma.
+AMOUNT_FIELDS: set[tuple[str, str]] = set()
+
+
+def amount_fields_register(model, *names: str) -> None:
+    """Show these decimal fields of ``model`` in the change history as amounts in euros."""
+    AMOUNT_FIELDS.update((model._meta.label_lower, name) for name in names)
 
 
 def change_action_label(action: int) -> str:
@@ -143,20 +176,31 @@ def change_action_label(action: int) -> str:
 def field_changes(entries: list[LogEntry]) -> list[list[FieldChange]]:
     """Per entry, the fields it changed with their readable names and old and new values.
 
-    Read from the stored JSON; choices show their label, dates and numbers the Dutch format, and
-    a foreign key the name of the record it points to — looked up for all entries at once (one
-    query per related model, not per row). Reverse relations and the primary key, which
-    django-auditlog lists when a record is created, are left out.
+    Read from the stored JSON, in the words of the page: choices show their label, yes/no for a
+    yes-or-no field, dates as 31-03-2026, moments in the municipality's time zone to the minute,
+    amounts as EUR 1.234,56 and other numbers with a decimal comma, and a foreign key the name of
+    the record it points to — looked up for all entries at once (one query per related model, not
+    per row). Left out: the primary key and the time stamps of the record itself (django-auditlog
+    lists them when a record is created; the entry has its own time), reverse relations, and a
+    value written another way that is the same value (2500.00 over 2500, which the change history
+    recorded as a change before decimals were normalised).
     """
     parsed = [_parsed_changes(entry) for entry in entries]
     names = _related_names(change for changes in parsed for change in changes)
-    return [
-        [
-            FieldChange(label, _value(field, old, names), _value(field, new, names))
-            for label, field, old, new in changes
-        ]
-        for changes in parsed
-    ]
+    shown = []
+    for entry, changes in zip(entries, parsed, strict=True):
+        model = entry.content_type.model_class()
+        rows = []
+        for label, field, old, new in changes:
+            if field is None:
+                rows.append(FieldChange(label, old or EMPTY, new or EMPTY, label))
+                continue
+            old_text = _value(model, field, old, names)
+            new_text = _value(model, field, new, names)
+            if old_text != new_text:
+                rows.append(FieldChange(label, old_text, new_text, field.name))
+        shown.append(rows)
+    return shown
 
 
 def _parsed_changes(entry: LogEntry) -> list[tuple]:
@@ -169,7 +213,12 @@ def _parsed_changes(entry: LogEntry) -> list[tuple]:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
-        if field is not None and (not field.concrete or field.primary_key):
+        if field is not None and (
+            not field.concrete
+            or field.primary_key
+            or getattr(field, "auto_now", False)
+            or getattr(field, "auto_now_add", False)
+        ):
             continue
         label = str(getattr(field, "verbose_name", name))
         if isinstance(values, dict):  # a many-to-many change: {"type", "operation", "objects"}
@@ -202,25 +251,54 @@ def _related_names(changes) -> dict:
     return names
 
 
-def _value(field, value, names) -> str:
+def _value(model, field, value, names) -> str:
     if _is_empty(value):
         return EMPTY
     text = str(value)
-    if field is None:
-        return text
     if field.many_to_one:
         return names.get((field.related_model, text), f"#{text}")
     choices = {str(key): label for key, label in (field.flatchoices or [])}
     if text in choices:
         return str(choices[text])
     try:
+        if isinstance(field, models.BooleanField):
+            return str({"True": _("yes"), "False": _("no")}.get(text, text))
         if isinstance(field, models.DateTimeField):
-            moment = datetime.fromisoformat(text)
-            return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M:%S")
+            return moment_text(datetime.fromisoformat(text))
         if isinstance(field, models.DateField):
             return date.fromisoformat(text).strftime("%d-%m-%Y")
         if isinstance(field, models.DecimalField | models.FloatField):
-            return number_format(Decimal(text), use_l10n=True)
-    except (ValueError, ArithmeticError):
+            if model is not None and (model._meta.label_lower, field.name) in AMOUNT_FIELDS:
+                return euro(Decimal(text))
+            return number_text(Decimal(text))
+        if isinstance(field, models.IntegerField):
+            return number_format(int(text), use_l10n=True, force_grouping=True)
+        if isinstance(field, models.JSONField) and text.startswith("["):
+            return "; ".join(_json_item(item) for item in json.loads(text)) or EMPTY
+    except (ValueError, ArithmeticError, TypeError):
         return text
     return text
+
+
+def _json_item(item) -> str:
+    if isinstance(item, int | float) and not isinstance(item, bool):
+        return number_text(Decimal(str(item)))
+    return str(item)
+
+
+def moment_text(moment: datetime) -> str:
+    """A moment in the municipality's time zone, to the minute: 05-12-2026 13:45. django-auditlog
+    stores a time stamp's value in UTC without its zone."""
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M")
+
+
+def number_text(number: Decimal) -> str:
+    """A number with the locale's decimal separator and grouping, without trailing zeros."""
+    whole = number == number.to_integral()
+    return number_format(
+        number.quantize(Decimal(1)) if whole else number.normalize(),
+        use_l10n=True,
+        force_grouping=True,
+    )

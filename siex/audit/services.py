@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from siex.accounts.selectors import user_roles
 
-from .models import MASK, MAX_STORED_IDS, SENSITIVE_PARAMETER, AccessAction, AccessLogEntry
+from .masks import MASK, SEARCH_REFUSED, SENSITIVE_PARAMETER
+from .models import MAX_STORED_IDS, AccessAction, AccessLogEntry
 
 logger = logging.getLogger("siex.audit")
 
@@ -132,15 +133,16 @@ def client_address(request) -> str | None:
 
 
 def masked_query(query) -> dict:
-    """Search and filter parameters as JSON, with every reference masked."""
+    """Search and filter parameters as JSON, with every reference masked and empty ones left out."""
     if query is None:
         return {}
     if hasattr(query, "lists"):  # a QueryDict: one value, or a list when repeated
         query = {key: values[0] if len(values) == 1 else values for key, values in query.lists()}
+    # An empty filter selected nothing: it is left out ("wijk: None" says nothing).
     return {
         str(key): _masked(key, value)
         for key, value in dict(query).items()
-        if key not in IGNORED_PARAMETERS
+        if key not in IGNORED_PARAMETERS and value not in (None, "", [])
     }
 
 
@@ -213,6 +215,9 @@ def _id(value):
 
 
 def _masked(key, value):
+    # A refused search is recorded as refused; what was typed is not in the entry at all.
+    if value == SEARCH_REFUSED:
+        return value
     if SENSITIVE_PARAMETER in str(key).lower() and value not in (None, "", [], ()):
         return MASK
     return _jsonable(value)

@@ -28,6 +28,9 @@ class HomeView(TemplateView):
         context["roles"] = roles
         if Role.POLICY_OFFICER in roles or Role.PROJECT_LEAD in roles:
             context["register"] = register.register_summary()
+        if Role.POLICY_OFFICER in roles:
+            context["tasks"] = register.officer_tasks()
+            context["follow_up_days"] = register.FOLLOW_UP_DAYS
         if Role.COUNCIL_MEMBER in roles:
             context["districts"] = register.participating_per_district(
                 threshold=settings.SIEX_SMALL_CELL_THRESHOLD

@@ -3,7 +3,7 @@
 from tests.access_matrix import PL, PO
 
 MATRIX: dict = {
-    "register:households": [("get", None, {PO, PL})],
+    "register:households": [("get", None, {PO, PL}), ("post", None, {PO, PL})],
     "register:household-new": [("get", None, {PO}), ("post", "register_new_household", {PO})],
     "register:household": [("get", "household", {PO, PL})],
     "register:household-edit": [

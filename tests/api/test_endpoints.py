@@ -82,6 +82,12 @@ ROUTES = [
         },
     ),
     Route(
+        "household-search",
+        None,
+        REGISTER_READERS,
+        {"POST": Method(REGISTER_READERS, 200, lambda w: {"reference": "WIJ-API-00001"})},
+    ),
+    Route(
         "household-detail",
         lambda w: {"pk": w.household.pk},
         REGISTER_READERS,

@@ -55,7 +55,7 @@ def test_the_schema_endpoint_serves_it_to_every_role(client_for, schema):
 def test_the_schema_lists_every_endpoint_with_its_methods(schema):
     assert schema["openapi"].startswith("3.")
     operations = set(router_operations())
-    assert len(operations) == 34
+    assert len(operations) == 35
     missing = [
         (path, method) for path, method in operations if method not in schema["paths"].get(path, {})
     ]
@@ -113,7 +113,6 @@ def test_filters_and_cursor_pagination_are_described(schema):
         "participation",
         "intervention_type",
         "pseudonym",
-        "reference",
         "participation_start_from",
         "participation_start_until",
         "ordering",
@@ -124,6 +123,11 @@ def test_filters_and_cursor_pagination_are_described(schema):
         "participating",
     ]
     assert "page" not in parameters
+    # The own reference is searched by POST, never in an address.
+    assert "reference" not in parameters
+    search = schema["paths"]["/api/v1/households/search/"]["post"]
+    body = search["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert schema["components"]["schemas"][body.rsplit("/", 1)[1]]["required"] == ["reference"]
     page = households["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     paginated = schema["components"]["schemas"][page.rsplit("/", 1)[1]]
     assert set(paginated["properties"]) == {"next", "previous", "results"}  # no count

@@ -45,7 +45,9 @@ def test_a_policy_officer_registers_a_household_under_its_pseudonym(api):
     household = Household.objects.get()
     assert household.area.code == "WK001404"
     assert household.created_by.username == "test-beleidsmedewerker"
-    found = api.get(HOUSEHOLDS, {"reference": "wij-2024-00001"}).json()
+    found = api.post(
+        f"{HOUSEHOLDS}search/", {"reference": "wij-2024-00001"}, content_type="application/json"
+    ).json()
     assert [row["id"] for row in found["results"]] == [household.id]
 
 

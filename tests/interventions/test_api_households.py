@@ -1,5 +1,6 @@
 """The household endpoints: filters, the same validation as the forms, versions, object checks."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,8 @@ from django.utils import timezone
 from interventions.models import Household
 from interventions.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
+from siex.audit.masks import SEARCH_REFUSED
+from siex.audit.models import AccessLogEntry
 from tests.api.fixtures import World
 from tests.factories import (
     DistrictFactory,
@@ -118,18 +121,80 @@ def test_a_pseudonym_prefix_needs_4_hex_characters(api, register, prefix):
     assert "at least 4 characters" in response.json()["pseudonym"][0]
 
 
-def test_the_own_reference_finds_the_household_through_its_pseudonym(api, world):
+SEARCH = "/api/v1/households/search/"
+
+
+def search(client, reference):
+    return client.post(SEARCH, {"reference": reference}, content_type="application/json")
+
+
+@pytest.mark.parametrize("role", [Role.POLICY_OFFICER, Role.PROJECT_LEAD])
+def test_the_own_reference_finds_the_household_by_post(client_for, world, role):
     household = HouseholdFactory(area=world.district, pseudonym=pseudonymise("WIJ-2024-00042"))
     HouseholdFactory(area=world.district)
-    assert ids(api.get(HOUSEHOLDS, {"reference": " wij-2024-00042 "})) == {household.pk}
-    assert ids(api.get(HOUSEHOLDS, {"reference": "WIJ-2024-99999"})) == set()
+    reader = client_for(role)
+    found = search(reader, " wij-2024-00042 ")
+    assert found.status_code == 200, found.content
+    assert [row["id"] for row in found.json()["results"]] == [household.pk]
+    assert found.json()["results"][0]["pseudonym"] == household.pseudonym
+    assert search(reader, "WIJ-2024-99999").json() == {"results": []}
+    entries = list(AccessLogEntry.objects.order_by("id").values("action", "query", "object_ids"))
+    assert entries == [
+        {"action": "search", "query": {"reference": "***"}, "object_ids": [household.pk]},
+        {"action": "search", "query": {"reference": "***"}, "object_ids": []},
+    ]
+
+
+def test_a_council_member_cannot_search(client_for, world):
+    assert search(client_for(Role.COUNCIL_MEMBER), "WIJ-2024-00042").status_code == 403
+
+
+def test_a_reference_in_the_address_is_refused_and_says_where_to_go(api, world):
+    HouseholdFactory(area=world.district, pseudonym=pseudonymise("WIJ-2024-00042"))
+    response = api.get(HOUSEHOLDS, {"reference": "WIJ-2024-00042"})
+    assert response.status_code == 400
+    message = response.json()["reference"][0]
+    assert "POST /api/v1/households/search/" in message
+    assert "WIJ-2024-00042" not in response.content.decode()
+    assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("reference", ["", "WIJ 2024 (1)", None])
+def test_an_invalid_search_is_400_with_the_field_named(api, world, reference):
+    response = search(api, reference)
+    assert response.status_code == 400
+    assert list(response.json()) == ["reference"]
 
 
 def test_a_bsn_as_reference_is_refused_not_searched(api, world):
-    response = api.get(HOUSEHOLDS, {"reference": "111222333"})
+    response = search(api, "111222333")
     assert response.status_code == 400
     assert "BSN" in response.json()["reference"][0]
     assert "111222333" not in response.content.decode()
+    (entry,) = AccessLogEntry.objects.values()
+    assert entry["query"] == {"reference": SEARCH_REFUSED} and entry["result_count"] == 0
+    assert not re.search(r"\d{9}", str(entry))
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        (HOUSEHOLDS, "pseudonym"),
+        (HOUSEHOLDS, "reference"),
+        (HOUSEHOLDS, "area"),
+        ("/api/v1/interventions/", "household"),
+        ("/api/v1/interventions/", "intervention_type"),
+    ],
+)
+def test_a_bsn_in_any_filter_is_refused_and_the_log_has_no_number(api, world, url, parameter):
+    HouseholdFactory(area=world.district, pseudonym="123456782" + "0" * 55)
+    response = api.get(url, {parameter: "123456782"})
+    assert response.status_code == 400
+    assert "BSN" in response.json()[parameter][0]
+    (entry,) = AccessLogEntry.objects.values()
+    assert entry["action"] == "search" and entry["query"] == {parameter: SEARCH_REFUSED}
+    assert entry["object_ids"] == [] and entry["result_count"] == 0
+    assert not re.search(r"\d{9}", str(entry)), entry
 
 
 @pytest.mark.parametrize(

@@ -158,9 +158,33 @@ def test_bad_intervention_input_is_400_with_a_message_for_the_field(
 def test_a_cost_within_25_percent_or_with_a_reason_is_accepted(api, world):
     assert post(api, world.new_intervention(actual_cost="3125")).status_code == 201
     with_reason = world.new_intervention(
-        actual_cost="600", cost_deviation_reason="Na 3 maanden gestopt"
+        actual_cost="600",
+        cost_deviation_reason="Na 3 maanden gestopt",
+        confirm_duplicate=True,  # the first one of this type still runs
     )
     assert post(api, with_reason).status_code == 201
+
+
+def test_a_second_running_intervention_of_a_type_needs_confirm_duplicate(api, world):
+    world.intervention_type.name_nl = "Energiecoach aan huis"
+    world.intervention_type.save()
+    running = world.intervention  # active since 01-03-2023
+    refused = post(api, world.new_intervention(start_date="2024-02-01"))
+    assert refused.status_code == 400
+    (message,) = refused.json()["confirm_duplicate"]
+    assert "running intervention Energiecoach aan huis since 01-03-2023" in message
+    assert Intervention.objects.count() == 1
+    confirmed = post(api, world.new_intervention(start_date="2024-02-01", confirm_duplicate=True))
+    assert confirmed.status_code == 201, confirmed.json()
+    assert "confirm_duplicate" not in confirmed.json()
+    # Ended, the first no longer counts: the second one is what runs now.
+    running.status, running.end_date = "completed", date(2023, 12, 31)
+    running.save()
+    third = post(api, world.new_intervention(start_date="2024-03-01"))
+    assert "since 01-02-2024" in third.json()["confirm_duplicate"][0]
+    # Changing a registration asks nothing.
+    second = Intervention.objects.get(pk=confirmed.json()["id"])
+    assert patch(api, second, {"version": second.version, "notes": "Ok"}).status_code == 200
 
 
 def test_an_intervention_type_out_of_use_cannot_be_registered_anew(api, world):

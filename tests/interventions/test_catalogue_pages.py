@@ -276,8 +276,8 @@ def test_the_project_lead_edits_a_type_and_the_change_history_shows_it(
     page = text(council.get(reverse("catalogue:type", kwargs={"code": gkb.code})))
     history = page[page.index("Change history") :]
     assert "test-projectleider" in history
-    assert "Unit cost (EUR per household) : 3500 → 3750" in history
-    assert f"Success probability : {plain_number(old)} → 0,9" in history
+    assert "Unit cost (EUR per household) : EUR 3.500,00 → EUR 3.750,00" in history
+    assert f"Success probability : {plain_number(Decimal(old))} → 0,9" in history
     assert "Removed" in history
 
 

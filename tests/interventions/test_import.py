@@ -934,7 +934,7 @@ def test_a_new_import_writes_a_create_entry_per_record_with_the_officer_and_the_
         "household": ["None", str(intervention.household_id)],
         "intervention_type": ["None", str(intervention.intervention_type_id)],
         "start_date": ["None", "2024-02-01"],
-        "actual_cost": ["None", "1200"],
+        "actual_cost": ["None", "1200.00"],  # as the register stores it, as a form writes it
         "cost_deviation_reason": ["None", ""],
         "status": ["None", "active"],
         "notes": ["None", ""],
@@ -987,7 +987,9 @@ def test_a_changed_row_writes_an_update_entry_with_only_the_changed_field(regist
     assert set(records) == {(Household, household.pk), (Intervention, intervention.pk)}
     # Not the version nor the time stamp (excluded), nor who changed it last (the same officer).
     assert records[(Household, household.pk)].changes == {"children": ["1", "3"]}
-    assert records[(Intervention, intervention.pk)].changes == {"actual_cost": ["1200.00", "1300"]}
+    assert records[(Intervention, intervention.pk)].changes == {
+        "actual_cost": ["1200.00", "1300.00"]
+    }
     for entry in updates:
         assert (entry.actor, entry.timestamp) == (officer, batch.committed_at)
         assert entry.additional_data == {"import_batch": {"id": batch.pk, "file_name": "b.xlsx"}}
@@ -1001,7 +1003,7 @@ def test_a_changed_row_writes_an_update_entry_with_only_the_changed_field(regist
     entry = history(LogEntry.Action.UPDATE)[-1]
     assert (entry.actor, entry.object_id) == (other, intervention.pk)
     assert entry.changes == {
-        "actual_cost": ["1300.00", "1400"],
+        "actual_cost": ["1300.00", "1400.00"],
         "updated_by": [str(officer.pk), str(other.pk)],
     }
 
@@ -1049,16 +1051,16 @@ def test_the_household_page_shows_the_imported_changes(register, officer):
     household = Household.objects.get(pseudonym=pseudonymise("WIJ-2"))
     shown = household_history(household, list(household.interventions.all()))
     # Newest first: the change, then both records of the first import (one time stamp).
-    assert [(row["action"], row["is_household"]) for row in shown[:1]] == [("update", True)]
+    assert [(row["action"], row["is_household"]) for row in shown[:1]] == [("changed", True)]
     assert sorted((row["action"], row["is_household"]) for row in shown[1:]) == [
-        ("create", False),
-        ("create", True),
+        ("created", False),
+        ("created", True),
     ]
     latest = shown[0]
     assert latest["actor"] == officer.username
     assert latest["changes"] == [{"field": "children", "old": "1", "new": "3"}]
-    created = next(row for row in shown if row["action"] == "create" and row["is_household"])
-    assert {"field": "children", "old": "–", "new": "1"} in created["changes"]
+    created = next(row for row in shown if row["action"] == "created" and row["is_household"])
+    assert {"field": "children", "old": "—", "new": "1"} in created["changes"]
 
 
 def test_text_with_quotes_backslashes_tabs_and_line_breaks_reaches_the_history_intact(

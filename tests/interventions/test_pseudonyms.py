@@ -33,7 +33,9 @@ def test_the_pseudonym_is_an_hmac_not_a_plain_hash(settings):
     assert "WIJ" not in pseudonym
 
 
-@pytest.mark.parametrize("bsn", ["111222333", "123456782", "12345672"])
+@pytest.mark.parametrize(
+    "bsn", ["111222333", "123456782", "12345672", "1234.56.782", "123 456 782"]
+)
 def test_a_bsn_is_recognised_by_the_eleven_test(bsn):
     assert looks_like_bsn(bsn)
     with pytest.raises(ValidationError, match="BSN"):

@@ -1,9 +1,11 @@
 """The policy officer's register pages: list, household page, forms, conflicts."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +17,8 @@ from interventions.models import Household, Intervention, InterventionStatus
 from interventions.pseudonyms import pseudonymise
 from interventions.selectors import REGISTER_COUNT_CAP
 from siex.accounts.roles import Role
+from siex.audit.masks import SEARCH_REFUSED
+from siex.audit.models import AccessLogEntry
 from tests.factories import HouseholdFactory, InterventionFactory, InterventionTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,25 +60,95 @@ def shown(response) -> str:
 # --- The list ---------------------------------------------------------------------------------
 
 
-def test_search_by_own_reference_finds_the_household_without_storing_the_reference(
+def test_search_by_own_reference_goes_by_post_and_the_address_carries_the_pseudonym(
     officer, districts
 ):
     wanted = HouseholdFactory(pseudonym=pseudonymise("WIJ-2024-00123"), area=districts["WK001401"])
     other = HouseholdFactory(area=districts["WK001401"])
-    response = officer.get(LIST, {"q": "wij-2024-00123"})
-    assert wanted.short_pseudonym in shown(response)
-    assert other.short_pseudonym not in shown(response)
+    response = officer.post(LIST, {"q": "wij-2024-00123", "area": districts["WK001401"].pk})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert "2024" not in location.lower()
+    assert location == f"{LIST}?q={wanted.pseudonym}&area={districts['WK001401'].pk}"
+    page = shown(officer.get(location))
+    assert wanted.short_pseudonym in page and other.short_pseudonym not in page
     assert "WIJ-2024-00123" not in str(Household.objects.values_list().get(pk=wanted.pk))
+    assert "2024-00123" not in str(list(AccessLogEntry.objects.values()))
 
 
-def test_search_by_the_start_of_a_pseudonym_or_a_wijk_name(officer, districts):
-    first = HouseholdFactory(area=districts["WK001401"])
-    second = HouseholdFactory(area=districts["WK001402"])
-    by_pseudonym = shown(officer.get(LIST, {"q": first.pseudonym[:6]}))
-    assert first.short_pseudonym in by_pseudonym
-    assert second.short_pseudonym not in by_pseudonym
-    by_area = shown(officer.get(LIST, {"q": districts["WK001402"].name[:5]}))
-    assert second.short_pseudonym in by_area
+def test_an_address_with_a_reference_finds_nothing(officer, districts):
+    """A reference in an address (an old bookmark, a hand-made link) is not looked up."""
+    HouseholdFactory(pseudonym=pseudonymise("WIJ-2024-00123"), area=districts["WK001401"])
+    assert "No household matches this search." in shown(officer.get(LIST, {"q": "WIJ-2024-00123"}))
+
+
+def test_htmx_search_answers_the_results_and_pushes_the_safe_address(officer, districts):
+    wanted = HouseholdFactory(pseudonym=pseudonymise("WIJ-2024-00123"), area=districts["WK001401"])
+    response = officer.post(
+        LIST,
+        {"q": "WIJ-2024-00123", "ordering": "pseudonym"},
+        headers={"HX-Request": "true", "HX-Target": "register-results"},
+    )
+    assert response.status_code == 200
+    assert wanted.short_pseudonym in shown(response) and "<form" not in shown(response)
+    assert response["HX-Push-Url"] == f"{LIST}?q={wanted.pseudonym}&ordering=pseudonym"
+
+
+def test_a_reference_without_a_household_is_answered_without_a_new_address(officer, districts):
+    HouseholdFactory(area=districts["WK001401"])
+    response = officer.post(LIST, {"q": "2024001234"})
+    assert response.status_code == 200
+    assert "No household matches this search." in shown(response)
+    assert (
+        "2024001234" not in response.get("HX-Push-Url", "") and response["HX-Push-Url"] == "false"
+    )
+    assert "2024001234" not in str(list(AccessLogEntry.objects.values()))
+    assert AccessLogEntry.objects.get().query["text"] == "***"
+
+
+def test_a_wijk_name_or_pseudonym_start_stays_in_the_address_and_paging_keeps_it(
+    officer, districts
+):
+    households = [HouseholdFactory(area=districts["WK001402"]) for _ in range(55)]
+    name = districts["WK001402"].name
+    response = officer.post(LIST, {"q": name[:5], "ordering": "pseudonym"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?q={name[:5]}&ordering=pseudonym"
+    first = officer.get(response["Location"])
+    assert f"?q={name[:5]}&amp;ordering=pseudonym&amp;page=2" in shown(first)
+    prefix = households[0].pseudonym[:6]
+    response = officer.post(LIST, {"q": prefix.upper()})
+    assert response["Location"] == f"{LIST}?q={prefix}"
+
+
+def test_the_search_form_is_posted_with_a_csrf_token(officer, districts):
+    page = shown(officer.get(LIST))
+    form = page[
+        page.index('role="search"') - 200 : page.index("</form>", page.index('role="search"'))
+    ]
+    assert 'method="post"' in form and 'hx-post="' in form and "csrfmiddlewaretoken" in form
+
+
+@pytest.mark.parametrize("bsn", ["123456782", "1234.56.782", " 111 222 333 "])
+@pytest.mark.parametrize("method", ["post", "get"])
+def test_a_bsn_is_refused_searches_nothing_and_is_not_logged(officer, districts, bsn, method):
+    household = HouseholdFactory(area=districts["WK001401"], pseudonym="123456782" + "a" * 55)
+    response = getattr(officer, method)(LIST, {"q": bsn})
+    assert response.status_code == 200
+    page = shown(response)
+    assert "Search: This looks like a citizen service number (BSN)" in page
+    assert "Nothing was searched." in page
+    assert household.short_pseudonym not in page
+    assert 'aria-invalid="true"' in page
+    assert 'name="q" id="id_q" value=""' in page  # not echoed back into the search box
+    if method == "post":
+        assert bsn.strip() not in page
+    (entry,) = AccessLogEntry.objects.values()
+    assert entry["action"] == "search" and entry["result_count"] == 0
+    assert entry["query"] == {"text": SEARCH_REFUSED}
+    digits = re.sub(r"\D", "", bsn)
+    assert not re.search(r"\d{9}", str(entry)), entry
+    assert digits not in str(entry)
 
 
 def test_filters_combine(officer, districts):
@@ -186,6 +260,20 @@ def test_an_officer_registers_a_household(officer, districts, user_for):
     assert response.status_code == 302
     assert response["Location"] == reverse("register:household", kwargs={"pk": household.pk})
     assert household.children == 3 and household.created_by.username.startswith("test-")
+
+
+def test_the_new_household_form_chooses_no_district_in_advance(officer, districts):
+    form = officer.get(reverse("register:household-new")).context["form"]
+    area = form["area"]
+    assert area.value() in (None, "")
+    assert list(area.field.choices)[0] == ("", "— choose a district —")
+    page = shown(officer.get(reverse("register:household-new")))
+    assert "selected>Centrum" not in page and '<option value="" selected>' in page
+    # Forgotten, it is asked for by name; nothing is registered.
+    response = officer.post(reverse("register:household-new"), new_household(districts, area=""))
+    assert response.status_code == 200
+    assert response.context["form"].errors["area"] == ["This field is required."]
+    assert not Household.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -538,6 +626,54 @@ def test_a_different_cost_with_a_reason_is_accepted(officer, household, coaching
     )
     assert response.status_code == 302
     assert Intervention.objects.get().actual_cost == Decimal("4000")
+
+
+def test_a_second_running_intervention_of_a_type_needs_a_confirmation(officer, household):
+    coach = InterventionTypeFactory(code="energiecoach", name_nl="Energiecoach aan huis")
+    InterventionFactory(
+        household=household,
+        intervention_type=coach,
+        start_date=date(2026, 3, 1),
+        status=InterventionStatus.ACTIVE,
+    )
+    data = {
+        "intervention_type": coach.pk,
+        "start_date": "2026-04-01",
+        "status": "active",
+        "actual_cost": str(coach.unit_cost),
+    }
+    officer.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    response = add(officer, household, **data)
+    assert response.status_code == 200
+    assert household.interventions.count() == 1
+    page = shown(response)
+    message = (
+        "Dit huishouden heeft al een lopende interventie Energiecoach aan huis sinds 01-03-2026."
+    )
+    assert message in page
+    assert 'href="#id_confirm_duplicate"' in page  # the error summary leads to the checkbox
+    assert 'type="checkbox" name="confirm_duplicate"' in page
+    assert "Toch toevoegen" in page
+    # Confirmed, it is added.
+    response = add(officer, household, **data, confirm_duplicate="on")
+    assert response.status_code == 302
+    assert household.interventions.count() == 2
+
+
+def test_no_confirmation_is_asked_when_nothing_of_the_type_runs(officer, household):
+    coach = InterventionTypeFactory(code="energiecoach", name_nl="Energiecoach aan huis")
+    InterventionFactory(
+        household=household,
+        intervention_type=coach,
+        start_date=date(2024, 3, 1),
+        end_date=date(2024, 9, 1),
+        status=InterventionStatus.COMPLETED,
+    )
+    page = shown(officer.get(reverse("register:intervention-new", kwargs={"pk": household.pk})))
+    assert "confirm_duplicate" not in page
+    data = {"intervention_type": coach.pk, "start_date": "2026-04-01", "status": "active"}
+    data["actual_cost"] = str(coach.unit_cost)
+    assert add(officer, household, **data).status_code == 302
 
 
 def test_ending_an_intervention(officer, household, coaching):

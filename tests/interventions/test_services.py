@@ -84,3 +84,36 @@ def test_a_completed_intervention_needs_an_end_date():
         )
     assert "end_date" in error.value.message_dict
     assert Intervention.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("new_status", "asks"),
+    [("active", True), ("planned", True), ("completed", False), ("stopped", False)],
+)
+def test_a_second_running_intervention_of_a_type_is_confirmed_in_the_service(new_status, asks):
+    household = HouseholdFactory(participation_start=date(2024, 1, 1))
+    coach = InterventionTypeFactory(name_nl="Energiecoach aan huis")
+    InterventionFactory(
+        household=household, intervention_type=coach, start_date=date(2024, 3, 1), status="active"
+    )
+    new = {
+        "household": household,
+        "intervention_type": coach,
+        "start_date": date(2024, 4, 1),
+        "end_date": date(2024, 5, 1) if new_status in ("completed", "stopped") else None,
+        "status": new_status,
+    }
+    if asks:
+        with pytest.raises(ValidationError) as refused:
+            services.intervention_create(**new)
+        assert refused.value.message_dict == {
+            "confirm_duplicate": [
+                "This household already has a running intervention Energiecoach aan huis since "
+                "01-03-2024. Confirm that a second one is intended."
+            ]
+        }
+        assert household.interventions.count() == 1
+        services.intervention_create(**new, confirm_duplicate=True)
+    else:
+        services.intervention_create(**new)
+    assert household.interventions.count() == 2
