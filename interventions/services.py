@@ -194,7 +194,7 @@ def duplicate_intervention_message(intervention_type: InterventionType, since: d
     return _(
         "This household already has a running intervention %(name)s since %(date)s. Confirm that "
         "a second one is intended."
-    ) % {"name": intervention_type.name_nl, "date": since.strftime("%d-%m-%Y")}
+    ) % {"name": intervention_type.name_nl, "date": short_date(since)}
 
 
 def _no_unconfirmed_duplicate(intervention: Intervention, *, confirmed: bool) -> None:

@@ -13,6 +13,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from siex.core.forms import DateField
+
 from . import selectors
 from .models import AccessAction, AccessLogEntry
 
@@ -20,13 +22,11 @@ from .models import AccessAction, AccessLogEntry
 USERNAMES_LIST = "audit-usernames"
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker: its value is always ISO (yyyy-mm-dd), whatever the language."""
+class DateFilter(django_filters.DateFilter):
+    """A day typed as 31-03-2026, as in every date field of SIEX (not the browser's date picker,
+    whose notation follows the browser's language)."""
 
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+    field_class = DateField
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -43,10 +43,8 @@ class PeriodFilterSet(django_filters.FilterSet):
     """From and until are whole days in the municipality's time zone, both included. They become
     a range on the timestamp itself (not on its date), so the timestamp's index is used."""
 
-    date_from = django_filters.DateFilter(label=_("From"), method="filter_from", widget=DateInput())
-    date_until = django_filters.DateFilter(
-        label=_("Until"), method="filter_until", widget=DateInput()
-    )
+    date_from = DateFilter(label=_("From"), method="filter_from")
+    date_until = DateFilter(label=_("Until"), method="filter_until")
 
     def filter_from(self, queryset, name, value):
         return queryset.filter(timestamp__gte=_start_of(value))

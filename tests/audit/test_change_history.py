@@ -53,12 +53,13 @@ def test_changing_only_the_provider_records_only_the_provider(lead, groningen_ca
         provider="Kredietbank Nederland",
         unit_cost=as_typed(gkb.unit_cost),
         **{
-            f"cost_share_year_{n}": as_typed(getattr(gkb, f"cost_share_year_{n}"))
+            # Shares are typed in percent on the page.
+            f"cost_share_year_{n}": as_typed(getattr(gkb, f"cost_share_year_{n}") * 100)
             for n in range(1, 6)
         },
     )
     links = [
-        (link.outcome.code, as_typed(link.success_probability), link.note)
+        (link.outcome.code, as_typed(link.success_probability * 100), link.note)
         for link in gkb.outcome_links.all()
     ]
     data.update(
@@ -189,14 +190,15 @@ def test_the_household_page_shows_the_history_in_dutch(officer, changed_interven
 
 
 def test_the_audit_pages_show_the_history_in_dutch(client_for, changed_intervention):
-    admin = dutch(client_for(Role.ADMINISTRATOR))
-    page = text(admin.get(reverse("audit:changes")))
+    # The change history of the register is for the roles that may see households.
+    lead = dutch(client_for(Role.PROJECT_LEAD))
+    page = text(lead.get(reverse("audit:changes")))
     assert "Werkelijke kosten (EUR): — → EUR 2.500,00" in page
     assert "Status: actief → afgerond" in page
     assert "05-12-2026 13:45 " in page  # local time, to the minute
     for hidden in ("Aangemaakt op", "12:45", "13:45:30", "2500.00 →", "→ 2500 "):
         assert hidden not in page, hidden
-    response = admin.get(reverse("audit:changes-export"), {"format": "csv"})
+    response = lead.get(reverse("audit:changes-export"), {"format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Tijd (Europe/Amsterdam)"
     assert {row[0] for row in rows[1:]} == {"05-12-2026 13:45:30", rows[1][0]}

@@ -105,6 +105,7 @@ def test_the_access_log_shows_who_read_what_newest_first(admin):
         ({"date_from": "2025-03-11"}, {"bert", "carla", "dirk"}),
         ({"date_until": "2025-03-11"}, {"anna", "bert"}),
         ({"date_from": "2025-03-11", "date_until": "2025-03-11"}, {"bert"}),
+        ({"date_from": "11-03-2025", "date_until": "11-3-2025"}, {"bert"}),
         ({"record": "7"}, {"anna", "bert"}),
         ({"record": "70"}, {"dirk"}),
         ({"user": "anna", "record": "70"}, set()),
@@ -119,6 +120,13 @@ def test_the_access_log_filters(admin, query, expected):
     assert response.status_code == 200
     shown = {row["entry"].username for row in response.context["rows"]}
     assert shown == expected
+
+
+def test_the_period_is_typed_as_on_every_page_not_in_the_browsers_notation(admin):
+    response = admin.get(ACCESS_LOG, {"date_from": "11-03-2025"})
+    field = response.context["form"]["date_from"]
+    assert 'type="date"' not in str(field)
+    assert 'value="11-03-2025"' in str(field)
 
 
 def test_a_period_that_ends_before_it_starts_is_an_error(admin):
