@@ -130,8 +130,8 @@ def test_an_update_changes_adds_and_removes_links_one_by_one_in_the_history():
         if change["field"].startswith("Unit")
     )
     assert (unit_cost_change["old"], unit_cost_change["new"]) == (
-        "EUR\u00a02,500.00",
-        "EUR\u00a02,750.00",
+        "EUR\u00a02.500,00",
+        "EUR\u00a02.750,00",
     )
     probability = next(
         change for entry in history if kept.name_nl in entry.subject for change in entry.changes
