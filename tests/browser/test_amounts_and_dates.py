@@ -95,6 +95,8 @@ def test_amounts_and_dates_are_read_the_dutch_way_in_an_english_browser(
     InterventionTypeFactory(
         code="schuldhulpmaatje", name_nl="Schuldhulpmaatje", unit_cost=Decimal("1750.00")
     )
+    # A second intervention of a type already running would ask for confirmation first.
+    InterventionTypeFactory(code="budgetcoach", name_nl="Budgetcoach", unit_cost=Decimal("1500.00"))
     page = signed_in
     url = reverse("register:intervention-new", kwargs={"pk": household.pk})
     page.goto(url)
@@ -137,7 +139,7 @@ def test_amounts_and_dates_are_read_the_dutch_way_in_an_english_browser(
     expect(page.get_by_label(words["start"])).to_have_value("31-03-2025")
 
     page.goto(url)
-    page.get_by_label(words["type"], exact=True).select_option(label="Schuldhulpmaatje")
+    page.get_by_label(words["type"], exact=True).select_option(label="Budgetcoach")
     page.get_by_label(words["cost"]).fill("1.200,50")
     page.get_by_label(words["start"]).fill("1-4-2025")
     page.get_by_label(words["reason"]).fill("Korter traject")
@@ -145,9 +147,7 @@ def test_amounts_and_dates_are_read_the_dutch_way_in_an_english_browser(
     page.wait_for_url(lambda address: address.rstrip("/").endswith(f"/{household.pk}"))
     latest = Intervention.objects.latest("pk")
     assert latest.actual_cost == Decimal("1200.50") and latest.start_date == date(2025, 4, 1)
-    expect(page.locator("table", has_text="Schuldhulpmaatje").first).to_contain_text(
-        "EUR\u00a01.201"
-    )
+    expect(page.locator("table", has_text="Budgetcoach").first).to_contain_text("EUR\u00a01.201")
     page.goto(reverse("register:intervention-edit", kwargs={"pk": latest.pk}))
     expect(page.get_by_label(words["cost"])).to_have_value("1.200,50")
     shot(page, f"saved-{request.node.callspec.id}")
