@@ -13,11 +13,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from interventions.models import VersionedModel, code_validator
+from interventions.models import code_validator
 from siex.core.text import (
     validate_no_control_characters,
     validate_no_control_characters_in_items,
 )
+from siex.core.versioning import VersionedModel
 
 from .scenario import MAX_DRAWS, MAX_HORIZON, MIN_DRAWS
 

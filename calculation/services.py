@@ -15,14 +15,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from interventions.catalogue_file import catalogue_dump
-from interventions.services import ConflictError
 from siex.core.text import validate_no_control_characters
+from siex.core.versioning import ConflictError, save_versioned
 
 from .engine import MODEL_VERSION
 from .models import (
@@ -209,31 +209,24 @@ def scenario_version_update(
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"Not a scenario version field: {', '.join(sorted(unknown))}")
-    with transaction.atomic():
-        current = ScenarioVersion.objects.select_for_update().get(pk=version.pk)
-        if current.is_fixed:
+
+    def refuse(stored: ScenarioVersion) -> None:
+        if stored.is_fixed:
             raise FixedVersionError(
                 _(
                     "Version %(number)s is fixed (vastgesteld) and cannot be changed; make a new "
                     "version to revise it."
                 )
-                % {"number": current.number}
+                % {"number": stored.number}
             )
-        if current.version != expected_version:
-            raise ConflictError(current)
-        _check(_full_document(current, changes))
-        for name, value in changes.items():
-            setattr(current, name, value)
-        current.updated_by = user
-        current.full_clean()
-        claimed = ScenarioVersion.objects.filter(pk=current.pk, version=expected_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
-            raise ConflictError(ScenarioVersion.objects.get(pk=current.pk))
-        current.version = expected_version + 1
-        current.save()
-    return current
+
+    return save_versioned(
+        version,
+        expected_version=expected_version,
+        changes={**changes, "updated_by": user},
+        refuse=refuse,
+        check_changes=lambda stored: _check(_full_document(stored, changes)),
+    )
 
 
 def scenario_version_check(

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from interventions.services import ConflictError
 from siex.core.forms import VersionLockForm, apply_errors
+from siex.core.versioning import ConflictError
 
 from . import presentation, selectors, services
 from .forms import (

@@ -22,6 +22,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from siex.core.versioning import save_versioned
+
 from .catalogue_file import ImportReport, catalogue_load
 from .models import (
     COST_PHASING_FIELDS,
@@ -33,10 +35,8 @@ from .models import (
     Outcome,
     OutcomeValue,
 )
-from .services import ConflictError, _save_versioned
 
 __all__ = [
-    "ConflictError",
     "INTERVENTION_TYPE_EDITABLE_FIELDS",
     "OUTCOME_EDITABLE_FIELDS",
     "catalogue_upload",
@@ -249,7 +249,7 @@ def intervention_type_update(
 
     with transaction.atomic():
         try:
-            current = _save_versioned(
+            current = save_versioned(
                 intervention_type,
                 expected_version=expected_version,
                 changes=changes,
@@ -270,7 +270,7 @@ def intervention_type_set_active(
     """Take an intervention type out of use (or back into use). An inactive type cannot be chosen
     for new registrations; registrations and scenarios that use it keep it. Types are never
     deleted here: registered interventions refer to them."""
-    return _save_versioned(
+    return save_versioned(
         intervention_type, expected_version=expected_version, changes={"is_active": is_active}
     )
 
@@ -413,7 +413,7 @@ def outcome_update(
 
     with transaction.atomic():
         try:
-            current = _save_versioned(
+            current = save_versioned(
                 outcome, expected_version=expected_version, changes=changes, check=refuse_bad_values
             )
         except ValidationError as error:

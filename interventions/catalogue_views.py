@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from siex.core.forms import VersionLockForm
+from siex.core.versioning import ConflictError
 
 from . import catalogue_selectors as selectors
 from . import catalogue_services as services
@@ -163,7 +164,7 @@ class _EditView(TemplateView):
             fields, rows = editor.changes()
             try:
                 saved = self.save(record, fields, rows, editor.form.cleaned_data.get("version"))
-            except services.ConflictError as conflict:
+            except ConflictError as conflict:
                 return self.conflict(record, conflict.current)
             except ValidationError as error:
                 editor.add_service_error(error)
@@ -298,7 +299,7 @@ class InterventionTypeActiveView(FormView):
                 expected_version=form.cleaned_data["version"],
                 is_active=activate,
             )
-        except services.ConflictError:
+        except ConflictError:
             messages.error(
                 self.request,
                 _(

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from siex.core.templatetags.siex import euro, percentage, short_date
 from siex.core.text import validate_no_control_characters
+from siex.core.versioning import NormalisedDecimalsModel, VersionedModel
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -233,59 +234,6 @@ def cost_share_field(year: int):
             MaxValueValidator(ONE, _("A share cannot be above 1.")),
         ],
     )
-
-
-def decimals_normalised(instance: models.Model) -> None:
-    """Give every decimal value of ``instance`` its field's number of decimal places (2500 becomes
-    2500.00), as the database stores it and gives it back.
-
-    The change history (django-auditlog) compares the text of the value read from the database
-    with that of the value being saved: 2500.00 and 2500 are one amount but two texts, and without
-    this an edit of only the notes would record "actual cost 2500.00 → 2500". Only zeros are added
-    or dropped: a value with more decimals than its field allows keeps them, for validation to
-    refuse.
-    """
-    for field in instance._meta.concrete_fields:
-        if not isinstance(field, models.DecimalField):
-            continue
-        value = getattr(instance, field.attname)
-        if value is None or isinstance(value, bool):
-            continue
-        try:
-            number = value if isinstance(value, Decimal) else Decimal(str(value))
-            normalised = number.quantize(Decimal(1).scaleb(-field.decimal_places))
-        except (ArithmeticError, ValueError, TypeError):
-            continue  # not a number: validation says so
-        if normalised == number:
-            setattr(instance, field.attname, normalised)
-
-
-class NormalisedDecimalsModel(models.Model):
-    """A model whose decimals are written as the database stores them (``decimals_normalised``):
-    on validation, which every entrance runs (forms, API, imports, catalogue file), and on save."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        decimals_normalised(self)
-        super().save(*args, **kwargs)
-
-    def clean_fields(self, exclude=None) -> None:
-        super().clean_fields(exclude=exclude)
-        decimals_normalised(self)
-
-
-class VersionedModel(NormalisedDecimalsModel):
-    """A ``version`` that every update raises by one; an update that expects another version is a
-    conflict (optimistic locking, see ``interventions.services``)."""
-
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class InterventionType(VersionedModel):

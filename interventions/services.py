@@ -8,17 +8,15 @@ update is refused with a ConflictError and nothing is overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from siex.core.templatetags.siex import short_date
+from siex.core.versioning import save_versioned
 
 from .models import (
     Household,
@@ -28,54 +26,6 @@ from .models import (
     Source,
 )
 from .pseudonyms import pseudonymise, validate_reference
-
-
-class ConflictError(Exception):
-    """Someone else changed the record since it was read; ``current`` is the stored version."""
-
-    def __init__(self, current: models.Model):
-        self.current = current
-        super().__init__(
-            _(
-                "This record was changed by someone else in the meantime (now version %(version)s). "  # noqa: E501
-                "Reload it, check the changes and enter yours again."
-            )
-            % {"version": current.version}
-        )
-
-
-def _save_versioned(
-    instance: models.Model,
-    *,
-    expected_version: int,
-    changes: dict[str, Any],
-    check: Callable[[models.Model], None] | None = None,
-):
-    """Apply ``changes`` to the stored record if it is still at ``expected_version``.
-
-    ``check`` may raise a ValidationError about the changed record before anything is written.
-    """
-    model = type(instance)
-    with transaction.atomic():
-        current = model.objects.select_for_update().get(pk=instance.pk)
-        if current.version != expected_version:
-            raise ConflictError(current)
-        for field, value in changes.items():
-            setattr(current, field, value)
-        current.full_clean()
-        if check is not None:
-            check(current)
-        # The conditional UPDATE claims the version atomically, also where SELECT ... FOR UPDATE
-        # is not available (SQLite); the save() after it writes the fields and the change history.
-        claimed = model.objects.filter(pk=current.pk, version=expected_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
-            raise ConflictError(model.objects.get(pk=current.pk))
-        current.version = expected_version + 1
-        current.save()
-    return current
-
 
 # --- Households -----------------------------------------------------------------------------------
 
@@ -172,7 +122,7 @@ def household_update(*, household: Household, expected_version: int, **changes) 
     unknown = set(changes) - HOUSEHOLD_EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
-    return _save_versioned(
+    return save_versioned(
         household,
         expected_version=expected_version,
         changes=changes,
@@ -282,4 +232,4 @@ def intervention_update(
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     changes["updated_by"] = updated_by
-    return _save_versioned(intervention, expected_version=expected_version, changes=changes)
+    return save_versioned(intervention, expected_version=expected_version, changes=changes)

@@ -22,6 +22,7 @@ from siex.audit.masks import SEARCH_REFUSED
 from siex.audit.services import log_access
 from siex.core.forms import apply_errors, format_number
 from siex.core.templatetags.siex import short_date
+from siex.core.versioning import ConflictError
 
 from . import selectors, services
 from .forms import (
@@ -218,7 +219,7 @@ class HouseholdEditView(HouseholdMixin, FormView):
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
             )
-        except services.ConflictError as conflict:
+        except ConflictError as conflict:
             return self.conflict(form, conflict.current, HOUSEHOLD_FIELDS)
         except ValidationError as error:
             apply_errors(form, error)
@@ -452,7 +453,7 @@ class InterventionEditView(InterventionMixin, HouseholdEditView):
                 updated_by=self.request.user,
                 **self.changes(form),
             )
-        except services.ConflictError as conflict:
+        except ConflictError as conflict:
             return self.conflict(form, conflict.current, self.fields_compared)
         except ValidationError as error:
             apply_errors(form, error)

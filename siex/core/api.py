@@ -23,8 +23,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from interventions.services import ConflictError
 from siex.audit.services import log_access
+from siex.core.versioning import ConflictError
 
 MAX_PAGE_SIZE = 200
 

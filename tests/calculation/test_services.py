@@ -15,7 +15,7 @@ from calculation.models import CalculationRun, RunStatus, Scenario, ScenarioVers
 from calculation.selectors import latest_result, registered_intake, scenario_document
 from interventions.catalogue_file import catalogue_load
 from interventions.models import InterventionStatus, InterventionType
-from interventions.services import ConflictError
+from siex.core.versioning import ConflictError
 from tests.factories import HouseholdFactory, InterventionFactory
 
 pytestmark = pytest.mark.django_db

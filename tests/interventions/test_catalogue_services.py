@@ -21,6 +21,7 @@ from interventions.models import (
     OutcomeValue,
     ValueType,
 )
+from siex.core.versioning import ConflictError
 from tests.factories import (
     ActorFactory,
     InterventionOutcomeFactory,
@@ -145,7 +146,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing():
     services.intervention_type_update(
         intervention_type=intervention_type, expected_version=stale_version, provider="Tweede"
     )
-    with pytest.raises(services.ConflictError) as caught:
+    with pytest.raises(ConflictError) as caught:
         services.intervention_type_update(
             intervention_type=intervention_type,
             expected_version=stale_version,
@@ -187,7 +188,7 @@ def test_an_intervention_type_is_taken_out_of_use_and_back():
         intervention_type=intervention_type, expected_version=1, is_active=False
     )
     assert not retired.is_active
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.intervention_type_set_active(
             intervention_type=intervention_type, expected_version=1, is_active=True
         )
@@ -276,7 +277,7 @@ def test_outcome_assumptions_are_checked_by_the_model():
 def test_an_outcome_update_on_a_stale_version_is_a_conflict():
     outcome = OutcomeFactory(source="Eerste bron")
     services.outcome_update(outcome=outcome, expected_version=1, source="Tweede bron")
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.outcome_update(outcome=outcome, expected_version=1, source="Derde bron")
     outcome.refresh_from_db()
     assert outcome.source == "Tweede bron"

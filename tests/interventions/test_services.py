@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from interventions import services
 from interventions.models import Intervention
+from siex.core.versioning import ConflictError
 from tests.factories import HouseholdFactory, InterventionFactory, InterventionTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_two_officers_editing_the_same_intervention_the_second_gets_a_conflict()
     services.intervention_update(
         intervention=first_read, expected_version=first_read.version, notes="Gesprek gehad"
     )
-    with pytest.raises(services.ConflictError) as conflict:
+    with pytest.raises(ConflictError) as conflict:
         services.intervention_update(
             intervention=second_read,
             expected_version=second_read.version,
