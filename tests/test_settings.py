@@ -35,7 +35,7 @@ def test_without_database_and_broker_the_embedded_default_is_sqlite_and_in_proce
     found = settings_for("siex.settings.dev")
     assert found["engine"] == "django.db.backends.sqlite3"
     assert found["eager"] is True
-    assert found["broker"] == "memory://"
+    assert found["broker"] == "memory://localhost/"
     assert found["demo"] is True
 
 
@@ -85,3 +85,40 @@ def test_production_refuses_to_start_without_its_keys():
     result = run(["manage.py", "check"], env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_migrate_on_a_fresh_clone_creates_the_folder_of_the_sqlite_file(tmp_path):
+    database = tmp_path / "var" / "siex.sqlite3"  # var/ does not exist, as on a fresh clone
+    result = run(
+        ["manage.py", "migrate", "--plan"],
+        {"DJANGO_SETTINGS_MODULE": "siex.settings.dev", "DATABASE_URL": f"sqlite:///{database}"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "unable to open database file" not in result.stderr
+    assert database.parent.is_dir()
+
+
+def test_the_embedded_default_runs_a_task_without_a_warning_or_a_trace_line():
+    """kombu warned "No hostname was supplied" for every task sent to the memory:// broker, and
+    Celery printed "Task ... succeeded" after each task the command itself reports on."""
+    script = (
+        "import django; django.setup(); from siex import celery_app\n"
+        "@celery_app.task\n"
+        "def add(a, b):\n"
+        "    return a + b\n"
+        "print(add.delay(1, 2).get())\n"
+    )
+    result = run(["-c", script], {"DJANGO_SETTINGS_MODULE": "siex.settings.dev"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "3"
+    assert result.stderr == ""
+
+
+def test_a_django_log_line_is_printed_once_in_development():
+    script = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.utils.autoreload').info('Watching for file changes')"
+    )
+    result = run(["-c", script], {"DJANGO_SETTINGS_MODULE": "siex.settings.dev"})
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Watching for file changes") == 1, result.stderr

@@ -8,6 +8,7 @@ embedded default (SQLite, Celery tasks executed in-process); with them it uses P
 Celery worker behind the Redis broker.
 """
 
+import contextlib
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -99,6 +100,13 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates its file but not the folder it lies in: without this, the first migrate on
+    # a fresh clone fails with "unable to open database file" (var/ is not in the repository).
+    # A folder that cannot be made is left to SQLite to report when it connects.
+    _sqlite_file = str(DATABASES["default"]["NAME"])
+    if _sqlite_file not in ("", ":memory:") and not _sqlite_file.startswith("file:"):
+        with contextlib.suppress(OSError):
+            Path(_sqlite_file).parent.mkdir(parents=True, exist_ok=True)
     # IMMEDIATE transactions take the write lock up front, so two writers queue instead of one
     # failing half-way; WAL lets pages read while a calculation writes.
     DATABASES["default"]["OPTIONS"] = {
@@ -135,7 +143,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+# The in-process broker of the embedded default. It names its host: a memory:// URL without one
+# makes kombu warn "No hostname was supplied" each time a task is sent (eager tasks too).
+EMBEDDED_BROKER_URL = "memory://localhost/"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or EMBEDDED_BROKER_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 # Without a broker the same tasks run in the web process, synchronously.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
@@ -398,6 +409,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # Django's default configuration gives the "django" logger a console handler of its own
+        # when DEBUG is on; its records also reach the root handler, so each was printed twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {
             "handlers": ["django.server"],
             "level": "INFO",
@@ -405,3 +419,7 @@ LOGGING = {
         },
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run inside the command or request that sent them, which reports their outcome itself;
+    # Celery's "Task ... succeeded in ..." line would only repeat it. Failures are still logged.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}

@@ -18,14 +18,14 @@ os.environ.setdefault(
 )
 
 from .base import *  # noqa: E402,F403
-from .base import REDIS_URL  # noqa: E402
+from .base import EMBEDDED_BROKER_URL, REDIS_URL  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests that exercise throttling switch it back on with override_settings.
 AXES_ENABLED = False
 # Tasks run in-process in the test suite; the worker tests start a real worker against REDIS_URL.
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or EMBEDDED_BROKER_URL
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
 # Serve static files straight from the finders: the suite never runs collectstatic.
