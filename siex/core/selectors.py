@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count
@@ -37,6 +38,52 @@ def database_check() -> Check:
             _("%(detail)s: %(n)s migrations not applied") % {"detail": detail, "n": len(pending)},
         )
     return Check("database", True, detail)
+
+
+# The static files every page links to (templates/base.html). When one cannot be found, every
+# page fails, however well the database answers.
+PAGE_STATIC_FILES = ("css/siex.css", "vendor/htmx/htmx.min.js", "img/favicon.svg")
+
+
+def static_files_check() -> Check:
+    """Whether the pages can link their static files.
+
+    Under the production storage the pages link hashed names from the manifest that
+    ``collectstatic`` writes; without it every page answers 500 (the manifest is read when the
+    process starts, so collectstatic needs a restart after it). Without the finders (DEBUG off)
+    the files are served from ``STATIC_ROOT``, so they must be there too.
+    """
+    served_from_sources = getattr(settings, "WHITENOISE_USE_FINDERS", settings.DEBUG)
+    for name in PAGE_STATIC_FILES:
+        try:
+            staticfiles_storage.url(name)  # what {% static %} does on every page
+            if served_from_sources:
+                continue
+            stored = (
+                staticfiles_storage.stored_name(name)
+                if isinstance(staticfiles_storage, ManifestFilesMixin)
+                else name
+            )
+        except ValueError:
+            return Check(
+                "static files",
+                False,
+                _(
+                    "%(name)s is not among the collected static files: run manage.py "
+                    "collectstatic, then restart the application"
+                )
+                % {"name": name},
+            )
+        if not staticfiles_storage.exists(stored):
+            return Check(
+                "static files",
+                False,
+                _("%(name)s is missing from %(folder)s: run manage.py collectstatic")
+                % {"name": name, "folder": settings.STATIC_ROOT},
+            )
+    if served_from_sources:
+        return Check("static files", True, _("served from the source folders"))
+    return Check("static files", True, str(settings.STATIC_ROOT))
 
 
 def broker_check() -> Check:

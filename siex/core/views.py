@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -48,7 +49,11 @@ class SystemStatusView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["checks"] = [selectors.database_check(), selectors.broker_check()]
+        context["checks"] = [
+            selectors.database_check(),
+            selectors.static_files_check(),
+            selectors.broker_check(),
+        ]
         return context
 
 
@@ -68,12 +73,19 @@ class WorkerStatusView(TemplateView):
 @never_cache
 @require_GET
 def health(request):
-    """Liveness for load balancers and docker health checks: the database answers. No details."""
+    """Health for load balancers and docker health checks: the database answers and the pages
+    can link their static files (without collectstatic every page fails under the production
+    storage). Unhealthy answers 503 with the reason; never a detail of the database's error."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001
-        return JsonResponse({"status": "unavailable"}, status=503)
+        return JsonResponse(
+            {"status": "unavailable", "reason": _("the database does not answer")}, status=503
+        )
+    static = selectors.static_files_check()
+    if not static.ok:
+        return JsonResponse({"status": "unavailable", "reason": static.detail}, status=503)
     return JsonResponse({"status": "ok"})
 
 
