@@ -25,6 +25,11 @@ GRONINGEN_KERNCIJFERS_2024 = DATA_DIR / "groningen_wijken_kerncijfers_2024.csv"
 class AreaLoadResult:
     created: int
     updated: int
+    unchanged: int = 0
+
+
+def _stored_values(area: Area) -> dict:
+    return {field.attname: getattr(area, field.attname) for field in Area._meta.concrete_fields}
 
 
 def _int_or_none(value) -> int | None:
@@ -39,7 +44,8 @@ def areas_load_cbs(*, geojson_path: Path, kerncijfers_path: Path | None = None) 
     ``statcode``, ``statnaam``, ``gemeentecode``, ``gemeentenaam``, ``jaar``, ``aantal_inwoners``)
     and, optionally, the kerncijfers CSV that holds the gemeente row.
 
-    Matched on code and year: loading the same files twice changes nothing. All rows or none.
+    Matched on code and year: an area is saved only when a value differs, so loading the same
+    files twice changes nothing (and says so). All rows or none.
     """
     try:
         collection = json.loads(Path(geojson_path).read_text(encoding="utf-8"))
@@ -58,20 +64,23 @@ def areas_load_cbs(*, geojson_path: Path, kerncijfers_path: Path | None = None) 
                 if row.get("soort", "").lower() == "gemeente":
                     municipal_rows[row["code"]] = row
 
-    created = updated = 0
+    created = updated = unchanged = 0
     errors: list[str] = []
     municipalities: dict[tuple[str, int], Area] = {}
 
-    def save(area: Area, where: str) -> None:
-        nonlocal created, updated
-        is_new = area.pk is None
+    def save(area: Area, where: str, stored: dict | None) -> None:
+        """Save ``area`` if it is new or differs from ``stored`` (its values as read)."""
+        nonlocal created, updated, unchanged
+        if stored is not None and _stored_values(area) == stored:
+            unchanged += 1
+            return
         try:
             area.full_clean()
         except ValidationError as error:
             errors.extend(f"{where}: {m}" for m in error.messages)
             return
         area.save()
-        if is_new:
+        if stored is None:
             created += 1
         else:
             updated += 1
@@ -91,15 +100,17 @@ def areas_load_cbs(*, geojson_path: Path, kerncijfers_path: Path | None = None) 
             municipality = Area.objects.filter(code=gm_code, year=year).first() or Area(
                 code=gm_code, year=year, level=AreaLevel.MUNICIPALITY
             )
+            stored = _stored_values(municipality) if municipality.pk else None
             municipality.name = row.get("naam") or props.get("gemeentenaam") or gm_code
             municipality.inhabitants = _int_or_none(row.get("aantal_inwoners"))
             municipality.dwellings = _int_or_none(row.get("woningvoorraad"))
             municipality.surface_ha = _int_or_none(row.get("oppervlakte_totaal_ha"))
             municipality.source = CBS_ATTRIBUTION
-            save(municipality, gm_code)
+            save(municipality, gm_code, stored)
             municipalities[key] = municipality
         code = props.get("statcode", "")
         area = Area.objects.filter(code=code, year=year).first() or Area(code=code, year=year)
+        stored = _stored_values(area) if area.pk else None
         area.level = AreaLevel.DISTRICT
         area.name = props.get("statnaam") or code
         area.parent = municipalities[key] if municipalities[key].pk else None
@@ -108,9 +119,9 @@ def areas_load_cbs(*, geojson_path: Path, kerncijfers_path: Path | None = None) 
         area.surface_ha = _int_or_none(props.get("oppervlakte_totaal_ha"))
         area.geometry = feature.get("geometry")
         area.source = CBS_ATTRIBUTION
-        save(area, where)
+        save(area, where, stored)
 
     if errors:
         transaction.set_rollback(True)
         raise ValidationError(errors)
-    return AreaLoadResult(created=created, updated=updated)
+    return AreaLoadResult(created=created, updated=updated, unchanged=unchanged)

@@ -33,8 +33,18 @@ def test_groningen_has_its_twenty_cbs_wijken_with_population_and_boundaries(gron
 
 def test_loading_the_areas_twice_changes_nothing(groningen_areas):
     before = list(Area.objects.order_by("code").values())
-    call_command("load_areas", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("load_areas", stdout=out)
     assert list(Area.objects.order_by("code").values()) == before
+    assert out.getvalue().strip() == "Areas: nothing changed (21 unchanged)."
+
+
+def test_loading_the_areas_again_saves_and_reports_only_what_changed(groningen_areas):
+    Area.objects.filter(code="WK001400").update(inhabitants=1)
+    out = io.StringIO()
+    call_command("load_areas", stdout=out)
+    assert out.getvalue().strip() == "Areas: 0 new, 1 updated, 20 unchanged."
+    assert Area.objects.get(code="WK001400").inhabitants == 24_920
 
 
 def test_the_app_does_not_depend_on_the_shared_folder():

@@ -25,4 +25,10 @@ class Command(BaseCommand):
             result = areas_load_cbs(geojson_path=geojson, kerncijfers_path=kerncijfers)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages)) from error
-        self.stdout.write(f"Areas: {result.created} new, {result.updated} updated.")
+        if result.created or result.updated:
+            self.stdout.write(
+                f"Areas: {result.created} new, {result.updated} updated, "
+                f"{result.unchanged} unchanged."
+            )
+        else:
+            self.stdout.write(f"Areas: nothing changed ({result.unchanged} unchanged).")
