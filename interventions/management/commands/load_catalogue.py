@@ -34,4 +34,17 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file} was not loaded; nothing changed:\n  " + "\n  ".join(error.messages)
             ) from error
-        self.stdout.write(f"Catalogue {file.name}: {report.summary()}")
+        created, updated = sum(report.created.values()), sum(report.updated.values())
+        unchanged = sum(report.unchanged.values())
+        if not created and not updated:
+            self.stdout.write(
+                f"Catalogue {file.name}: nothing changed ({unchanged} rows unchanged)."
+            )
+            return
+        self.stdout.write(
+            f"Catalogue {file.name}: {created} new, {updated} changed, {unchanged} unchanged rows."
+        )
+        for kind in sorted(set(report.created) | set(report.updated)):
+            self.stdout.write(
+                f"  {kind}: {report.created[kind]} new, {report.updated[kind]} changed"
+            )
