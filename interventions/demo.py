@@ -2,12 +2,14 @@
 
 Deterministic for a given seed (numpy's PCG64), spread over the current wijken in proportion to
 their inhabitants, and safe to run twice: the demo population is replaced as a whole, matched on
-pseudonyms derived from fixed demo references, and nothing entered by hand is touched.
+pseudonyms derived from fixed demo references, and nothing entered by hand is touched. When the
+population stored is already the one asked for, nothing is written.
 The figures are invented for demonstration; no real household is described.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -60,6 +62,7 @@ class DemoResult:
     households: int
     interventions: int
     removed_households: int
+    changed: bool = True
 
 
 def demo_reference(seed: int, number: int) -> str:
@@ -197,27 +200,6 @@ def _replace(*, households: int, seed: int) -> DemoResult:
         for i in range(n)
     ]
 
-    keep = set(pseudonyms)
-    stale = Household.objects.filter(source=Source.DEMO).exclude(pseudonym__in=keep)
-    removed = stale.count()
-    # Delete in chunks of ids: a NOT IN over 30,000 values is slow on SQLite.
-    stale_ids = list(stale.values_list("id", flat=True))
-    for offset in range(0, len(stale_ids), 5000):
-        Household.objects.filter(id__in=stale_ids[offset : offset + 5000]).delete()
-    Intervention.objects.filter(source=Source.DEMO).delete()
-    Household.objects.bulk_create(
-        new,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["pseudonym"],
-        update_fields=[*sorted(HOUSEHOLD_EDITABLE_FIELDS), "source"],
-    )
-    ids = (
-        dict(Household.objects.filter(pseudonym__in=keep).values_list("pseudonym", "id"))
-        if n
-        else {}
-    )
-
     # Interventions: start within 18 months of the start of participation (and before its end),
     # last about their typical duration; completed or stopped when they ended before the
     # reference date, active otherwise.
@@ -244,7 +226,6 @@ def _replace(*, households: int, seed: int) -> DemoResult:
 
     rows = []
     for k in range(total):
-        household_id = ids[pseudonyms[owner[k]]]
         is_done = bool(done[k])
         status = (
             (InterventionStatus.STOPPED if stopped[k] else InterventionStatus.COMPLETED)
@@ -255,7 +236,6 @@ def _replace(*, households: int, seed: int) -> DemoResult:
         deviates = is_done and unit_cost[k] > 0 and abs(cost[k] / unit_cost[k] - 1) > 0.25
         rows.append(
             Intervention(
-                household_id=household_id,
                 intervention_type=types[type_index[k]],
                 start_date=DEMO_FIRST_START + timedelta(days=int(begin[k])),
                 end_date=DEMO_FIRST_START + timedelta(days=int(finish[k])) if is_done else None,
@@ -271,5 +251,59 @@ def _replace(*, households: int, seed: int) -> DemoResult:
                 source=Source.DEMO,
             )
         )
+    row_owners = [pseudonyms[i] for i in owner]
+    if _population_stored(new, rows, row_owners):
+        return DemoResult(households=n, interventions=total, removed_households=0, changed=False)
+
+    keep = set(pseudonyms)
+    stale = Household.objects.filter(source=Source.DEMO).exclude(pseudonym__in=keep)
+    removed = stale.count()
+    # Delete in chunks of ids: a NOT IN over 30,000 values is slow on SQLite.
+    stale_ids = list(stale.values_list("id", flat=True))
+    for offset in range(0, len(stale_ids), 5000):
+        Household.objects.filter(id__in=stale_ids[offset : offset + 5000]).delete()
+    Intervention.objects.filter(source=Source.DEMO).delete()
+    Household.objects.bulk_create(
+        new,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["pseudonym"],
+        update_fields=[*sorted(HOUSEHOLD_EDITABLE_FIELDS), "source"],
+    )
+    ids = (
+        dict(Household.objects.filter(pseudonym__in=keep).values_list("pseudonym", "id"))
+        if n
+        else {}
+    )
+    for row, pseudonym in zip(rows, row_owners, strict=True):
+        row.household_id = ids[pseudonym]
     Intervention.objects.bulk_create(rows, batch_size=5000)
     return DemoResult(households=n, interventions=total, removed_households=removed)
+
+
+_HOUSEHOLD_VALUES = ("pseudonym", "area_id", *sorted(HOUSEHOLD_EDITABLE_FIELDS - {"area"}))
+_INTERVENTION_VALUES = (
+    "intervention_type_id",
+    "start_date",
+    "end_date",
+    "actual_cost",
+    "cost_deviation_reason",
+    "status",
+)
+
+
+def _population_stored(households, interventions, owners) -> bool:
+    """Whether the demo population in the database is exactly this one (a second run with the
+    same seed): then nothing is written, and nothing is reported as changed."""
+    stored = set(Household.objects.filter(source=Source.DEMO).values_list(*_HOUSEHOLD_VALUES))
+    if stored != {tuple(getattr(h, name) for name in _HOUSEHOLD_VALUES) for h in households}:
+        return False
+    stored_rows = Counter(
+        Intervention.objects.filter(source=Source.DEMO).values_list(
+            "household__pseudonym", *_INTERVENTION_VALUES
+        )
+    )
+    return stored_rows == Counter(
+        (owner, *(getattr(row, name) for name in _INTERVENTION_VALUES))
+        for row, owner in zip(interventions, owners, strict=True)
+    )

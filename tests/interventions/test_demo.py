@@ -1,7 +1,7 @@
 """seed_demo: a plausible, deterministic demo population that is safe to create twice."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -56,10 +56,27 @@ def test_the_same_seed_gives_the_same_population_and_a_second_run_changes_nothin
     call_command("seed_demo", households=600, seed=7, stdout=io.StringIO())
     first = snapshot()
     ids = set(Household.objects.values_list("id", flat=True))
-    call_command("seed_demo", households=600, seed=7, stdout=io.StringIO())
+    intervention_ids = set(Intervention.objects.values_list("id", flat=True))
+    out = io.StringIO()
+    call_command("seed_demo", households=600, seed=7, stdout=out)
     assert snapshot() == first
     assert set(Household.objects.values_list("id", flat=True)) == ids  # upserted, not recreated
+    # Nothing is written when the population is already there, and the command says so.
+    assert set(Intervention.objects.values_list("id", flat=True)) == intervention_ids
+    assert out.getvalue().startswith("Demo population (seed 7): nothing changed (600 households")
     assert Household.objects.count() == 600
+
+
+def test_a_demo_population_changed_since_is_restored_and_reported(world):
+    demo_population_replace(households=200, seed=8)
+    first = snapshot()
+    changed = Intervention.objects.filter(source=Source.DEMO).first()
+    changed.start_date = changed.start_date.replace(day=1) - timedelta(days=1)
+    changed.save()
+    result = demo_population_replace(households=200, seed=8)
+    assert result.changed
+    assert snapshot() == first
+    assert not demo_population_replace(households=200, seed=8).changed
 
 
 def test_another_seed_gives_another_population_and_replaces_the_old_one(world):
@@ -144,3 +161,18 @@ def test_setup_demo_creates_one_user_per_role_and_prints_their_passwords(world):
     assert len(lines) == 4
     for username, password, *_ in lines:
         assert authenticate(username=username, password=password) is not None
+
+
+@pytest.mark.slow
+def test_a_second_setup_demo_says_nothing_changed_but_the_new_passwords(world):
+    call_command("setup_demo", households=50, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("setup_demo", households=50, stdout=out)
+    text = out.getvalue()
+    assert "Areas: nothing changed (21 unchanged)." in text
+    assert "Catalogue catalogue_groningen.json: nothing changed (" in text
+    assert "Demo population (seed 2024): nothing changed (50 households" in text
+    assert text.count("already up to date.") == 2  # the reference and the demo scenario
+    assert "Demo users: already there; new passwords" in text
+    for word in ("new,", "updated", "changed,", "created", "loaded."):
+        assert word not in text, word

@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = (
         "Create a fictitious demo population (households with 0-6 interventions each) spread over "
         "the wijken in proportion to their inhabitants. Deterministic for a seed; running it again "
-        "replaces the demo population and leaves everything entered by hand alone."
+        "replaces the demo population (or changes nothing when it is already there) and leaves "
+        "everything entered by hand alone."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +24,12 @@ class Command(BaseCommand):
             result = demo_population_replace(households=households, seed=seed)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        if not result.changed:
+            self.stdout.write(
+                f"Demo population (seed {seed}): nothing changed ({result.households} households, "
+                f"{result.interventions} interventions)."
+            )
+            return
         self.stdout.write(
             f"Demo population (seed {seed}): {result.households} households, "
             f"{result.interventions} interventions; {result.removed_households} old demo "

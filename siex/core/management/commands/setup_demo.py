@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -39,16 +40,25 @@ class Command(BaseCommand):
         call_command("seed_demo", households=households, seed=seed, stdout=self.stdout)
         call_command("load_reference", "wijkbedrijven", stdout=self.stdout)
         call_command("load_demo_scenario", stdout=self.stdout)
+        existing = set(
+            get_user_model()
+            .objects.filter(username__in=[username for username, _role in DEMO_USERS])
+            .values_list("username", flat=True)
+        )
         rows = []
         for username, role in DEMO_USERS:
             password = secrets.token_urlsafe(12)
             user_create_or_update(username=username, role=role, password=password)
             rows.append((str(role.label), username, password))
+        created = len(DEMO_USERS) - len(existing)
         width = max(len(r[1]) for r in rows)
         self.stdout.write("")
-        self.stdout.write(
-            "Demo users (new passwords on every run; demo only, never in production):"
-        )
+        if created:
+            self.stdout.write(f"Demo users: {created} created. Sign in with:")
+        else:
+            # A password is stored only as a hash: to print one, it has to be a new one.
+            self.stdout.write("Demo users: already there; new passwords, to sign in with:")
         for label, username, password in rows:
             self.stdout.write(f"  {username.ljust(width)}  {password}   ({label})")
+        self.stdout.write("(Demo only, never in production; every run gives new passwords.)")
         self.stdout.write("")
