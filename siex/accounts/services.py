@@ -281,7 +281,9 @@ def _roles_apply(user, roles: list[Role], *, changeable: list[Role]) -> None:
     if removed:
         user.groups.remove(*Group.objects.filter(name__in=removed))
     if added:
-        user.groups.add(*Group.objects.filter(name__in=added))
+        # get_or_create: on a database where setup_roles has not run yet the role's group does
+        # not exist, and the role would silently not be given.
+        user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in added))
     if hasattr(user, "_prefetched_objects_cache"):
         user._prefetched_objects_cache.pop("groups", None)
 

@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Create an account with one or more roles (--role may be repeated). Prints a one-time "
         "password: the user chooses their own at the first sign-in. The change history records "
-        "the account as created by the system."
+        "the account as created by the system. The first administrator: --role beheerder (only "
+        "a superuser, made with createsuperuser, gives the administrator role on the pages)."
     )
 
     def add_arguments(self, parser):
