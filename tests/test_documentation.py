@@ -18,17 +18,19 @@ def variables_read(paths):
 
 def test_every_setting_read_from_the_environment_is_in_the_readme():
     sources = [*(ROOT / "siex" / "settings").glob("*.py"), ROOT / "docker-compose.yml"]
-    sources += [ROOT / "bin" / name for name in ("start", "test", "_python.sh", "docker-init")]
+    scripts = [
+        *(ROOT / "bin" / name for name in ("start", "test", "_python.sh", "_test_env.sh")),
+        ROOT / "bin" / "docker-init",
+        ROOT / ".ci" / "run",
+    ]
+    sources += scripts
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     names = variables_read(sources)
     names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)", (ROOT / "docker-compose.yml").read_text()))
     names |= set(
         re.findall(
             r"\$\{([A-Z][A-Z0-9_]+):?-",
-            "".join(
-                (ROOT / "bin" / name).read_text()
-                for name in ("start", "test", "_python.sh", "docker-init")
-            ),
+            "".join(path.read_text(encoding="utf-8") for path in scripts),
         )
     )
     assert "SIEX_PSEUDONYM_KEY" in names  # the pattern finds what it should
