@@ -122,3 +122,16 @@ def test_a_django_log_line_is_printed_once_in_development():
     result = run(["-c", script], {"DJANGO_SETTINGS_MODULE": "siex.settings.dev"})
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("Watching for file changes") == 1, result.stderr
+
+
+def test_celery_beat_keeps_its_schedule_in_a_folder_that_exists():
+    script = (
+        "import django; django.setup(); from pathlib import Path; from siex import celery_app; "
+        "print(celery_app.conf.beat_schedule_filename); "
+        "print(Path(celery_app.conf.beat_schedule_filename).parent.is_dir())"
+    )
+    result = run(["-c", script], {"DJANGO_SETTINGS_MODULE": "siex.settings.dev"})
+    assert result.returncode == 0, result.stderr
+    filename, exists = result.stdout.split()
+    assert filename == str(ROOT / "var" / "celerybeat-schedule")
+    assert exists == "True"

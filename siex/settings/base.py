@@ -16,6 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ._env import BASE_DIR, env
 
+
+def _make_folder_of(path) -> None:
+    """Create the folder a local file lies in (``var/`` is not in the repository), so that the
+    first command on a fresh clone does not fail on it. A folder that cannot be made is left to
+    the program that opens the file to report."""
+    with contextlib.suppress(OSError):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
 # --- Core -----------------------------------------------------------------------------------------
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -101,12 +110,10 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite creates its file but not the folder it lies in: without this, the first migrate on
-    # a fresh clone fails with "unable to open database file" (var/ is not in the repository).
-    # A folder that cannot be made is left to SQLite to report when it connects.
+    # a fresh clone failed with "unable to open database file".
     _sqlite_file = str(DATABASES["default"]["NAME"])
     if _sqlite_file not in ("", ":memory:") and not _sqlite_file.startswith("file:"):
-        with contextlib.suppress(OSError):
-            Path(_sqlite_file).parent.mkdir(parents=True, exist_ok=True)
+        _make_folder_of(_sqlite_file)
     # IMMEDIATE transactions take the write lock up front, so two writers queue instead of one
     # failing half-way; WAL lets pages read while a calculation writes.
     DATABASES["default"]["OPTIONS"] = {
@@ -194,6 +201,10 @@ SIEX_RUN_PROGRESS_INTERVAL = env.float("SIEX_RUN_PROGRESS_INTERVAL", default=0.5
 SIEX_RUN_STALE_SECONDS = env.int("SIEX_RUN_STALE_SECONDS", default=60)
 SIEX_RUN_QUEUED_SECONDS = env.int("SIEX_RUN_QUEUED_SECONDS", default=120)
 SIEX_RUN_SWEEP_INTERVAL = env.int("SIEX_RUN_SWEEP_INTERVAL", default=30)
+# Celery beat (one process only) keeps when it last sent each periodic task in this file; without
+# a folder of its own it failed to start ("No such file or directory") or wrote into the project.
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+_make_folder_of(CELERY_BEAT_SCHEDULE_FILENAME)
 CELERY_BEAT_SCHEDULE = {
     "calculation-sweep-runs": {
         "task": "calculation.sweep_runs",
