@@ -61,4 +61,3 @@ class Command(BaseCommand):
         for label, username, password in rows:
             self.stdout.write(f"  {username.ljust(width)}  {password}   ({label})")
         self.stdout.write("(Demo only, never in production; every run gives new passwords.)")
-        self.stdout.write("")
