@@ -24,6 +24,7 @@ from interventions.catalogue_file import catalogue_dump
 from siex.core.text import validate_no_control_characters
 from siex.core.versioning import ConflictError, save_versioned
 
+from . import jobs
 from .engine import MODEL_VERSION
 from .models import (
     ACTIVE_STATUSES,
@@ -294,10 +295,8 @@ def _run_dispatch(run_id: int) -> None:
     CalculationServiceUnavailable tells the caller. How long a dead broker can hold this up is
     bounded by the broker timeouts in the settings (a few seconds).
     """
-    from .tasks import run_calculation
-
     try:
-        run_calculation.delay(run_id)
+        jobs.send(jobs.RUN, run_id)
     except OperationalError as error:
         logger.warning("Calculation run %s could not be sent to the broker: %s", run_id, error)
         CalculationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
