@@ -23,6 +23,7 @@ from siex.core.api import ErrorSerializer
 
 from . import presentation, selectors, services
 from .models import CalculationRun, PriceBasis, RunStatus, Scenario, ScenarioVersion
+from .scenario import LIST_FIELDS, PARAMETER_FIELDS
 
 VIEW = "calculation.view_scenarios"
 CHANGE = "calculation.change_scenarios"
@@ -208,23 +209,8 @@ class ScenarioVersionSerializer(serializers.ModelSerializer):
             "status",
             "note",
             "assumptions",
-            "start_year",
-            "horizon_years",
-            "discount_rate",
-            "price_basis",
-            "cost_indexation",
-            "benefit_indexation",
-            "financing_rate",
-            "bbv_discount_rate",
-            "optimism_bias_pct",
-            "count_registered",
-            "monte_carlo_draws",
-            "seed",
-            "intake",
-            "programme_costs",
-            "budget",
-            "uncertainty",
-            "overrides",
+            *PARAMETER_FIELDS,
+            *LIST_FIELDS,
             "copied_from",
             "version",
             "created_by",

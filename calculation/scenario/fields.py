@@ -43,6 +43,12 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "seed": 1,
 }
 
+#: The parameters of a scenario (a file's ``parameters``, a version's fields), in the order a file
+#: writes them: the one list the reader, the forms, the services and the API use.
+PARAMETER_FIELDS: tuple[str, ...] = tuple(DEFAULT_PARAMETERS)
+#: The lists of a scenario (a file's lists, a version's fields); ``budget`` may be left out.
+LIST_FIELDS = ("intake", "programme_costs", "budget", "uncertainty", "overrides")
+
 #: The rates among the parameters (fractions: 0.0225 is 2.25%) and the values they may take.
 RATE_LIMITS: dict[str, tuple[float, float]] = {
     "discount_rate": (0.0, 0.2),

@@ -17,6 +17,7 @@ from calculation.models import CalculationRun, RunStatus, Scenario, ScenarioVers
 from calculation.scenario import (
     FILE_PARAMETERS,
     OVERRIDE_PARAMETERS,
+    PARAMETER_FIELDS,
     PROGRAMME_CATEGORIES,
     RATE_LIMITS,
 )
@@ -83,7 +84,7 @@ def edit_data(version, lists=None, **parameters) -> dict:
         "version": version.version,
         "note": version.note,
         "assumptions": "\n".join(version.assumptions),
-        **{name: getattr(version, name) for name in selectors.PARAMETER_FIELDS},
+        **{name: getattr(version, name) for name in PARAMETER_FIELDS},
     }
     # Rates are typed in percent (the version keeps fractions), numbers as the page shows them.
     for name in RATE_LIMITS:
@@ -868,6 +869,26 @@ def test_every_code_the_engine_and_files_use_has_a_label():
     kinds = {kind for kind, _needs, _percent in FILE_PARAMETERS.values()}
     assert kinds <= set(presentation.PARAMETER_LABELS)
     assert set(selectors.KPI_KEYS) <= set(presentation.KPIS)
+
+
+def test_the_parameters_and_lists_of_a_scenario_are_named_in_one_place():
+    from calculation.api import ScenarioVersionSerializer
+    from calculation.scenario import DEFAULT_PARAMETERS, LIST_FIELDS
+
+    assert tuple(DEFAULT_PARAMETERS) == PARAMETER_FIELDS
+    version_fields = {field.name for field in ScenarioVersion._meta.get_fields()}
+    assert set(PARAMETER_FIELDS) | set(LIST_FIELDS) <= version_fields
+    # The edit page: one field per parameter (a field per confidence grade for the cuts) and one
+    # formset per list, in the order of the file.
+    form = forms.ParametersForm()
+    single = [name for name in PARAMETER_FIELDS if name != "optimism_bias_pct"]
+    assert [field.name for field in form.main_fields] == [
+        name for name in form.fields if name in single and name != "count_registered"
+    ]
+    assert set(single) <= set(form.fields)
+    assert tuple(list_name for _prefix, list_name, _formset in forms.LISTS) == LIST_FIELDS
+    # The API reads and writes the same fields.
+    assert set(PARAMETER_FIELDS) | set(LIST_FIELDS) <= set(ScenarioVersionSerializer.Meta.fields)
 
 
 def test_service_messages_land_on_the_field_they_name():
