@@ -23,7 +23,7 @@ from siex.core.api import ErrorSerializer
 
 from . import presentation, selectors, services
 from .models import CalculationRun, PriceBasis, RunStatus, Scenario, ScenarioVersion
-from .scenario import LIST_FIELDS, PARAMETER_FIELDS
+from .scenario import LIST_FIELDS, PARAMETER_FIELDS, PROGRAMME_CATEGORIES
 
 VIEW = "calculation.view_scenarios"
 CHANGE = "calculation.change_scenarios"
@@ -49,7 +49,7 @@ class IntakeRowSerializer(serializers.Serializer):
 
 
 class ProgrammeCostRowSerializer(serializers.Serializer):
-    category = serializers.ChoiceField(choices=list(presentation.PROGRAMME_CATEGORY_LABELS))
+    category = serializers.ChoiceField(choices=list(PROGRAMME_CATEGORIES))
     actor = serializers.CharField()
     year = serializers.IntegerField()
     amount = serializers.FloatField()

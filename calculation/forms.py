@@ -24,14 +24,14 @@ from siex.core.forms import RowFormSet as BaseRowFormSet
 from siex.core.templatetags.siex import euro
 
 from .engine import PARAMETER_KINDS
-from .models import PriceBasis, ScenarioVersion
-from .presentation import (
+from .labels import (
     PARAMETER_LABELS,
     PROGRAMME_CATEGORY_LABELS,
     catalogue_choices,
     parameter_targets,
-    split_message,
 )
+from .models import PriceBasis, ScenarioVersion
+from .presentation import split_message
 from .scenario import (
     FILE_PARAMETERS,
     MAX_DRAWS,

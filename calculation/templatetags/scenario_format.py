@@ -12,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from calculation.labels import step_label
 from siex.core.templatetags.siex import count, euro, percentage
 
 register = template.Library()
@@ -144,6 +145,4 @@ def parameter_value(value, kind: str) -> str:
 @register.filter
 def run_step(step: str) -> str:
     """What a running calculation is doing, in words."""
-    from calculation.presentation import step_label
-
     return step_label(step or "")

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from calculation import forms, presentation, selectors, services
+from calculation import forms, labels, presentation, selectors, services
 from calculation.models import CalculationRun, RunStatus, Scenario, ScenarioVersion
 from calculation.scenario import (
     FILE_PARAMETERS,
@@ -864,10 +864,10 @@ def test_the_pages_keep_to_the_content_security_policy(lead, scenario_version):
 
 
 def test_every_code_the_engine_and_files_use_has_a_label():
-    assert set(presentation.PROGRAMME_CATEGORY_LABELS) == set(PROGRAMME_CATEGORIES)
-    assert set(FILE_PARAMETERS) | set(OVERRIDE_PARAMETERS) <= set(presentation.PARAMETER_LABELS)
+    assert set(labels.PROGRAMME_CATEGORY_LABELS) == set(PROGRAMME_CATEGORIES)
+    assert set(FILE_PARAMETERS) | set(OVERRIDE_PARAMETERS) <= set(labels.PARAMETER_LABELS)
     kinds = {kind for kind, _needs, _percent in FILE_PARAMETERS.values()}
-    assert kinds <= set(presentation.PARAMETER_LABELS)
+    assert kinds <= set(labels.PARAMETER_LABELS)
     assert set(selectors.KPI_KEYS) <= set(presentation.KPIS)
 
 
