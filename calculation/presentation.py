@@ -1,8 +1,6 @@
-"""Read helpers for the scenario pages and the API: results laid out as table rows, a version's
-lists with their names, and the place in a scenario that a service's message points at.
-
-Nothing here writes; the numbers are those of ``engine.calculate`` (read, never recomputed),
-except for sums and shares a table shows beside them.
+"""Read helpers for the scenario pages and the API: the scenario list, the comparison of versions,
+a version's lists with their names, what a results page shows around its tables, and the place in
+a scenario that a service's message points at. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -11,83 +9,21 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Subquery
-from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .labels import (
     PARAMETER_LABELS,
     PROGRAMME_CATEGORY_LABELS,
-    VALUE_TYPE_LABELS,
     WARNING_LABELS,
     catalogue_labels,
     name,
     parameter_label,
 )
 from .models import CalculationRun, RunStatus, ScenarioVersion
+from .results.cells import ResultTable
+from .results.figures import FIGURES, figure_cell
+from .results.tables import run_tables
 from .scenario import FILE_PARAMETERS
-
-#: Key figures: (key in ``kpis``, label, kind for formatting, key of the calendar year).
-KPIS = {
-    "npv": (_("Net present value (NPV)"), "euro", None),
-    "pv_costs": (_("Present value of the costs"), "euro", None),
-    "pv_benefits": (_("Present value of the benefits"), "euro", None),
-    "multiplier_discounted": (_("Multiplier, discounted"), "ratio", None),
-    "multiplier_undiscounted": (_("Multiplier, undiscounted"), "ratio", None),
-    "net_sroi": (_("Net SROI (NPV / present value of the costs)"), "ratio", None),
-    "municipality_financial_return": (
-        _("Financial return for the municipality"),
-        "ratio",
-        None,
-    ),
-    "irr": (_("Internal rate of return (IRR)"), "rate", None),
-    "break_even_years": (
-        _("Break-even, undiscounted"),
-        "years",
-        "break_even_calendar_year",
-    ),
-    "break_even_calendar_year": (_("Break-even year, undiscounted"), "year", None),
-    "break_even_discounted_years": (
-        _("Break-even, discounted"),
-        "years",
-        "break_even_discounted_calendar_year",
-    ),
-    "municipality_payback_years": (
-        _("Payback for the municipality"),
-        "years",
-        "municipality_payback_calendar_year",
-    ),
-    "costs_undiscounted": (_("Costs, undiscounted"), "euro", None),
-    "benefits_undiscounted": (_("Benefits, undiscounted"), "euro", None),
-    "households": (_("Households"), "count", None),
-}
-KPI_CARDS = (
-    "npv",
-    "pv_costs",
-    "pv_benefits",
-    "multiplier_discounted",
-    "multiplier_undiscounted",
-    "net_sroi",
-    "municipality_financial_return",
-    "irr",
-    "break_even_years",
-    "break_even_discounted_years",
-    "municipality_payback_years",
-)
-KPI_HINTS = {
-    "municipality_financial_return": _(
-        "Present value of the municipality's cashable benefits per euro of its costs."
-    ),
-    "irr": _("Only where the net flows change sign."),
-    "break_even_years": _(
-        "From when the cumulative net stays at or above zero until the end of the horizon; "
-        "“not reached” when it ends below zero."
-    ),
-    "break_even_discounted_years": _("The same, on the discounted net flows."),
-    "municipality_payback_years": _(
-        "The same rule on the municipality's own flows: its cashable benefits minus its costs."
-    ),
-}
-
 
 # --- messages of the services ---------------------------------------------------------------------
 
@@ -205,7 +141,7 @@ def comparison(versions: list[ScenarioVersion]) -> dict:
     runs = [selectors.latest_result(version) for version in versions]
     rows = []
     for row in selectors.kpi_comparison(runs):
-        label, kind, _calendar = KPIS[row["key"]]
+        figure = FIGURES[row["key"]]
         first = row["values"][0]
         differences = [
             None if first is None or value is None else value - first for value in row["values"][1:]
@@ -213,9 +149,9 @@ def comparison(versions: list[ScenarioVersion]) -> dict:
         rows.append(
             {
                 "key": row["key"],
-                "label": label,
-                "kind": kind,
-                "values": row["values"],
+                "label": figure.label,
+                "kind": figure.kind,
+                "cells": [figure_cell(row["key"], value) for value in row["values"]],
                 "differences": differences,
             }
         )
@@ -295,149 +231,25 @@ def version_sections(version: ScenarioVersion) -> dict:
 # --- results --------------------------------------------------------------------------------------
 
 
-def kpi_cards(kpis: dict) -> list[dict]:
-    cards = []
-    for key in KPI_CARDS:
-        label, kind, calendar_key = KPIS[key]
-        cards.append(
-            {
-                "key": key,
-                "label": label,
-                "kind": kind,
-                "value": kpis.get(key),
-                "calendar_year": kpis.get(calendar_key) if calendar_key else None,
-                "hint": KPI_HINTS.get(key),
-            }
-        )
-    return cards
-
-
-#: Amounts smaller than this are rounding noise, not a row worth showing.
-CENT = 0.005
-
-
-def _share(part: float, whole: float) -> float | None:
-    return part / whole if whole else None
-
-
-def results_tables(results: dict) -> dict:
-    """Everything the results page shows, as rows with names in the reader's language."""
+def results_page(results: dict) -> dict:
+    """What a results page shows: every result table (``results.tables``), and around them the
+    run's settings, its warnings in words and the uncertain parameters of the Monte Carlo
+    analysis."""
     meta = results["meta"]
     labels = meta.get("labels", {})
-    kpis = results["kpis"]
-    factors = [row["discount_factor"] for row in results["year_table"]]
-
-    def pv(series: list[float]) -> float:
-        return sum(value * factor for value, factor in zip(series, factors, strict=True))
-
-    benefits_by_actor = results["benefits_by_actor"]
-    transfers_by_actor = results["transfers_by_actor"]
-    actors = []
-    for code in meta["actors"]:
-        total = sum(benefits_by_actor.get(code, []))
-        transfers = sum(transfers_by_actor.get(code, []))
-        actors.append(
-            {
-                "name": name(labels, "actors", code),
-                "benefits": total,
-                "transfers": transfers,
-                "society": total - transfers,
-                "pv_benefits": pv(benefits_by_actor.get(code, [])),
-            }
-        )
-
-    domain_total = sum(sum(series) for series in results["benefits_by_domain"].values())
-    domains = [
-        {
-            "name": name(labels, "domains", code),
-            "benefits": sum(results["benefits_by_domain"].get(code, [])),
-            "pv_benefits": pv(results["benefits_by_domain"].get(code, [])),
-            "share": _share(sum(results["benefits_by_domain"].get(code, [])), domain_total),
-        }
-        for code in meta["domains"]
-    ]
-    value_types = [
-        {
-            "name": VALUE_TYPE_LABELS.get(code, code),
-            "benefits": sum(series),
-            "pv_benefits": pv(series),
-        }
-        for code, series in results["benefits_by_value_type"].items()
-    ]
-
-    matrix = results["actor_domain_matrix"]
-    used_domains = [
-        k
-        for k in range(len(matrix["domains"]))
-        if any(abs(row[k]) > CENT for row in matrix["undiscounted"])
-    ]
-    matrix_rows = [
-        {
-            "name": name(labels, "actors", code),
-            "cells": [row[k] for k in used_domains],
-            "total": sum(row),
-        }
-        for code, row in zip(matrix["actors"], matrix["undiscounted"], strict=True)
-        if any(abs(value) > CENT for value in row)
-    ]
-    matrix_view = {
-        "domains": [name(labels, "domains", matrix["domains"][k]) for k in used_domains],
-        "rows": matrix_rows,
-        "totals": [sum(row[k] for row in matrix["undiscounted"]) for k in used_domains],
-        "total": sum(sum(row) for row in matrix["undiscounted"]),
-    }
-
-    who_pays = [
-        {**row, "name": name(labels, "actors", row["actor"])}
-        for row in results["who_pays_who_benefits"]
-    ]
-    allocation = {
-        key: [
-            {**row, "name": name(labels, group, row["code"])}
-            for row in results["cost_allocation"][key]
-            if abs(row["benefits"]) > CENT or abs(row["allocated_costs"]) > CENT
-        ]
-        for key, group in (("by_domain", "domains"), ("by_actor", "actors"))
-    }
-    types = [
-        {**row, "name": name(labels, "intervention_types", row["intervention_type"])}
-        for row in results["by_intervention_type"]
-        if row["households"] or row["costs"] or row["benefits"]
-    ]
-    programme = [
-        {"name": PROGRAMME_CATEGORY_LABELS.get(code, code), "costs": sum(series)}
-        for code, series in (results.get("costs_by_programme_category") or {}).items()
-        if sum(series)
-    ]
-    tornado = [
-        {**row, "label": parameter_label(row["parameter"], labels)} for row in results["tornado"]
-    ]
-    switching = [
-        {**row, "label": parameter_label(row["parameter"], labels)}
-        for row in results["switching_values"]
-    ]
     monte_carlo = results.get("monte_carlo") or {}
     return {
         "meta": meta,
-        "kpis": kpis,
-        "cards": kpi_cards(kpis),
         "warnings": [WARNING_LABELS.get(code, code) for code in meta.get("warnings", [])],
-        "year_table": results["year_table"],
-        "periods": results["periods"],
-        "actors": actors,
-        "domains": domains,
-        "value_types": value_types,
-        "matrix": matrix_view,
-        "who_pays": who_pays,
-        "allocation": allocation,
-        "types": types,
-        "programme": programme,
-        "ledger": results["ledger"],
-        "budget": results.get("budget_position"),
-        "tornado": tornado,
-        "switching": switching,
         "monte_carlo": monte_carlo,
         "monte_carlo_parameters": [
             parameter_label(label, labels) for label in monte_carlo.get("parameters", [])
         ],
+        "funding_gap": results["ledger"]["funding_gap"],
+        "tables": run_tables(results),
     }
+
+
+def key_figures(results: dict) -> ResultTable:
+    """The key figures of a results document (the cards at the top of a results page)."""
+    return run_tables(results, ["key_figures"])["key_figures"]

@@ -641,15 +641,15 @@ def test_break_even_rule_for_a_batch_of_rows_at_once():
 
 
 def test_the_break_even_cards_and_the_table_say_what_break_even_means():
-    from calculation.presentation import kpi_cards
-    from calculation.reporting import results_table
+    from calculation.results.tables import run_tables
+    from calculation.results.text import results_text
 
     result = dipping_scenario()
-    hints = {card["key"]: str(card["hint"]) for card in kpi_cards(result["kpis"])}
+    hints = {row.key: str(row.note) for row in run_tables(result)["key_figures"].rows}
     assert "stays at or above zero until the end of the horizon" in hints["break_even_years"]
     assert "discounted" in hints["break_even_discounted_years"]
     assert "municipality's own flows" in hints["municipality_payback_years"]
-    assert "stays at or above zero until the end of the horizon" in results_table(result)
+    assert "stays at or above zero until the end of the horizon" in results_text(result)
 
 
 # --- periods and breakdowns -----------------------------------------------------------------------

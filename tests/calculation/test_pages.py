@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from calculation import forms, labels, presentation, selectors, services
 from calculation.models import CalculationRun, RunStatus, Scenario, ScenarioVersion
+from calculation.results.figures import FIGURES
 from calculation.scenario import (
     FILE_PARAMETERS,
     OVERRIDE_PARAMETERS,
@@ -868,7 +869,7 @@ def test_every_code_the_engine_and_files_use_has_a_label():
     assert set(FILE_PARAMETERS) | set(OVERRIDE_PARAMETERS) <= set(labels.PARAMETER_LABELS)
     kinds = {kind for kind, _needs, _percent in FILE_PARAMETERS.values()}
     assert kinds <= set(labels.PARAMETER_LABELS)
-    assert set(selectors.KPI_KEYS) <= set(presentation.KPIS)
+    assert set(selectors.KPI_KEYS) <= set(FIGURES)
 
 
 def test_the_parameters_and_lists_of_a_scenario_are_named_in_one_place():
