@@ -168,7 +168,9 @@ def test_the_tables_are_rows_of_typed_cells_a_workbook_can_hold(results):
 
 
 @pytest.mark.django_db
-def test_the_results_page_shows_the_tables_of_the_description(client_for, scenario_version):
+def test_the_results_page_and_the_api_show_the_tables_of_the_description(
+    client_for, scenario_version
+):
     run = services.run_start(version=scenario_version)
     services.run_execute(run_id=run.pk)
     run.refresh_from_db()
@@ -184,3 +186,13 @@ def test_the_results_page_shows_the_tables_of_the_description(client_for, scenar
             assert str(column.label) in page, (table.key, column.key)
         for cell in table.rows[0].cells:
             assert cell_text(cell) in page, (table.key, cell)
+
+    answer = client.get(f"/api/v1/calculation-runs/{run.pk}/tables/").json()
+    assert answer["run"] == run.pk
+    assert [table["key"] for table in answer["tables"]] == list(TABLE_KEYS)
+    years = answer["tables"][TABLE_KEYS.index("year_table")]
+    assert [column["kind"] for column in years["columns"]][:3] == ["year", "number", "money"]
+    first = years["rows"][0]["cells"]
+    assert first[4]["value"] == run.results["year_table"][0]["costs"]
+    assert first[4]["text"] == cell_text(tables["year_table"].rows[0].cells[4])
+    assert years["totals"]["cells"][2] == {"value": None, "kind": "text", "decimals": 0, "text": ""}
