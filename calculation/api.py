@@ -9,6 +9,7 @@ not finish answer 409; a recalculation while the calculation service is down ans
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any, cast
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -528,8 +529,10 @@ class CalculationRunViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @staticmethod
-    def _results(run: CalculationRun) -> dict:
-        return CalculationRun.objects.values_list("results", flat=True).get(pk=run.pk)
+    def _results(run: CalculationRun) -> dict[str, Any]:
+        """The results document of a finished run (read apart: the list defers it)."""
+        results = CalculationRun.objects.values_list("results", flat=True).get(pk=run.pk)
+        return cast(dict[str, Any], results)
 
     @extend_schema(
         summary="The results document of a finished run",
