@@ -5,15 +5,16 @@ Run from the project folder, with a PostgreSQL database of its own:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/siex_bench .venv/bin/python bench/job_bench.py
 
 It creates the database when it is missing and migrates it, then builds municipality-scale data in
-it once (30,000 households and 150,000 registered interventions on a synthetic catalogue of
-40 intervention types and 60 outcomes, loaded with ``catalogue_load``; the same data as
-bench/engine_bench.py). Reruns find the data there and skip building it. It then loads a scenario
-(counting registered interventions, 10,000 Monte Carlo draws, 21 uncertainty ranges) and starts a
-recalculation with ``run_start`` three times; the job runs in-process (Celery eager mode) through
-``run_execute``: read the scenario version and the registered interventions from the database,
-calculate, store the results on the run. It prints read / calculate / store / total from the run's
-timings and the wall-clock time, against the target of 15 seconds on a 2-core machine, and how long
-the register's aggregation takes as SQL (``registered_intake``) and as a Python loop over the rows.
+it once (30,000 households and 150,000 registered interventions on a synthetic catalogue of 40
+intervention types and 60 outcomes, loaded with ``catalogue_load``; the same data as
+bench/engine_bench.py, from bench/bench_data.py). Reruns find the data there and skip building it.
+It then loads a scenario (counting registered interventions, 10,000 Monte Carlo draws, 21
+uncertainty ranges) and starts a recalculation with ``run_start`` three times; the job runs
+in-process (Celery eager mode) through ``run_execute``: read the scenario version and the registered
+interventions from the database, calculate, store the results on the run. It prints read / calculate
+/ store / total from the run's timings and the wall-clock time, against the target of 15 seconds on
+a 2-core machine, and how long the register's aggregation takes as SQL (``registered_intake``) and
+as a Python loop over the rows.
 
 Options: ``--repeats N`` (default 3), ``--json``, ``--check`` (exit status 1 when the target is
 missed), ``--drop`` (drop the benchmark database afterwards). See bench/README.md.
@@ -53,8 +54,9 @@ from datetime import date, timedelta  # noqa: E402
 from decimal import Decimal  # noqa: E402
 from urllib.parse import unquote, urlparse  # noqa: E402
 
-import engine_bench as eb  # noqa: E402
+import bench_data  # noqa: E402
 import numpy as np  # noqa: E402
+from engine_bench import aggregate  # noqa: E402
 
 TARGET_JOB_S = 15.0
 SCENARIO_CODE = "bench-municipality"
@@ -177,8 +179,8 @@ def ensure_data(document: dict, interventions: dict[str, np.ndarray]) -> dict:
 
     costs = [Decimal(f"{cost:.2f}") for cost in interventions["cost"].tolist()]
     expected = {
-        "households": eb.N_HOUSEHOLDS,
-        "interventions": eb.N_INTERVENTIONS,
+        "households": bench_data.N_HOUSEHOLDS,
+        "interventions": bench_data.N_INTERVENTIONS,
         "cost": sum(costs, Decimal(0)),
     }
     t0 = time.perf_counter()
@@ -215,7 +217,7 @@ def _build_register(document: dict, interventions: dict[str, np.ndarray], costs)
 
     rng = np.random.default_rng(DATE_SEED)
     districts = list(current_districts())
-    n = eb.N_HOUSEHOLDS
+    n = bench_data.N_HOUSEHOLDS
     area = rng.integers(0, len(districts), n)
     adults = rng.integers(1, 3, n)
     children = rng.integers(0, 4, n)
@@ -226,11 +228,11 @@ def _build_register(document: dict, interventions: dict[str, np.ndarray], costs)
     debt = rng.integers(0, len(debts), n)
     # Everyone joins in the second half of the year before the horizon, so before any start date.
     joined = rng.integers(0, 184, n)
-    first_day = date(eb.START_YEAR - 1, 7, 1)
+    first_day = date(bench_data.START_YEAR - 1, 7, 1)
 
     type_ids = dict(InterventionType.objects.values_list("code", "id"))
     type_codes = [t["code"] for t in document["catalogue"]["intervention_types"]]
-    m = eb.N_INTERVENTIONS
+    m = bench_data.N_INTERVENTIONS
     day_of_year = rng.integers(0, 365, m)
     duration = rng.integers(60, 540, m)
 
@@ -263,7 +265,8 @@ def _build_register(document: dict, interventions: dict[str, np.ndarray], costs)
         household = interventions["household"].tolist()
         type_index = interventions["type_index"].tolist()
         year = interventions["year"].tolist()
-        today = date(eb.START_YEAR + 2, 1, 1)  # interventions ended before then are completed
+        # interventions ended before then are completed
+        today = date(bench_data.START_YEAR + 2, 1, 1)
         for first in range(0, m, BATCH):
             rows = []
             for k in range(first, min(first + BATCH, m)):
@@ -404,7 +407,7 @@ def engine_bench_npv(document: dict, interventions: dict[str, np.ndarray]) -> fl
     from calculation.scenario import parse_scenario
 
     type_codes = [t["code"] for t in document["catalogue"]["intervention_types"]]
-    registered = eb.aggregate(interventions, type_codes)
+    registered = aggregate(interventions, type_codes)
     inputs = parse_scenario(document, registered=registered).inputs
     return engine.deterministic(inputs)["kpis"]["npv"]
 
@@ -436,7 +439,7 @@ def run(repeats: int) -> dict:
     setup_django()
     migrate_seconds = time.perf_counter() - t0
 
-    document, interventions = eb.build_scenario()
+    document, interventions = bench_data.build_scenario()
     data = ensure_data(document, interventions)
     data["seconds"]["migrate"] = migrate_seconds
     version = ensure_scenario(document)

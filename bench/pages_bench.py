@@ -55,7 +55,7 @@ import threading  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import urlencode  # noqa: E402
 
-import engine_bench as eb  # noqa: E402
+import bench_data  # noqa: E402
 import job_bench as jb  # noqa: E402
 
 TARGET_LIST_P95_MS = 200.0
@@ -156,7 +156,7 @@ def prepare(users: int) -> dict:
     from siex.accounts.roles import Role
     from siex.accounts.services import roles_sync
 
-    document, interventions = eb.build_scenario()
+    document, interventions = bench_data.build_scenario()
     data = jb.ensure_data(document, interventions)
     version = jb.ensure_scenario(document)
     from calculation.selectors import latest_result

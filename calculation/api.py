@@ -8,6 +8,9 @@ not finish answer 409; a recalculation while the calculation service is down ans
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any, cast
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
@@ -23,6 +26,10 @@ from siex.core.api import ErrorSerializer
 
 from . import presentation, selectors, services
 from .models import CalculationRun, PriceBasis, RunStatus, Scenario, ScenarioVersion
+from .results.cells import Cell, Kind, Row
+from .results.formats import cell_text
+from .results.tables import run_tables
+from .scenario import LIST_FIELDS, PARAMETER_FIELDS, PROGRAMME_CATEGORIES
 
 VIEW = "calculation.view_scenarios"
 CHANGE = "calculation.change_scenarios"
@@ -48,7 +55,7 @@ class IntakeRowSerializer(serializers.Serializer):
 
 
 class ProgrammeCostRowSerializer(serializers.Serializer):
-    category = serializers.ChoiceField(choices=list(presentation.PROGRAMME_CATEGORY_LABELS))
+    category = serializers.ChoiceField(choices=list(PROGRAMME_CATEGORIES))
     actor = serializers.CharField()
     year = serializers.IntegerField()
     amount = serializers.FloatField()
@@ -208,23 +215,8 @@ class ScenarioVersionSerializer(serializers.ModelSerializer):
             "status",
             "note",
             "assumptions",
-            "start_year",
-            "horizon_years",
-            "discount_rate",
-            "price_basis",
-            "cost_indexation",
-            "benefit_indexation",
-            "financing_rate",
-            "bbv_discount_rate",
-            "optimism_bias_pct",
-            "count_registered",
-            "monte_carlo_draws",
-            "seed",
-            "intake",
-            "programme_costs",
-            "budget",
-            "uncertainty",
-            "overrides",
+            *PARAMETER_FIELDS,
+            *LIST_FIELDS,
             "copied_from",
             "version",
             "created_by",
@@ -438,6 +430,75 @@ class ScenarioVersionViewSet(
         return Response(CalculationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
+# --- result tables -------------------------------------------------------------------------------
+
+
+class ResultColumnSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=[kind.value for kind in Kind])
+    decimals = serializers.IntegerField(source="places")
+
+
+class ResultCellSerializer(serializers.Serializer):
+    value = serializers.JSONField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            "A number (euros, a count, a fraction for a percentage or share, a year), a text, "
+            "true or false, a list of years, or null for no value."
+        ),
+    )
+    kind = serializers.ChoiceField(choices=[kind.value for kind in Kind])
+    decimals = serializers.IntegerField()
+    text = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The value as SIEX shows it, in the language of the request.")
+    )
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_text(self, cell: Cell) -> str:
+        return cell_text(cell)
+
+
+class ResultRowSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        allow_null=True,
+        help_text=gettext_lazy("The code of what the row is about: an actor, a year, a figure."),
+    )
+    cells = ResultCellSerializer(
+        many=True,
+        help_text=gettext_lazy(
+            "One per column; a cell left empty (a total that is not summed) has the value null "
+            'and the text "".'
+        ),
+    )
+    note = serializers.CharField(allow_null=True)
+
+    def to_representation(self, instance: Row) -> dict:
+        blank = Cell(None, Kind.TEXT, missing="")
+        cells = tuple(blank if cell is None else cell for cell in instance.cells)
+        return super().to_representation(replace(instance, cells=cells))
+
+
+class ResultTableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    explanation = serializers.CharField()
+    facts = serializers.BooleanField(
+        help_text=gettext_lazy("A list of measures with a value each, rather than a grid.")
+    )
+    columns = ResultColumnSerializer(many=True)
+    rows = ResultRowSerializer(many=True)
+    totals = ResultRowSerializer(allow_null=True)
+    empty = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("What to say when the table has no rows.")
+    )
+
+
+class RunTablesSerializer(serializers.Serializer):
+    run = serializers.IntegerField()
+    tables = ResultTableSerializer(many=True)
+
+
 # --- calculation runs -----------------------------------------------------------------------------
 
 
@@ -455,6 +516,24 @@ class CalculationRunViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("-created_at", "-id")
         )
 
+    @staticmethod
+    def _without_results(run: CalculationRun) -> Response:
+        return Response(
+            {
+                "detail": _("This calculation has no results: it has not finished.")
+                if run.is_active
+                else _("This calculation has no results: it failed."),
+                "status": run.status,
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+
+    @staticmethod
+    def _results(run: CalculationRun) -> dict[str, Any]:
+        """The results document of a finished run (read apart: the list defers it)."""
+        results = CalculationRun.objects.values_list("results", flat=True).get(pk=run.pk)
+        return cast(dict[str, Any], results)
+
     @extend_schema(
         summary="The results document of a finished run",
         responses={
@@ -466,13 +545,26 @@ class CalculationRunViewSet(viewsets.ReadOnlyModelViewSet):
     def results(self, request, pk=None):
         run = self.get_object()
         if run.status != RunStatus.SUCCEEDED:
-            return Response(
-                {
-                    "detail": _("This calculation has no results: it has not finished.")
-                    if run.is_active
-                    else _("This calculation has no results: it failed."),
-                    "status": run.status,
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
-        return Response(CalculationRun.objects.values_list("results", flat=True).get(pk=run.pk))
+            return self._without_results(run)
+        return Response(self._results(run))
+
+    @extend_schema(
+        summary="The result tables of a finished run",
+        description=(
+            "Every table of the results page (key figures, year table, who pays and who "
+            "benefits, ledger, budget position, sensitivity, Monte Carlo), as the page, the "
+            "command line and the Excel workbook show them: columns with their label and kind, "
+            "rows of typed cells with their value and their text in the language of the request."
+        ),
+        responses={
+            200: RunTablesSerializer,
+            409: OpenApiResponse(description="The run has not finished (or failed)."),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def tables(self, request, pk=None):
+        run = self.get_object()
+        if run.status != RunStatus.SUCCEEDED:
+            return self._without_results(run)
+        tables = run_tables(self._results(run))
+        return Response(RunTablesSerializer({"run": run.pk, "tables": tables.values()}).data)

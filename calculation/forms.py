@@ -24,20 +24,21 @@ from siex.core.forms import RowFormSet as BaseRowFormSet
 from siex.core.templatetags.siex import euro
 
 from .engine import PARAMETER_KINDS
-from .models import PriceBasis, ScenarioVersion
-from .presentation import (
+from .labels import (
     PARAMETER_LABELS,
     PROGRAMME_CATEGORY_LABELS,
     catalogue_choices,
     parameter_targets,
-    split_message,
 )
+from .models import PriceBasis, ScenarioVersion
+from .presentation import split_message
 from .scenario import (
     FILE_PARAMETERS,
     MAX_DRAWS,
     MAX_HORIZON,
     MIN_DRAWS,
     OVERRIDE_PARAMETERS,
+    PARAMETER_FIELDS,
     PROGRAMME_CATEGORIES,
     RATE_LIMITS,
     ScenarioError,
@@ -45,6 +46,8 @@ from .scenario import (
 
 GRADES = range(1, 7)
 HUNDRED = Decimal(100)
+#: The parameters the form gives one field each; the optimism-bias cuts have one field per grade.
+SINGLE_FIELD_PARAMETERS = tuple(name for name in PARAMETER_FIELDS if name != "optimism_bias_pct")
 
 
 def rate_field(name: str, label, help_text) -> PercentField:
@@ -177,12 +180,12 @@ class ParametersForm(forms.Form):
         min_value=1,
         max_value=MAX_HORIZON,
     )
+    price_basis = forms.ChoiceField(label=_("Price basis"), choices=PriceBasis.choices)
     discount_rate = rate_field(
         "discount_rate",
         _("Discount rate (%)"),
         _("2,25 is the Dutch MKBA standard; 2 for the BBV, 3,5 for the Green Book."),
     )
-    price_basis = forms.ChoiceField(label=_("Price basis"), choices=PriceBasis.choices)
     cost_indexation = rate_field(
         "cost_indexation",
         _("Cost indexation per year (%)"),
@@ -245,41 +248,18 @@ class ParametersForm(forms.Form):
 
     @property
     def main_fields(self):
+        """The parameters with a field of their own, in the order of the form; the checkbox of
+        ``count_registered`` stands apart."""
         return [
             self[name]
-            for name in (
-                "start_year",
-                "horizon_years",
-                "price_basis",
-                "discount_rate",
-                "cost_indexation",
-                "benefit_indexation",
-                "financing_rate",
-                "bbv_discount_rate",
-                "monte_carlo_draws",
-                "seed",
-            )
+            for name in self.fields
+            if name in SINGLE_FIELD_PARAMETERS and name != "count_registered"
         ]
 
     @staticmethod
     def initial_for(version: ScenarioVersion) -> dict[str, Any]:
         initial = {
-            name: getattr(version, name)
-            for name in (
-                "version",
-                "start_year",
-                "horizon_years",
-                "discount_rate",
-                "price_basis",
-                "cost_indexation",
-                "benefit_indexation",
-                "financing_rate",
-                "bbv_discount_rate",
-                "count_registered",
-                "monte_carlo_draws",
-                "seed",
-                "note",
-            )
+            name: getattr(version, name) for name in ("version", *SINGLE_FIELD_PARAMETERS, "note")
         }
         initial["assumptions"] = "\n".join(version.assumptions or [])
         bias = version.optimism_bias_pct if isinstance(version.optimism_bias_pct, list) else []
@@ -296,23 +276,7 @@ class ParametersForm(forms.Form):
         def value(name):
             return data[name] if name in data else stored[name]
 
-        changes = {
-            name: value(name)
-            for name in (
-                "start_year",
-                "horizon_years",
-                "discount_rate",
-                "price_basis",
-                "cost_indexation",
-                "benefit_indexation",
-                "financing_rate",
-                "bbv_discount_rate",
-                "count_registered",
-                "monte_carlo_draws",
-                "seed",
-                "note",
-            )
-        }
+        changes = {name: value(name) for name in (*SINGLE_FIELD_PARAMETERS, "note")}
         changes["optimism_bias_pct"] = [value(f"optimism_bias_{grade}") for grade in GRADES]
         changes["assumptions"] = [
             line.strip() for line in value("assumptions").splitlines() if line.strip()
@@ -535,13 +499,16 @@ BudgetFormSet = _formset(BudgetRowForm, _("Budget envelope"))
 UncertaintyFormSet = _formset(UncertaintyForm, _("Uncertainty ranges"))
 OverrideFormSet = _formset(OverrideForm, _("Overrides of catalogue assumptions"))
 
-#: (prefix in the form, list in the scenario file, formset class)
-LISTS = (
-    ("intake", "intake", IntakeFormSet),
-    ("programme", "programme_costs", ProgrammeCostFormSet),
-    ("budget", "budget", BudgetFormSet),
-    ("uncertainty", "uncertainty", UncertaintyFormSet),
-    ("overrides", "overrides", OverrideFormSet),
+#: (prefix in the form, list in the scenario file, formset class), in the order of LIST_FIELDS.
+LISTS = tuple(
+    (prefix, formset.form.list_name, formset)
+    for prefix, formset in (
+        ("intake", IntakeFormSet),
+        ("programme", ProgrammeCostFormSet),
+        ("budget", BudgetFormSet),
+        ("uncertainty", UncertaintyFormSet),
+        ("overrides", OverrideFormSet),
+    )
 )
 
 #: The button that widens an uncertainty range: its name, and its value "row|low|high".

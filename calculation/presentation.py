@@ -1,213 +1,29 @@
-"""Read helpers for the scenario pages and the API: names in the reader's language, results laid
-out as table rows, and the place in a scenario that a service's message points at.
-
-Nothing here writes; the numbers are those of ``engine.calculate`` (read, never recomputed),
-except for sums and shares a table shows beside them.
+"""Read helpers for the scenario pages and the API: the scenario list, the comparison of versions,
+a version's lists with their names, what a results page shows around its tables, and the place in
+a scenario that a service's message points at. Nothing here writes.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Subquery
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import CalculationRun, RunStatus, ScenarioVersion
-from .scenario import FILE_PARAMETERS
-
-# --- names ----------------------------------------------------------------------------------------
-
-PROGRAMME_CATEGORY_LABELS = {
-    "staff": _("Staff"),
-    "neighbourhood_teams": _("Neighbourhood teams' time"),
-    "monitoring_research": _("Monitoring and research"),
-    "other": _("Other programme costs"),
-}
-
-VALUE_TYPE_LABELS = {
-    "fiscal_cashable": _("Fiscal, cashable"),
-    "fiscal_non_cashable": _("Fiscal, not cashable"),
-    "economic": _("Economic"),
-    "social": _("Social"),
-}
-
-#: Uncertainty and override parameters as a file names them, and the engine's kinds.
-PARAMETER_LABELS = {
-    "discount_rate": _("Discount rate"),
-    "cost_factor": _("Cost factor (all costs)"),
-    "benefit_factor": _("Benefit factor (all benefits)"),
-    "unit_cost": _("Unit cost"),
-    "success_probability": _("Success probability"),
-    "deadweight_pct": _("Deadweight (%)"),
-    "attribution_pct": _("Attribution (%)"),
-    "displacement_pct": _("Displacement (%)"),
-    "drop_off_pct": _("Drop-off (%)"),
-    "value_factor": _("Value factor (money values of the outcome)"),
-    "lag_years": _("Lag (years)"),
-    "duration_years": _("Duration (years)"),
-    "confidence_grade": _("Confidence grade"),
-    "deadweight": _("Deadweight"),
-    "attribution": _("Attribution"),
-    "displacement": _("Displacement"),
-    "drop_off": _("Drop-off"),
-}
-
-WARNING_LABELS = {
-    "horizon_above_10": _(
-        "The horizon is longer than 10 years: effects far ahead are less certain (a GREX runs "
-        "10 years)."
-    ),
-    "costs_beyond_horizon": _(
-        "Part of the intervention costs falls after the last year of the horizon and is not "
-        "counted."
-    ),
-    "no_uncertainty_ranges": _(
-        "This scenario has no uncertainty ranges: the tornado and the Monte Carlo analysis show "
-        "no spread."
-    ),
-    "registered_outside_horizon": _(
-        "Some registered interventions started outside the horizon and are not counted."
-    ),
-}
-
-STEP_LABELS = {
-    "": _("waiting for a worker"),
-    "reading": _("reading the scenario"),
-    "deterministic": _("calculating costs and benefits"),
-    "breakdowns": _("breaking down per actor and domain"),
-    "sensitivity": _("sensitivity analysis"),
-    "monte_carlo": _("Monte Carlo simulation"),
-    "done": _("done"),
-}
-
-#: Key figures: (key in ``kpis``, label, kind for formatting, key of the calendar year).
-KPIS = {
-    "npv": (_("Net present value (NPV)"), "euro", None),
-    "pv_costs": (_("Present value of the costs"), "euro", None),
-    "pv_benefits": (_("Present value of the benefits"), "euro", None),
-    "multiplier_discounted": (_("Multiplier, discounted"), "ratio", None),
-    "multiplier_undiscounted": (_("Multiplier, undiscounted"), "ratio", None),
-    "net_sroi": (_("Net SROI (NPV / present value of the costs)"), "ratio", None),
-    "municipality_financial_return": (
-        _("Financial return for the municipality"),
-        "ratio",
-        None,
-    ),
-    "irr": (_("Internal rate of return (IRR)"), "rate", None),
-    "break_even_years": (
-        _("Break-even, undiscounted"),
-        "years",
-        "break_even_calendar_year",
-    ),
-    "break_even_calendar_year": (_("Break-even year, undiscounted"), "year", None),
-    "break_even_discounted_years": (
-        _("Break-even, discounted"),
-        "years",
-        "break_even_discounted_calendar_year",
-    ),
-    "municipality_payback_years": (
-        _("Payback for the municipality"),
-        "years",
-        "municipality_payback_calendar_year",
-    ),
-    "costs_undiscounted": (_("Costs, undiscounted"), "euro", None),
-    "benefits_undiscounted": (_("Benefits, undiscounted"), "euro", None),
-    "households": (_("Households"), "count", None),
-}
-KPI_CARDS = (
-    "npv",
-    "pv_costs",
-    "pv_benefits",
-    "multiplier_discounted",
-    "multiplier_undiscounted",
-    "net_sroi",
-    "municipality_financial_return",
-    "irr",
-    "break_even_years",
-    "break_even_discounted_years",
-    "municipality_payback_years",
+from .labels import (
+    PARAMETER_LABELS,
+    PROGRAMME_CATEGORY_LABELS,
+    WARNING_LABELS,
+    catalogue_labels,
+    name,
+    parameter_label,
 )
-KPI_HINTS = {
-    "municipality_financial_return": _(
-        "Present value of the municipality's cashable benefits per euro of its costs."
-    ),
-    "irr": _("Only where the net flows change sign."),
-    "break_even_years": _(
-        "From when the cumulative net stays at or above zero until the end of the horizon; "
-        "“not reached” when it ends below zero."
-    ),
-    "break_even_discounted_years": _("The same, on the discounted net flows."),
-    "municipality_payback_years": _(
-        "The same rule on the municipality's own flows: its cashable benefits minus its costs."
-    ),
-}
-
-
-def language() -> str:
-    return "en" if (get_language() or "nl").startswith("en") else "nl"
-
-
-def name(labels: dict | None, group: str, code: Any) -> str:
-    """The name of ``code`` in the reader's language (``meta.labels`` of a results document, or
-    ``catalogue_labels`` of a version)."""
-    entry = (labels or {}).get(group, {}).get(code)
-    if not entry:
-        return "" if code is None else str(code)
-    return entry.get(language()) or entry.get("nl") or str(code)
-
-
-def catalogue_labels(catalogue: dict | None) -> dict:
-    """A catalogue snapshot's names, shaped like ``meta.labels`` of a results document."""
-
-    def names(items) -> dict:
-        return {
-            item.get("code"): {
-                "nl": item.get("name_nl") or item.get("code"),
-                "en": item.get("name_en") or item.get("code"),
-            }
-            for item in items or []
-            if isinstance(item, dict)
-        }
-
-    catalogue = catalogue if isinstance(catalogue, dict) else {}
-    return {
-        "actors": names(catalogue.get("actors")),
-        "domains": names(catalogue.get("life_domains")),
-        "intervention_types": names(catalogue.get("intervention_types")),
-        "outcomes": names(catalogue.get("outcomes")),
-    }
-
-
-def catalogue_choices(catalogue: dict | None, group: str) -> list[tuple[str, str]]:
-    """(code, name) pairs of a catalogue snapshot's actors, intervention types or outcomes."""
-    labels = catalogue_labels(catalogue)
-    return sorted(
-        ((code, name(labels, group, code)) for code in labels[group]),
-        key=lambda pair: pair[1].lower(),
-    )
-
-
-def parameter_targets(parameter: str) -> tuple[str, ...]:
-    """What an uncertainty range or override of ``parameter`` must name (as ``scenario.py``
-    checks it): an intervention type, an outcome, or both."""
-    if parameter in FILE_PARAMETERS:
-        return FILE_PARAMETERS[parameter][1]
-    return ("outcome",)
-
-
-def parameter_label(label: str, labels: dict | None) -> str:
-    """The engine's label of a ranged parameter ("unit_cost · budgetcoaching") in words."""
-    first, *codes = label.split(" · ")
-    words = str(PARAMETER_LABELS.get(first, first))
-    groups = {"intervention_type": "intervention_types", "outcome": "outcomes"}
-    pairs = zip(parameter_targets(first), codes, strict=False)
-    targets = [name(labels, groups[need], code) for need, code in pairs]
-    return " – ".join([words, *targets]) if targets else words
-
+from .models import CalculationRun, RunStatus, ScenarioVersion
+from .results.cells import ResultTable
+from .results.figures import FIGURES, figure_cell
+from .results.tables import run_tables
+from .scenario import FILE_PARAMETERS
 
 # --- messages of the services ---------------------------------------------------------------------
 
@@ -325,7 +141,7 @@ def comparison(versions: list[ScenarioVersion]) -> dict:
     runs = [selectors.latest_result(version) for version in versions]
     rows = []
     for row in selectors.kpi_comparison(runs):
-        label, kind, _calendar = KPIS[row["key"]]
+        figure = FIGURES[row["key"]]
         first = row["values"][0]
         differences = [
             None if first is None or value is None else value - first for value in row["values"][1:]
@@ -333,9 +149,9 @@ def comparison(versions: list[ScenarioVersion]) -> dict:
         rows.append(
             {
                 "key": row["key"],
-                "label": label,
-                "kind": kind,
-                "values": row["values"],
+                "label": figure.label,
+                "kind": figure.kind,
+                "cells": [figure_cell(row["key"], value) for value in row["values"]],
                 "differences": differences,
             }
         )
@@ -415,153 +231,25 @@ def version_sections(version: ScenarioVersion) -> dict:
 # --- results --------------------------------------------------------------------------------------
 
 
-def kpi_cards(kpis: dict) -> list[dict]:
-    cards = []
-    for key in KPI_CARDS:
-        label, kind, calendar_key = KPIS[key]
-        cards.append(
-            {
-                "key": key,
-                "label": label,
-                "kind": kind,
-                "value": kpis.get(key),
-                "calendar_year": kpis.get(calendar_key) if calendar_key else None,
-                "hint": KPI_HINTS.get(key),
-            }
-        )
-    return cards
-
-
-#: Amounts smaller than this are rounding noise, not a row worth showing.
-CENT = 0.005
-
-
-def _share(part: float, whole: float) -> float | None:
-    return part / whole if whole else None
-
-
-def results_tables(results: dict) -> dict:
-    """Everything the results page shows, as rows with names in the reader's language."""
+def results_page(results: dict) -> dict:
+    """What a results page shows: every result table (``results.tables``), and around them the
+    run's settings, its warnings in words and the uncertain parameters of the Monte Carlo
+    analysis."""
     meta = results["meta"]
     labels = meta.get("labels", {})
-    kpis = results["kpis"]
-    factors = [row["discount_factor"] for row in results["year_table"]]
-
-    def pv(series: list[float]) -> float:
-        return sum(value * factor for value, factor in zip(series, factors, strict=True))
-
-    benefits_by_actor = results["benefits_by_actor"]
-    transfers_by_actor = results["transfers_by_actor"]
-    actors = []
-    for code in meta["actors"]:
-        total = sum(benefits_by_actor.get(code, []))
-        transfers = sum(transfers_by_actor.get(code, []))
-        actors.append(
-            {
-                "name": name(labels, "actors", code),
-                "benefits": total,
-                "transfers": transfers,
-                "society": total - transfers,
-                "pv_benefits": pv(benefits_by_actor.get(code, [])),
-            }
-        )
-
-    domain_total = sum(sum(series) for series in results["benefits_by_domain"].values())
-    domains = [
-        {
-            "name": name(labels, "domains", code),
-            "benefits": sum(results["benefits_by_domain"].get(code, [])),
-            "pv_benefits": pv(results["benefits_by_domain"].get(code, [])),
-            "share": _share(sum(results["benefits_by_domain"].get(code, [])), domain_total),
-        }
-        for code in meta["domains"]
-    ]
-    value_types = [
-        {
-            "name": VALUE_TYPE_LABELS.get(code, code),
-            "benefits": sum(series),
-            "pv_benefits": pv(series),
-        }
-        for code, series in results["benefits_by_value_type"].items()
-    ]
-
-    matrix = results["actor_domain_matrix"]
-    used_domains = [
-        k
-        for k in range(len(matrix["domains"]))
-        if any(abs(row[k]) > CENT for row in matrix["undiscounted"])
-    ]
-    matrix_rows = [
-        {
-            "name": name(labels, "actors", code),
-            "cells": [row[k] for k in used_domains],
-            "total": sum(row),
-        }
-        for code, row in zip(matrix["actors"], matrix["undiscounted"], strict=True)
-        if any(abs(value) > CENT for value in row)
-    ]
-    matrix_view = {
-        "domains": [name(labels, "domains", matrix["domains"][k]) for k in used_domains],
-        "rows": matrix_rows,
-        "totals": [sum(row[k] for row in matrix["undiscounted"]) for k in used_domains],
-        "total": sum(sum(row) for row in matrix["undiscounted"]),
-    }
-
-    who_pays = [
-        {**row, "name": name(labels, "actors", row["actor"])}
-        for row in results["who_pays_who_benefits"]
-    ]
-    allocation = {
-        key: [
-            {**row, "name": name(labels, group, row["code"])}
-            for row in results["cost_allocation"][key]
-            if abs(row["benefits"]) > CENT or abs(row["allocated_costs"]) > CENT
-        ]
-        for key, group in (("by_domain", "domains"), ("by_actor", "actors"))
-    }
-    types = [
-        {**row, "name": name(labels, "intervention_types", row["intervention_type"])}
-        for row in results["by_intervention_type"]
-        if row["households"] or row["costs"] or row["benefits"]
-    ]
-    programme = [
-        {"name": PROGRAMME_CATEGORY_LABELS.get(code, code), "costs": sum(series)}
-        for code, series in (results.get("costs_by_programme_category") or {}).items()
-        if sum(series)
-    ]
-    tornado = [
-        {**row, "label": parameter_label(row["parameter"], labels)} for row in results["tornado"]
-    ]
-    switching = [
-        {**row, "label": parameter_label(row["parameter"], labels)}
-        for row in results["switching_values"]
-    ]
     monte_carlo = results.get("monte_carlo") or {}
     return {
         "meta": meta,
-        "kpis": kpis,
-        "cards": kpi_cards(kpis),
         "warnings": [WARNING_LABELS.get(code, code) for code in meta.get("warnings", [])],
-        "year_table": results["year_table"],
-        "periods": results["periods"],
-        "actors": actors,
-        "domains": domains,
-        "value_types": value_types,
-        "matrix": matrix_view,
-        "who_pays": who_pays,
-        "allocation": allocation,
-        "types": types,
-        "programme": programme,
-        "ledger": results["ledger"],
-        "budget": results.get("budget_position"),
-        "tornado": tornado,
-        "switching": switching,
         "monte_carlo": monte_carlo,
         "monte_carlo_parameters": [
             parameter_label(label, labels) for label in monte_carlo.get("parameters", [])
         ],
+        "funding_gap": results["ledger"]["funding_gap"],
+        "tables": run_tables(results),
     }
 
 
-def step_label(step: str) -> str:
-    return str(STEP_LABELS.get(step, step))
+def key_figures(results: dict) -> ResultTable:
+    """The key figures of a results document (the cards at the top of a results page)."""
+    return run_tables(results, ["key_figures"])["key_figures"]

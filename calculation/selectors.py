@@ -10,23 +10,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from interventions.models import Intervention, InterventionStatus
 
 from .models import CalculationRun, RunStatus, Scenario, ScenarioVersion
-from .scenario import FORMAT, FORMAT_VERSION
-
-PARAMETER_FIELDS = (
-    "start_year",
-    "horizon_years",
-    "discount_rate",
-    "price_basis",
-    "cost_indexation",
-    "benefit_indexation",
-    "financing_rate",
-    "bbv_discount_rate",
-    "optimism_bias_pct",
-    "count_registered",
-    "monte_carlo_draws",
-    "seed",
-)
-LIST_FIELDS = ("intake", "programme_costs", "budget", "uncertainty", "overrides")
+from .scenario import FORMAT, FORMAT_VERSION, LIST_FIELDS, PARAMETER_FIELDS
 
 #: KPIs a reader compares between scenarios, in the order they are shown.
 KPI_KEYS = (

@@ -24,6 +24,7 @@ from interventions.catalogue_file import catalogue_dump
 from siex.core.text import validate_no_control_characters
 from siex.core.versioning import ConflictError, save_versioned
 
+from . import jobs
 from .engine import MODEL_VERSION
 from .models import (
     ACTIVE_STATUSES,
@@ -35,14 +36,20 @@ from .models import (
 )
 from .scenario import (
     FORMAT,
+    LIST_FIELDS,
+    PARAMETER_FIELDS,
     ScenarioError,
     calculate_document,
     inputs_hash,
     parse_scenario,
 )
-from .selectors import LIST_FIELDS, PARAMETER_FIELDS, registered_for, scenario_document
+from .selectors import registered_for, scenario_document
 
 logger = logging.getLogger(__name__)
+
+#: What a change to a draft version may name: its parameters and lists, the catalogue snapshot,
+#: the stated assumptions and the note.
+VERSION_FIELDS = frozenset({*PARAMETER_FIELDS, *LIST_FIELDS, "catalogue", "assumptions", "note"})
 
 #: A job redelivered after its worker died is tried at most this many times in all.
 MAX_ATTEMPTS = 3
@@ -77,7 +84,7 @@ def _full_document(version: ScenarioVersion, changes: dict[str, Any]) -> dict:
     for name, value in changes.items():
         if name in PARAMETER_FIELDS:
             document["parameters"][name] = value
-        elif name in LIST_FIELDS or name in ("catalogue", "assumptions", "note"):
+        elif name in VERSION_FIELDS:
             document[name] = value
     if document.get("budget") is None:
         document.pop("budget", None)
@@ -205,8 +212,7 @@ def scenario_version_update(
 ) -> ScenarioVersion:
     """Change a draft version (optimistic locking as on the register); a fixed version is
     refused. ``changes`` are version fields (parameters, lists, catalogue, assumptions, note)."""
-    allowed = set(PARAMETER_FIELDS) | set(LIST_FIELDS) | {"catalogue", "assumptions", "note"}
-    unknown = set(changes) - allowed
+    unknown = set(changes) - VERSION_FIELDS
     if unknown:
         raise ValueError(f"Not a scenario version field: {', '.join(sorted(unknown))}")
 
@@ -294,10 +300,8 @@ def _run_dispatch(run_id: int) -> None:
     CalculationServiceUnavailable tells the caller. How long a dead broker can hold this up is
     bounded by the broker timeouts in the settings (a few seconds).
     """
-    from .tasks import run_calculation
-
     try:
-        run_calculation.delay(run_id)
+        jobs.send(jobs.RUN, run_id)
     except OperationalError as error:
         logger.warning("Calculation run %s could not be sent to the broker: %s", run_id, error)
         CalculationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(

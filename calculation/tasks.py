@@ -2,20 +2,19 @@
 
 from celery import shared_task
 
+from . import jobs
+from .services import run_execute, run_sweep
+
 
 # The job's state and outcome live in its run row, so Celery keeps no result for it: sending it
 # then needs the broker only, not the result store as well.
-@shared_task(name="calculation.run", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(name=jobs.RUN, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_calculation(run_id: int) -> str:
     """Recalculate the scenario version of run ``run_id``; safe to deliver more than once."""
-    from .services import run_execute
-
     return run_execute(run_id=run_id)
 
 
-@shared_task(name="calculation.sweep_runs", ignore_result=True)
+@shared_task(name=jobs.SWEEP_RUNS, ignore_result=True)
 def sweep_runs() -> dict[str, int]:
     """Send again, or fail with a reason, every run whose worker went silent (Celery beat)."""
-    from .services import run_sweep
-
     return run_sweep()

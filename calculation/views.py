@@ -156,7 +156,7 @@ class VersionDetailView(VersionMixin, TemplateView):
             versions=version.scenario.versions.only("pk", "number", "status").order_by("-number"),
             latest_run=latest_run,
             result=result,
-            cards=presentation.kpi_cards(result.results["kpis"]) if result else None,
+            key_figures=presentation.key_figures(result.results) if result else None,
             result_current=result is not None
             and result.inputs_hash == services.version_inputs_hash(version),
             runs=version.runs.defer("results").select_related("started_by")[:RECENT_RUNS],
@@ -375,7 +375,7 @@ class RunDetailView(RunMixin, TemplateView):
         context["run"] = run
         context["version"] = run.scenario_version
         if run.status == RunStatus.SUCCEEDED:
-            context["tables"] = presentation.results_tables(run.results)
+            context["page"] = presentation.results_page(run.results)
         return context
 
 

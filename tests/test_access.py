@@ -100,6 +100,7 @@ MATRIX = {
     "calculation-run-list": [("get", None, {PL})],
     "calculation-run-detail": [("get", "run", {PL})],
     "calculation-run-results": [("get", "run", {PL})],
+    "calculation-run-tables": [("get", "run", {PL})],
 }
 for _part in PARTS:
     assert not set(_part.MATRIX) & set(MATRIX), _part.__name__

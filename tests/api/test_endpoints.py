@@ -182,6 +182,7 @@ ROUTES = [
     read_only("calculation-run-list", readers={PL}),
     read_only("calculation-run-detail", lambda w: {"pk": w.run.pk}, {PL}, {"pk": UNKNOWN_PK}),
     read_only("calculation-run-results", lambda w: {"pk": w.run.pk}, {PL}, {"pk": UNKNOWN_PK}),
+    read_only("calculation-run-tables", lambda w: {"pk": w.run.pk}, {PL}, {"pk": UNKNOWN_PK}),
 ]
 
 

@@ -59,6 +59,7 @@ def endpoints(version, fixable, run):
         ("get", RUNS, None),
         ("get", f"{RUNS}{run.pk}/", None),
         ("get", f"{RUNS}{run.pk}/results/", None),
+        ("get", f"{RUNS}{run.pk}/tables/", None),
     ]
 
 
@@ -299,6 +300,7 @@ def test_a_recalculation_is_accepted_and_followed_to_its_results(
     results = api.get(f"{RUNS}{run['id']}/results/")
     assert results.status_code == 409
     assert results.json()["status"] == "queued"
+    assert api.get(f"{RUNS}{run['id']}/tables/").status_code == 409
 
     services.run_execute(run_id=run["id"])
     detail = api.get(f"{RUNS}{run['id']}/").json()
@@ -310,6 +312,9 @@ def test_a_recalculation_is_accepted_and_followed_to_its_results(
     results = api.get(f"{RUNS}{run['id']}/results/")
     assert results.status_code == 200
     assert set(results.json()) >= {"meta", "kpis", "year_table", "monte_carlo"}
+    tables = api.get(f"{RUNS}{run['id']}/tables/")
+    assert tables.status_code == 200
+    assert tables.json()["tables"][0]["key"] == "key_figures"
 
     with django_capture_on_commit_callbacks(execute=True):
         second = post(api, url)
@@ -335,9 +340,10 @@ def test_runs_filter_by_version_and_status_and_a_failed_run_has_no_results(api, 
     assert [row["id"] for row in rows] == [good.pk]
     assert "results" not in rows[0]
 
-    response = api.get(f"{RUNS}{failed.pk}/results/")
-    assert response.status_code == 409
-    assert response.json()["status"] == "failed"
+    for answer in ("results", "tables"):
+        response = api.get(f"{RUNS}{failed.pk}/{answer}/")
+        assert response.status_code == 409
+        assert response.json()["status"] == "failed"
 
 
 def test_the_schema_documents_the_scenario_endpoints(api):
@@ -351,5 +357,6 @@ def test_the_schema_documents_the_scenario_endpoints(api):
         "/api/v1/scenario-versions/{id}/new-version/",
         "/api/v1/scenario-versions/{id}/runs/",
         "/api/v1/calculation-runs/{id}/results/",
+        "/api/v1/calculation-runs/{id}/tables/",
     ):
         assert path in schema, path

@@ -1,108 +1,32 @@
-"""The project lead's scenario pages: list, create, copy, new version, edit (with the checks of the
-services and optimistic locking), fix, upload, recalculate with progress, results, compare and
-downloads."""
+"""The project lead's scenario pages: list, create, copy, new version, the version page, fix,
+upload and downloads, compare, language and the content security policy. Editing a version is
+in ``test_edit_page.py``, recalculating and the results in ``test_run_pages.py``."""
 
 import io
 import json
-import re
-from decimal import Decimal
-from html import unescape
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from calculation import forms, presentation, selectors, services
-from calculation.models import CalculationRun, RunStatus, Scenario, ScenarioVersion
+from calculation import forms, labels, presentation, selectors, services
+from calculation.models import Scenario, ScenarioVersion
+from calculation.results.figures import FIGURES
 from calculation.scenario import (
     FILE_PARAMETERS,
     OVERRIDE_PARAMETERS,
+    PARAMETER_FIELDS,
     PROGRAMME_CATEGORIES,
-    RATE_LIMITS,
 )
 from siex.accounts.roles import Role
-from siex.core.forms import format_number
+
+from .page_helpers import (
+    calculate,
+    summary,
+    text,
+    version_url,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lead(client_for) -> Client:
-    return client_for(Role.PROJECT_LEAD)
-
-
-def version_url(version, name="calculation:version"):
-    return reverse(name, kwargs={"pk": version.pk})
-
-
-def calculate(version, user=None) -> CalculationRun:
-    """Run a calculation to its end, as the worker would."""
-    run = services.run_start(version=version, user=user)
-    services.run_execute(run_id=run.pk)
-    run.refresh_from_db()
-    return run
-
-
-def summary(response) -> str:
-    """The text of the error summary at the top of the page."""
-    html = response.content.decode()
-    assert 'class="error-summary"' in html
-    part = html.split('class="error-summary"')[1].split("</div>")[0]
-    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", part))
-
-
-def text(response) -> str:
-    """The page's text without tags and with whitespace collapsed."""
-    html = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"[ \t\r\n]+", " ", unescape(html))
-
-
-LISTS = {
-    "intake": "intake",
-    "programme": "programme_costs",
-    "budget": "budget",
-    "uncertainty": "uncertainty",
-    "overrides": "overrides",
-}
-#: The form of a row of each list (it shows a stored row as the page does).
-FORMS = {prefix: formset.form for prefix, _list_name, formset in forms.LISTS}
-
-
-def shown_row(form_class, row: dict) -> dict:
-    """A stored row as the edit page shows it: in the form's units and notation."""
-    return {
-        key: format_number(value) if isinstance(value, Decimal | float) else value
-        for key, value in form_class.initial_for(row).items()
-    }
-
-
-def edit_data(version, lists=None, **parameters) -> dict:
-    """What the edit page posts for ``version``, with ``parameters`` and ``lists`` (keyed by the
-    form prefix) replaced."""
-    data = {
-        "version": version.version,
-        "note": version.note,
-        "assumptions": "\n".join(version.assumptions),
-        **{name: getattr(version, name) for name in selectors.PARAMETER_FIELDS},
-    }
-    # Rates are typed in percent (the version keeps fractions), numbers as the page shows them.
-    for name in RATE_LIMITS:
-        data[name] = format_number(Decimal(str(data[name])) * 100)
-    data.pop("optimism_bias_pct")
-    for grade, value in enumerate(version.optimism_bias_pct, start=1):
-        data[f"optimism_bias_{grade}"] = value
-    if not version.count_registered:
-        data.pop("count_registered")
-    data.update(parameters)
-    for prefix, list_name in LISTS.items():
-        existing = getattr(version, list_name) or []
-        rows = (lists or {}).get(prefix, [shown_row(FORMS[prefix], row) for row in existing])
-        data[f"{prefix}-TOTAL_FORMS"] = len(rows)
-        data[f"{prefix}-INITIAL_FORMS"] = min(len(existing), len(rows))
-        for n, row in enumerate(rows):
-            for key, value in row.items():
-                data[f"{prefix}-{n}-{key}"] = value
-    return data
 
 
 # --- list and navigation --------------------------------------------------------------------------
@@ -264,315 +188,6 @@ def test_the_version_page_shows_its_inputs(lead, scenario_version):
         assert expected in page, expected
 
 
-# --- editing --------------------------------------------------------------------------------------
-
-
-def test_editing_saves_parameters_and_lists_together(lead, scenario_version):
-    assert lead.get(version_url(scenario_version, "calculation:version-edit")).status_code == 200
-    data = edit_data(
-        scenario_version,
-        lists={
-            "intake": [
-                {"intervention_type": "budgetcoaching", "year": 2026, "households": "40"},
-                {
-                    "intervention_type": "gkb-schuldregeling",
-                    "year": 2027,
-                    "households": "12,5",
-                    "unit_cost": "3400",
-                },
-            ],
-            "programme": [
-                {"category": "staff", "actor": "gemeente", "year": 2026, "amount": "25000"}
-            ],
-            "budget": [{"year": 2026, "amount": "100000"}],
-            "overrides": [
-                {
-                    "parameter": "success_probability",
-                    "intervention_type": "budgetcoaching",
-                    "outcome": "minder-incasso-deurwaarderskosten",
-                    "value": "50%",
-                    "reason": "Pilot Oost",
-                }
-            ],
-        },
-        horizon_years=12,
-        discount_rate="2",
-        assumptions="Eerste aanname\n\nTweede aanname",
-        note="Met wijkteams",
-    )
-    response = lead.post(version_url(scenario_version, "calculation:version-edit"), data)
-    assert response.status_code == 302, text(response)[:2000]
-    saved = ScenarioVersion.objects.get(pk=scenario_version.pk)
-    assert saved.version == scenario_version.version + 1
-    assert saved.horizon_years == 12
-    assert saved.discount_rate == 0.02
-    assert saved.note == "Met wijkteams"
-    assert saved.assumptions == ["Eerste aanname", "Tweede aanname"]
-    assert saved.intake == [
-        {"intervention_type": "budgetcoaching", "year": 2026, "households": 40},
-        {
-            "intervention_type": "gkb-schuldregeling",
-            "year": 2027,
-            "households": 12.5,
-            "unit_cost": 3400,
-        },
-    ]
-    assert saved.programme_costs == [
-        {"category": "staff", "actor": "gemeente", "year": 2026, "amount": 25000}
-    ]
-    assert saved.budget == [{"year": 2026, "amount": 100000}]
-    assert saved.overrides[0]["value"] == 0.5  # typed in percent, kept as a fraction
-    assert saved.overrides[0]["reason"] == "Pilot Oost"
-    assert saved.uncertainty == scenario_version.uncertainty
-    assert saved.updated_by.username == "test-projectleider"
-
-
-def test_a_row_marked_for_deletion_is_removed_and_blank_rows_are_ignored(lead, scenario_version):
-    data = edit_data(scenario_version)
-    data["uncertainty-0-DELETE"] = "on"
-    data["intake-TOTAL_FORMS"] = 3  # two blank rows as the page shows them
-    response = lead.post(version_url(scenario_version, "calculation:version-edit"), data)
-    assert response.status_code == 302
-    saved = ScenarioVersion.objects.get(pk=scenario_version.pk)
-    assert saved.uncertainty == []
-    assert saved.intake == scenario_version.intake
-
-
-@pytest.mark.parametrize(
-    "change, label, fragment",
-    [
-        ({"horizon_years": 40}, "Horizon (years):", "Enter 30 or less."),
-        ({"discount_rate": "twee"}, "Discount rate (%):", "Enter a percentage"),
-        ({"discount_rate": "25"}, "Discount rate (%):", "Enter 20% or less."),
-        ({"optimism_bias_3": 120}, "grade 3", "Enter 100% or less."),
-        (
-            {"cost_indexation": "2%"},
-            "Cost indexation per year (%):",
-            "A real price basis has no indexation",
-        ),
-        (
-            {"lists": {"intake": [{"intervention_type": "budgetcoaching", "year": 1999}]}},
-            "Planned intake, row 1: Households:",
-            "required",
-        ),
-        (
-            {
-                "lists": {
-                    "intake": [
-                        {"intervention_type": "budgetcoaching", "year": 2040, "households": 5}
-                    ]
-                }
-            },
-            "Planned intake, row 1: Year:",
-            "Must lie between 2026 and 2035.",
-        ),
-        (
-            {
-                "lists": {
-                    "uncertainty": [
-                        {
-                            "parameter": "unit_cost",
-                            "intervention_type": "budgetcoaching",
-                            "low": 2000,
-                            "high": 3000,
-                        }
-                    ]
-                }
-            },
-            "Uncertainty ranges, row 1:",
-            "The range EUR\u00a02.000,00 – EUR\u00a03.000,00 leaves out the value the calculation "
-            "uses (EUR\u00a01.200,00)",
-        ),
-        (
-            {"lists": {"overrides": [{"parameter": "deadweight_pct", "value": 10}]}},
-            "Overrides of catalogue assumptions, row 1: Outcome:",
-            "Choose the outcome",
-        ),
-    ],
-)
-def test_invalid_input_names_the_field_and_nothing_is_saved(
-    lead, scenario_version, change, label, fragment
-):
-    lists = change.pop("lists", None)
-    data = edit_data(scenario_version, lists=lists, note="niet bewaren", **change)
-    response = lead.post(version_url(scenario_version, "calculation:version-edit"), data)
-    assert response.status_code == 200
-    errors = summary(response)
-    assert "The changes were not saved" in errors
-    assert label in errors, errors
-    assert fragment in errors, errors
-    saved = ScenarioVersion.objects.get(pk=scenario_version.pk)
-    assert saved.version == scenario_version.version
-    assert saved.note == ""
-    # The user's input stays on the page.
-    assert "niet bewaren" in response.content.decode()
-
-
-@pytest.mark.parametrize("typed", ["4", "4,0", "4%", "4 %", "4,00 %"])
-def test_rates_are_typed_in_percent_and_kept_as_fractions(lead, scenario_version, typed):
-    data = edit_data(scenario_version, discount_rate=typed, financing_rate="3,5")
-    response = lead.post(version_url(scenario_version, "calculation:version-edit"), data)
-    assert response.status_code == 302, summary(response)
-    saved = ScenarioVersion.objects.get(pk=scenario_version.pk)
-    assert saved.discount_rate == 0.04 and saved.financing_rate == 0.035
-
-
-def test_the_edit_page_shows_rates_in_percent_with_their_sign(lead, scenario_version):
-    page = lead.get(version_url(scenario_version, "calculation:version-edit")).content.decode()
-    box = re.search(
-        r'<span class="input-unit"><input[^>]*name="discount_rate".*?</span></span>', page
-    )
-    assert 'value="2,25"' in box[0] and 'class="input-unit__suffix" aria-hidden="true">%<' in box[0]
-    assert 'name="financing_rate" value="2,5"' in page
-    assert "Discount rate (%)" in page
-
-
-def test_every_problem_of_the_version_shows_at_once(lead, scenario_version):
-    """A rate that cannot be read does not hide what the scenario check finds in the rest."""
-    data = edit_data(
-        scenario_version,
-        discount_rate="2,25 procent",
-        monte_carlo_draws="50",
-        cost_indexation="2",
-        lists={"intake": [{"intervention_type": "budgetcoaching", "year": 2040, "households": 5}]},
-    )
-    response = lead.post(version_url(scenario_version, "calculation:version-edit"), data)
-    errors = summary(response)
-    assert "Discount rate (%): Enter a percentage, for example 2,25 or 4%." in errors
-    assert "Monte Carlo draws: Enter 100 or more." in errors
-    # What only the scenario check can tell, in the same pass.
-    assert "Cost indexation per year (%): A real price basis has no indexation" in errors
-    assert "Planned intake, row 1: Year: Must lie between 2026 and 2035." in errors
-    # One mistake, one message: the field that could not be read says so once.
-    assert errors.count("Discount rate (%)") == 1
-    assert ScenarioVersion.objects.get(pk=scenario_version.pk).version == scenario_version.version
-
-
-def test_a_rate_outside_its_range_offers_to_widen_the_range(lead, scenario_version):
-    services.scenario_version_update(
-        version=scenario_version,
-        expected_version=scenario_version.version,
-        uncertainty=[{"parameter": "discount_rate", "low": 0.015, "high": 0.04}],
-    )
-    version = ScenarioVersion.objects.get(pk=scenario_version.pk)
-    url = version_url(version, "calculation:version-edit")
-    data = edit_data(version, discount_rate="5")
-    assert data["uncertainty-0-low"] == "1,5" and data["uncertainty-0-high"] == "4"
-    response = lead.post(url, data)
-    assert response.status_code == 200
-    errors = summary(response)
-    assert (
-        "Uncertainty ranges, row 1: The range 1,5 – 4\u00a0% leaves out the value the calculation "
-        "uses (5\u00a0%)" in errors
-    )
-    page = response.content.decode()
-    assert (
-        '<button type="submit" class="button button--small" name="widen_range" value="0|1,5|5">'
-        in page
-    )
-    assert "Widen the range to 1,5 – 5\u00a0%" in page
-    # Enter in a field still saves: the form's first button is a plain "Save".
-    form = page[page.index('id="version-form"') :]
-    assert form.index('tabindex="-1" aria-hidden="true">Save</button>') < form.index("widen_range")
-    # The button sends the same form with the range widened: saved in one go.
-    response = lead.post(url, {**data, "widen_range": "0|1,5|5"})
-    assert response.status_code == 302, summary(response)
-    saved = ScenarioVersion.objects.get(pk=version.pk)
-    assert saved.discount_rate == 0.05
-    assert saved.uncertainty == [{"parameter": "discount_rate", "low": 0.015, "high": 0.05}]
-    # The version page shows the range in percent too, as the edit page has it.
-    page = text(lead.get(version_url(saved)))
-    assert "1,50% 5,00%" in page
-
-
-def test_probabilities_in_the_lists_are_typed_in_percent(lead, scenario_version):
-    row = {
-        "parameter": "success_probability",
-        "intervention_type": "budgetcoaching",
-        "outcome": "minder-incasso-deurwaarderskosten",
-    }
-    data = edit_data(scenario_version, lists={"uncertainty": [{**row, "low": "150", "high": "60"}]})
-    errors = summary(lead.post(version_url(scenario_version, "calculation:version-edit"), data))
-    assert "row 1: Low: Enter a percentage between 0 and 100." in errors
-    data = edit_data(
-        scenario_version, lists={"uncertainty": [{**row, "low": "10", "high": "80 %"}]}
-    )
-    response = lead.post(version_url(scenario_version, "calculation:version-edit"), data)
-    assert response.status_code == 302, summary(response)
-    saved = ScenarioVersion.objects.get(pk=scenario_version.pk)
-    assert saved.uncertainty == [{**row, "low": 0.1, "high": 0.8}]
-
-
-def test_a_stale_version_is_a_conflict_that_keeps_the_input(lead, scenario_version):
-    page = lead.get(version_url(scenario_version, "calculation:version-edit"))
-    assert f'name="version" value="{scenario_version.version}"' in page.content.decode()
-    data = edit_data(scenario_version, note="Mijn wijziging", horizon_years=8)
-    services.scenario_version_update(
-        version=scenario_version,
-        expected_version=scenario_version.version,
-        note="Van een collega",
-    )
-    response = lead.post(version_url(scenario_version, "calculation:version-edit"), data)
-    assert response.status_code == 200
-    page = text(response)
-    assert "Your changes were not saved." in page
-    assert "saved this version while you were editing it" in page
-    assert "Mijn wijziging" in response.content.decode()
-    assert 'name="horizon_years" value="8"' in response.content.decode()
-    saved = ScenarioVersion.objects.get(pk=scenario_version.pk)
-    assert saved.note == "Van een collega"
-    assert saved.horizon_years == 10
-
-
-def test_a_fixed_version_cannot_be_edited(lead, scenario_version):
-    before = services.scenario_version_fix(
-        version=scenario_version, expected_version=scenario_version.version
-    )
-    detail = lead.get(version_url(scenario_version)).content.decode()
-    assert version_url(scenario_version, "calculation:version-edit") not in detail
-    assert version_url(scenario_version, "calculation:version-fix") not in detail
-    response = lead.get(version_url(scenario_version, "calculation:version-edit"), follow=True)
-    assert "is fixed (vastgesteld) and cannot be changed" in text(response)
-    response = lead.post(
-        version_url(scenario_version, "calculation:version-edit"),
-        edit_data(before, horizon_years=5),
-        follow=True,
-    )
-    assert response.redirect_chain[-1][0] == version_url(scenario_version)
-    assert "is fixed (vastgesteld) and cannot be changed" in text(response)
-    saved = ScenarioVersion.objects.get(pk=scenario_version.pk)
-    assert saved.horizon_years == 10
-    assert saved.version == before.version
-
-
-def test_fixing_asks_for_confirmation_and_records_who_fixed(lead, scenario_version):
-    confirm = lead.get(version_url(scenario_version, "calculation:version-fix"))
-    assert "It can never be changed again" in text(confirm)
-    assert ScenarioVersion.objects.get(pk=scenario_version.pk).status == "draft"
-    response = lead.post(
-        version_url(scenario_version, "calculation:version-fix"),
-        {"version": scenario_version.version},
-        follow=True,
-    )
-    saved = ScenarioVersion.objects.get(pk=scenario_version.pk)
-    assert saved.status == "fixed"
-    assert saved.fixed_by.username == "test-projectleider"
-    assert "Fixed (vastgesteld) on" in text(response)
-    assert "by test-projectleider" in text(response)
-
-
-def test_fixing_a_version_that_changed_meanwhile_is_refused(lead, scenario_version):
-    stale = scenario_version.version
-    services.scenario_version_update(
-        version=scenario_version, expected_version=stale, note="tussendoor"
-    )
-    response = lead.post(
-        version_url(scenario_version, "calculation:version-fix"), {"version": stale}, follow=True
-    )
-    assert "Someone changed this version" in text(response)
-    assert ScenarioVersion.objects.get(pk=scenario_version.pk).status == "draft"
-
-
 # --- upload and download --------------------------------------------------------------------------
 
 
@@ -649,154 +264,6 @@ def test_the_results_download_is_the_results_document(lead, scenario_version):
     assert json.loads(response.content)["kpis"] == run.results["kpis"]
 
 
-# --- recalculation, progress and results ----------------------------------------------------------
-
-
-def test_recalculating_shows_the_results_of_the_finished_run(
-    lead, scenario_version, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = lead.post(version_url(scenario_version, "calculation:version-run"))
-    assert response["Location"] == version_url(scenario_version) + "#run"
-    run = CalculationRun.objects.get(scenario_version=scenario_version)
-    assert run.status == RunStatus.SUCCEEDED
-    assert run.started_by.username == "test-projectleider"
-    detail = text(lead.get(version_url(scenario_version)))
-    assert "The calculation has finished." in detail
-    assert "Net present value (NPV)" in detail
-
-    response = lead.get(reverse("calculation:run", kwargs={"pk": run.pk}))
-    assert response.status_code == 200
-    page = text(response)
-    kpis = run.results["kpis"]
-    for label in (
-        "Net present value (NPV)",
-        "Present value of the costs",
-        "Present value of the benefits",
-        "Multiplier, discounted",
-        "Multiplier, undiscounted",
-        "Net SROI",
-        "Financial return for the municipality",
-        "Internal rate of return (IRR)",
-        "Break-even, undiscounted",
-        "Break-even, discounted",
-        "Payback for the municipality",
-        "Probability that the NPV is positive",
-        "Year by year",
-        "Per period of five years",
-        "Of which transfers",
-        "Benefits to society per life domain",
-        "Actor × life domain",
-        "Who pays, who benefits",
-        "Cost allocation by life domain",
-        "Cost allocation by actor",
-        "Per intervention",
-        "Exploitation ledger of the municipality",
-        "Budget position",
-        "Tornado",
-        "Switching values",
-        "Unit cost – Budget coaching",
-        "Making ends meet",
-        "Participating household",
-    ):
-        assert label in page, label
-    assert f"EUR\u00a0{round(kpis['npv']):,}".replace(",", ".") in page
-    assert f"{kpis['multiplier_discounted']:.2f}".replace(".", ",") in page
-    assert run.inputs_hash in page
-    assert "siex-engine" in page
-    assert "test-projectleider" in page
-    # The municipality does not earn its costs back in this scenario.
-    assert kpis["municipality_payback_years"] is None
-    assert "not reached" in page
-    assert "This scenario has no budget envelope" in page
-
-
-def test_results_warn_about_a_long_horizon_and_missing_ranges(lead, scenario_version):
-    version = services.scenario_version_update(
-        version=scenario_version,
-        expected_version=scenario_version.version,
-        horizon_years=15,
-        uncertainty=[],
-    )
-    run = calculate(version)
-    page = text(lead.get(reverse("calculation:run", kwargs={"pk": run.pk})))
-    assert "The horizon is longer than 10 years" in page
-    assert "This scenario has no uncertainty ranges" in page
-    assert "No uncertainty ranges, so there is no tornado." in page
-
-
-def test_a_failed_run_shows_its_error_and_no_results(lead, scenario_version):
-    ScenarioVersion.objects.filter(pk=scenario_version.pk).update(
-        intake=[{"intervention_type": "bestaat-niet", "year": 2026, "households": 5}]
-    )
-    run = calculate(scenario_version)
-    assert run.status == RunStatus.FAILED
-    response = lead.get(version_url(scenario_version))
-    html = response.content.decode()
-    alert = html.split('role="alert"')[1].split("</div>")[0]
-    assert "The calculation failed." in alert
-    assert "Unknown intervention type “bestaat-niet”" in alert
-    assert "Key figures" not in text(response)
-
-    page = lead.get(reverse("calculation:run", kwargs={"pk": run.pk}))
-    assert "Unknown intervention type" in text(page)
-    assert "Net present value" not in text(page)
-    download = lead.get(reverse("calculation:run-download", kwargs={"pk": run.pk}), follow=True)
-    assert "This calculation has no results" in text(download)
-
-
-def test_after_a_failed_run_only_the_last_finished_results_are_shown(lead, scenario_version):
-    finished = calculate(scenario_version)
-    ScenarioVersion.objects.filter(pk=scenario_version.pk).update(
-        intake=[{"intervention_type": "bestaat-niet", "year": 2026, "households": 5}]
-    )
-    calculate(scenario_version)
-    page = text(lead.get(version_url(scenario_version)))
-    assert "The calculation failed." in page
-    assert "Key figures of the last finished calculation" in page
-    assert f"EUR\u00a0{round(finished.results['kpis']['npv']):,}".replace(",", ".") in page
-    assert "The inputs have changed since this calculation" in page
-
-
-def test_the_progress_fragment_polls_until_the_run_has_finished(lead, scenario_version):
-    run = services.run_start(version=scenario_version)  # queued: the job is sent on commit
-    url = reverse("calculation:run-progress", kwargs={"pk": run.pk})
-    detail = lead.get(version_url(scenario_version)).content.decode()
-    assert f'hx-get="{url}"' in detail
-
-    fragment = lead.get(url).content.decode()
-    assert "<html" not in fragment
-    assert f'hx-get="{url}"' in fragment
-    assert 'hx-trigger="load delay:1s"' in fragment
-    assert 'hx-swap="outerHTML"' in fragment
-    assert 'max="100" value="0"' in fragment
-    assert "waiting for a worker" in fragment
-
-    CalculationRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.RUNNING, progress=42, step="monte_carlo"
-    )
-    fragment = lead.get(url).content.decode()
-    assert 'value="42"' in fragment
-    assert "42%" in fragment
-    assert "Monte Carlo simulation" in fragment
-    assert "style=" not in fragment
-
-    CalculationRun.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED, progress=0)
-    services.run_execute(run_id=run.pk)
-    fragment = lead.get(url).content.decode()
-    assert "hx-get" not in fragment
-    assert "<progress" not in fragment
-    assert "The calculation has finished." in fragment
-    assert reverse("calculation:run", kwargs={"pk": run.pk}) in fragment
-
-
-def test_asking_again_while_a_run_is_active_does_not_start_a_second(lead, scenario_version):
-    run = services.run_start(version=scenario_version)
-    response = lead.post(version_url(scenario_version, "calculation:version-run"), follow=True)
-    assert "already running" in text(response)
-    assert list(CalculationRun.objects.values_list("pk", flat=True)) == [run.pk]
-
-
 # --- compare --------------------------------------------------------------------------------------
 
 
@@ -863,11 +330,31 @@ def test_the_pages_keep_to_the_content_security_policy(lead, scenario_version):
 
 
 def test_every_code_the_engine_and_files_use_has_a_label():
-    assert set(presentation.PROGRAMME_CATEGORY_LABELS) == set(PROGRAMME_CATEGORIES)
-    assert set(FILE_PARAMETERS) | set(OVERRIDE_PARAMETERS) <= set(presentation.PARAMETER_LABELS)
+    assert set(labels.PROGRAMME_CATEGORY_LABELS) == set(PROGRAMME_CATEGORIES)
+    assert set(FILE_PARAMETERS) | set(OVERRIDE_PARAMETERS) <= set(labels.PARAMETER_LABELS)
     kinds = {kind for kind, _needs, _percent in FILE_PARAMETERS.values()}
-    assert kinds <= set(presentation.PARAMETER_LABELS)
-    assert set(selectors.KPI_KEYS) <= set(presentation.KPIS)
+    assert kinds <= set(labels.PARAMETER_LABELS)
+    assert set(selectors.KPI_KEYS) <= set(FIGURES)
+
+
+def test_the_parameters_and_lists_of_a_scenario_are_named_in_one_place():
+    from calculation.api import ScenarioVersionSerializer
+    from calculation.scenario import DEFAULT_PARAMETERS, LIST_FIELDS
+
+    assert tuple(DEFAULT_PARAMETERS) == PARAMETER_FIELDS
+    version_fields = {field.name for field in ScenarioVersion._meta.get_fields()}
+    assert set(PARAMETER_FIELDS) | set(LIST_FIELDS) <= version_fields
+    # The edit page: one field per parameter (a field per confidence grade for the cuts) and one
+    # formset per list, in the order of the file.
+    form = forms.ParametersForm()
+    single = [name for name in PARAMETER_FIELDS if name != "optimism_bias_pct"]
+    assert [field.name for field in form.main_fields] == [
+        name for name in form.fields if name in single and name != "count_registered"
+    ]
+    assert set(single) <= set(form.fields)
+    assert tuple(list_name for _prefix, list_name, _formset in forms.LISTS) == LIST_FIELDS
+    # The API reads and writes the same fields.
+    assert set(PARAMETER_FIELDS) | set(LIST_FIELDS) <= set(ScenarioVersionSerializer.Meta.fields)
 
 
 def test_service_messages_land_on_the_field_they_name():

@@ -2,10 +2,12 @@
 
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
-from calculation.reporting import results_table
+from calculation.results.text import results_text
 from calculation.scenario import FORMAT, ScenarioError, calculate_document
 from siex.core.forms import json_document
 
@@ -13,8 +15,9 @@ from siex.core.forms import json_document
 class Command(BaseCommand):
     help = (
         "Calculate a scenario file (format siex-scenario) and print its complete results as JSON "
-        "(--format json) or as readable tables (--format table). A file without an embedded "
-        "catalogue is calculated on the catalogue in the database. Nothing is stored."
+        "(--format json) or as readable tables (--format table, in the language of --language). "
+        "A file without an embedded catalogue is calculated on the catalogue in the database. "
+        "Nothing is stored."
     )
 
     def add_arguments(self, parser):
@@ -23,8 +26,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--draws", type=int, help="Override the number of Monte Carlo draws in the file."
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="Language of the tables (--format table); default: the site's language.",
+        )
 
-    def handle(self, *args, scenario_file: str, format: str, draws: int | None, **options):
+    def handle(
+        self,
+        *args,
+        scenario_file: str,
+        format: str,
+        draws: int | None,
+        language: str,
+        **options,
+    ):
         try:
             with open(scenario_file, "rb") as handle:
                 document = json_document(handle.read())
@@ -51,4 +68,5 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False))
         else:
-            self.stdout.write(results_table(results))
+            with translation.override(language):
+                self.stdout.write(results_text(results))
