@@ -17,6 +17,23 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from interventions.catalogue.models import (
+    Actor,
+    BudgetLine,
+    ConfidenceGrade,
+    InterventionOutcome,
+    InterventionType,
+    LifeDomain,
+    Outcome,
+    OutcomeValue,
+)
+from interventions.register.models import Household, Intervention
+from interventions.register.pseudonyms import (
+    BSN_REFUSED,
+    looks_like_bsn,
+    pseudonymise,
+    validate_reference,
+)
 from monitoring.models import Area
 from monitoring.selectors import current_districts
 from siex.audit.masks import MASK, SEARCH_REFUSED
@@ -28,19 +45,6 @@ from siex.core.api import (
 )
 
 from . import services
-from .models import (
-    Actor,
-    BudgetLine,
-    ConfidenceGrade,
-    Household,
-    Intervention,
-    InterventionOutcome,
-    InterventionType,
-    LifeDomain,
-    Outcome,
-    OutcomeValue,
-)
-from .pseudonyms import BSN_REFUSED, looks_like_bsn, pseudonymise, validate_reference
 from .selectors import ParticipationStatus, participation_filter
 
 CATALOGUE_READ = "interventions.view_catalogue"

@@ -16,9 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from siex.core.text import CONTROL_CHARACTER_MESSAGE, control_characters_in
-
-from .models import (
+from interventions.catalogue.models import (
     COST_PHASING_FIELDS,
     COST_PHASING_YEARS,
     Actor,
@@ -29,8 +27,9 @@ from .models import (
     LifeDomainMapping,
     Outcome,
     OutcomeValue,
-    VersionedModel,
 )
+from siex.core.text import CONTROL_CHARACTER_MESSAGE, control_characters_in
+from siex.core.versioning import VersionedModel
 
 FORMAT = "siex-catalogue"
 FORMAT_VERSION = 1

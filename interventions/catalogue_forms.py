@@ -16,6 +16,14 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from interventions.catalogue.models import (
+    COST_PHASING_FIELDS,
+    Actor,
+    BudgetLine,
+    InterventionType,
+    Outcome,
+    ValueType,
+)
 from siex.core.forms import (
     AmountField,
     JsonUploadForm,
@@ -28,15 +36,6 @@ from siex.core.forms import (
     row_formset,
 )
 from siex.core.templatetags.siex import euro
-
-from .models import (
-    COST_PHASING_FIELDS,
-    Actor,
-    BudgetLine,
-    InterventionType,
-    Outcome,
-    ValueType,
-)
 
 MAX_RAMP_UP_YEARS = 30
 HUNDRED = Decimal(100)

@@ -23,6 +23,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from interventions.catalogue.models import (
+    COST_PHASING_FIELDS,
+    ConfidenceGrade,
+    InterventionOutcome,
+    InterventionType,
+    LifeDomain,
+    Outcome,
+    OutcomeValue,
+    ValueType,
+)
 from siex.audit.selectors import field_changes
 from siex.core.spreadsheets import (
     AMOUNT_FORMAT,
@@ -32,17 +42,6 @@ from siex.core.spreadsheets import (
     xlsx_cell,
     xlsx_sheet,
     xlsx_workbook,
-)
-
-from .models import (
-    COST_PHASING_FIELDS,
-    ConfidenceGrade,
-    InterventionOutcome,
-    InterventionType,
-    LifeDomain,
-    Outcome,
-    OutcomeValue,
-    ValueType,
 )
 
 HUNDRED = Decimal(100)

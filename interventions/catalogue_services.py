@@ -22,10 +22,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from siex.core.versioning import save_versioned
-
-from .catalogue_file import ImportReport, catalogue_load
-from .models import (
+from interventions.catalogue.models import (
     COST_PHASING_FIELDS,
     Actor,
     BudgetLine,
@@ -35,6 +32,9 @@ from .models import (
     Outcome,
     OutcomeValue,
 )
+from siex.core.versioning import save_versioned
+
+from .catalogue_file import ImportReport, catalogue_load
 
 __all__ = [
     "INTERVENTION_TYPE_EDITABLE_FIELDS",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from interventions.catalogue.models import InterventionOutcome, InterventionType, Outcome
 from siex.core.forms import VersionLockForm
 from siex.core.versioning import ConflictError
 
@@ -28,7 +29,6 @@ from .catalogue_forms import (
     OutcomeEditor,
     RecordEditor,
 )
-from .models import InterventionOutcome, InterventionType, Outcome
 
 VIEW = "interventions.view_catalogue"
 CHANGE = "interventions.change_catalogue"

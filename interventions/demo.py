@@ -18,19 +18,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from monitoring.selectors import current_districts
-
-from .models import (
+from interventions.catalogue.models import InterventionType
+from interventions.register.models import (
     DebtSituation,
     Household,
     IncomeSource,
     Intervention,
     InterventionStatus,
-    InterventionType,
     LegalBasis,
     Source,
 )
-from .pseudonyms import pseudonymise
+from interventions.register.pseudonyms import pseudonymise
+from monitoring.selectors import current_districts
+
 from .services import HOUSEHOLD_EDITABLE_FIELDS
 
 # The demo world is fixed in time so that the same seed gives the same data on any day.

@@ -9,19 +9,19 @@ from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import Area
-from monitoring.selectors import current_districts
-from siex.core.forms import AmountField, PercentField, dutch_formfield
-
-from .models import (
+from interventions.catalogue.models import InterventionType
+from interventions.register.models import (
     DebtSituation,
     Household,
     IncomeSource,
     Intervention,
     InterventionStatus,
-    InterventionType,
 )
-from .pseudonyms import refuse_bsn
+from interventions.register.pseudonyms import refuse_bsn
+from monitoring.models import Area
+from monitoring.selectors import current_districts
+from siex.core.forms import AmountField, PercentField, dutch_formfield
+
 from .selectors import (
     DEFAULT_REGISTER_ORDERING,
     REGISTER_ORDERINGS,

@@ -15,12 +15,12 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRefresh
 
+from interventions.exchange.models import ImportBatch, ImportBatchStatus
 from siex.audit.services import log_access
 from siex.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 from . import register_export, register_import
 from .import_forms import ALL, ExportForm, ImportUploadForm
-from .models import ImportBatch, ImportBatchStatus
 from .register_import import HOUSEHOLDS, INTERVENTIONS, KINDS, ImportFileError
 
 VIEW = "interventions.view_household_data"

@@ -17,6 +17,8 @@ from typing import IO
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from interventions.catalogue.models import InterventionType
+from interventions.register.models import Household, Intervention
 from monitoring.selectors import current_districts
 from siex.core import spreadsheets
 from siex.core.spreadsheets import (
@@ -28,11 +30,6 @@ from siex.core.spreadsheets import (
     xlsx_workbook,
 )
 
-from .models import (
-    Household,
-    Intervention,
-    InterventionType,
-)
 from .register_import import (
     CHOICES,
     COLUMNS,

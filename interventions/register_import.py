@@ -52,22 +52,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
-from monitoring.selectors import current_districts
-from siex.core.text import first_control_character, printable
-
-from .models import (
+from interventions.catalogue.models import InterventionType
+from interventions.exchange.models import ImportBatch, ImportBatchStatus
+from interventions.register.models import (
     DebtSituation,
     Household,
-    ImportBatch,
-    ImportBatchStatus,
     IncomeSource,
     Intervention,
     InterventionStatus,
-    InterventionType,
     LegalBasis,
     Source,
 )
-from .pseudonyms import looks_like_bsn, normalise_reference, pseudonymise, validate_reference
+from interventions.register.pseudonyms import (
+    looks_like_bsn,
+    normalise_reference,
+    pseudonymise,
+    validate_reference,
+)
+from monitoring.selectors import current_districts
+from siex.core.text import first_control_character, printable
+
 from .services import (
     DUPLICATE_CHECKED_STATUSES,
     HOUSEHOLD_EDITABLE_FIELDS,

@@ -13,20 +13,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from interventions.catalogue.models import ZERO, InterventionType, Outcome
+from interventions.register.models import Household, Intervention, InterventionStatus
+from interventions.register.pseudonyms import pseudonymise, validate_reference
 from monitoring.models import Area
 from monitoring.selectors import current_districts
 from monitoring.suppression import suppressed_cells
 from siex.audit.masks import MASK
-
-from .models import (
-    ZERO,
-    Household,
-    Intervention,
-    InterventionStatus,
-    InterventionType,
-    Outcome,
-)
-from .pseudonyms import pseudonymise, validate_reference
 
 
 def participating(on: date | None = None) -> Q:

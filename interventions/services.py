@@ -15,17 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from interventions.catalogue.models import InterventionType
+from interventions.register.models import Household, Intervention, InterventionStatus, Source
+from interventions.register.pseudonyms import pseudonymise, validate_reference
 from siex.core.templatetags.siex import short_date
 from siex.core.versioning import save_versioned
-
-from .models import (
-    Household,
-    Intervention,
-    InterventionStatus,
-    InterventionType,
-    Source,
-)
-from .pseudonyms import pseudonymise, validate_reference
 
 # --- Households -----------------------------------------------------------------------------------
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
+from interventions.catalogue.models import InterventionType
+from interventions.register.models import Household, Intervention, InterventionStatus
 from siex.audit.masks import SEARCH_REFUSED
 from siex.audit.services import log_access
 from siex.core.forms import apply_errors, format_number
@@ -34,7 +36,6 @@ from .forms import (
     InterventionForm,
     RegisterFilterForm,
 )
-from .models import Household, Intervention, InterventionStatus, InterventionType
 
 VIEW = "interventions.view_household_data"
 CHANGE = "interventions.change_household_data"

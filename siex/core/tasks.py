@@ -13,7 +13,7 @@ def ping(nonce: str) -> dict:
 
     The administrator's status page and the worker health check use it; it changes nothing.
     """
-    from interventions.models import Household
+    from interventions.register.models import Household
 
     return {
         "nonce": nonce,

@@ -39,7 +39,7 @@ def _preview(intervention_type: str, file_name: str):
 
 
 def builders(context: dict) -> dict:
-    from interventions.pseudonyms import pseudonymise
+    from interventions.register.pseudonyms import pseudonymise
     from tests.factories import HouseholdFactory
 
     HouseholdFactory(pseudonym=pseudonymise(REFERENCE), area=context["areas"][0])

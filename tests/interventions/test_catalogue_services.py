@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 
 from interventions import catalogue_selectors as selectors
 from interventions import catalogue_services as services
-from interventions.catalogue_file import catalogue_dump
-from interventions.models import (
+from interventions.catalogue.models import (
     Actor,
     ActorSector,
     BudgetLine,
@@ -21,6 +20,7 @@ from interventions.models import (
     OutcomeValue,
     ValueType,
 )
+from interventions.catalogue_file import catalogue_dump
 from siex.core.versioning import ConflictError
 from tests.factories import (
     ActorFactory,

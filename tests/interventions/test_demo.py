@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from interventions.demo import demo_population_replace
-from interventions.models import Household, Intervention, Source
+from interventions.register.models import Household, Intervention, Source
 from tests.factories import HouseholdFactory, InterventionTypeFactory
 
 pytestmark = pytest.mark.django_db

@@ -204,8 +204,8 @@ def test_exports_and_imports_reach_the_access_log(data, policy_officer_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import TestCase
 
-    from interventions.models import ImportBatch
-    from interventions.pseudonyms import pseudonymise
+    from interventions.exchange.models import ImportBatch
+    from interventions.register.pseudonyms import pseudonymise
 
     type(data["household"]).objects.filter(pk=data["household"].pk).update(
         pseudonym=pseudonymise("WIJ-LOG-1")

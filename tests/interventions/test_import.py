@@ -16,14 +16,10 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from interventions import register_import, services
-from interventions.models import (
-    Household,
-    ImportBatch,
-    ImportBatchStatus,
-    Intervention,
-    InterventionType,
-)
-from interventions.pseudonyms import pseudonymise
+from interventions.catalogue.models import InterventionType
+from interventions.exchange.models import ImportBatch, ImportBatchStatus
+from interventions.register.models import Household, Intervention
+from interventions.register.pseudonyms import pseudonymise
 from interventions.register_import import (
     ImportFileError,
     _Reader,
@@ -212,7 +208,7 @@ def test_not_a_number(db):
     ],
 )
 def test_income_source_by_dutch_label_english_label_or_code(db, cell, expected):
-    from interventions.models import IncomeSource
+    from interventions.register.models import IncomeSource
 
     assert _Reader().choice(cell, IncomeSource) == expected
 
@@ -228,7 +224,7 @@ def test_income_source_by_dutch_label_english_label_or_code(db, cell, expected):
     ],
 )
 def test_debt_situation_by_dutch_label_english_label_or_code_in_any_case(db, cell, expected):
-    from interventions.models import DebtSituation
+    from interventions.register.models import DebtSituation
 
     assert _Reader().choice(cell, DebtSituation) == expected
 
@@ -236,7 +232,7 @@ def test_debt_situation_by_dutch_label_english_label_or_code_in_any_case(db, cel
 def test_a_wrong_choice_lists_the_dutch_labels_people_type(db):
     from django.utils import translation
 
-    from interventions.models import DebtSituation
+    from interventions.register.models import DebtSituation
 
     with translation.override("nl"), pytest.raises(register_import.CellError) as error:
         _Reader().choice("heel veel", DebtSituation)

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions import register_import
-from interventions.models import Household, ImportBatch, ImportBatchStatus
+from interventions.exchange.models import ImportBatch, ImportBatchStatus
+from interventions.register.models import Household
 from interventions.register_import import (
     ImportFileError,
     import_batch_check,

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from django.test import override_settings
 
-from interventions.models import ImportBatch
+from interventions.exchange.models import ImportBatch
 from interventions.register_import import ImportFileError, import_batch_preview
 from siex.accounts.roles import Role
 from tests.interventions.test_import import (

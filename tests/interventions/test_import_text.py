@@ -3,7 +3,8 @@ as ``_xHHHH_``) and in a column name, naming sheet, row and column; nothing is i
 
 import pytest
 
-from interventions.models import Household, ImportBatch, Intervention
+from interventions.exchange.models import ImportBatch
+from interventions.register.models import Household, Intervention
 from interventions.register_import import ImportFileError, import_batch_preview
 from siex.accounts.roles import Role
 from tests.interventions.test_import import (

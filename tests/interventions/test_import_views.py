@@ -10,8 +10,9 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from interventions.models import Household, ImportBatch, ImportBatchStatus, Intervention
-from interventions.pseudonyms import pseudonymise
+from interventions.exchange.models import ImportBatch, ImportBatchStatus
+from interventions.register.models import Household, Intervention
+from interventions.register.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
 from tests.factories import UserFactory
 from tests.interventions.test_import import (

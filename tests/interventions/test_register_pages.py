@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from calculation.models import CalculationRun, RunStatus
 from calculation.services import scenario_create
-from interventions.models import Household, Intervention, InterventionStatus
-from interventions.pseudonyms import pseudonymise
+from interventions.register.models import Household, Intervention, InterventionStatus
+from interventions.register.pseudonyms import pseudonymise
 from interventions.selectors import REGISTER_COUNT_CAP
 from siex.accounts.roles import Role
 from siex.audit.masks import SEARCH_REFUSED
