@@ -93,7 +93,7 @@ def ensure_register(households: int) -> dict:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from interventions.catalogue_file import catalogue_load
+    from interventions.catalogue.file import catalogue_load
     from interventions.register.models import (
         DebtSituation,
         Household,

@@ -165,7 +165,7 @@ def ensure_data(document: dict, interventions: dict[str, np.ndarray]) -> dict:
     benchmark data (same counts and the same total cost to the cent)."""
     from django.core.management import call_command
 
-    from interventions.catalogue_file import catalogue_load
+    from interventions.catalogue.file import catalogue_load
     from monitoring.selectors import current_districts
 
     timings = {}

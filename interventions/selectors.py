@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from interventions.catalogue.models import ZERO, InterventionType, Outcome
+from interventions.catalogue.models import ZERO, InterventionType
 from interventions.register.models import Household, Intervention, InterventionStatus
 from interventions.register.pseudonyms import pseudonymise, validate_reference
 from monitoring.models import Area
@@ -137,18 +137,6 @@ def _participating_via_relation(on: date | None) -> Q:
     return Q(households__participation_start__lte=on) & (
         Q(households__participation_end__isnull=True) | Q(households__participation_end__gte=on)
     )
-
-
-def catalogue_summary() -> dict:
-    return {
-        "intervention_types": InterventionType.objects.filter(is_active=True).count(),
-        "outcomes": Outcome.objects.count(),
-        "outcomes_per_grade": list(
-            Outcome.objects.values("confidence_grade")
-            .annotate(n=Count("id"))
-            .order_by("confidence_grade")
-        ),
-    }
 
 
 # --- The household register (policy officers' list and household page) --------------------------

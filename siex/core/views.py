@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from interventions import selectors as register
+from interventions.catalogue import selectors as catalogue_selectors
 from siex.accounts.roles import Role
 from siex.accounts.selectors import user_roles
 
@@ -36,7 +37,7 @@ class HomeView(TemplateView):
                 threshold=settings.SIEX_SMALL_CELL_THRESHOLD
             )
         if Role.PROJECT_LEAD in roles or Role.COUNCIL_MEMBER in roles:
-            context["catalogue"] = register.catalogue_summary()
+            context["catalogue"] = catalogue_selectors.catalogue_summary()
         if Role.ADMINISTRATOR in roles:
             context["users_per_role"] = selectors.users_per_role()
         return context

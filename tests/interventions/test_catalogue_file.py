@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from interventions.catalogue.file import catalogue_dump, catalogue_load
 from interventions.catalogue.models import (
     Actor,
     InterventionOutcome,
@@ -19,7 +20,6 @@ from interventions.catalogue.models import (
     Outcome,
     OutcomeValue,
 )
-from interventions.catalogue_file import catalogue_dump, catalogue_load
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from interventions import catalogue_selectors as selectors
-from interventions import catalogue_services as services
+from interventions.catalogue import selectors, services
+from interventions.catalogue.file import catalogue_dump
 from interventions.catalogue.models import (
     Actor,
     ActorSector,
@@ -20,7 +20,6 @@ from interventions.catalogue.models import (
     OutcomeValue,
     ValueType,
 )
-from interventions.catalogue_file import catalogue_dump
 from siex.core.versioning import ConflictError
 from tests.factories import (
     ActorFactory,

@@ -3,7 +3,7 @@ their outcome links, outcomes with their values per actor, (de)activation, and l
 file.
 
 As for the register, every write validates the whole record with ``full_clean`` and raises a
-ValidationError with a message per field; updates use optimistic locking (``_save_versioned``), so
+ValidationError with a message per field; updates use optimistic locking (``save_versioned``), so
 two people editing the same record never overwrite each other unseen. The nested rows of a record
 (outcome links, values) belong to it: changing them raises the record's version too, and they are
 saved row by row so the change history (django-auditlog) shows each change.
@@ -22,7 +22,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from interventions.catalogue.models import (
+from siex.core.versioning import save_versioned
+
+from .file import ImportReport, catalogue_load
+from .models import (
     COST_PHASING_FIELDS,
     Actor,
     BudgetLine,
@@ -32,9 +35,6 @@ from interventions.catalogue.models import (
     Outcome,
     OutcomeValue,
 )
-from siex.core.versioning import save_versioned
-
-from .catalogue_file import ImportReport, catalogue_load
 
 __all__ = [
     "INTERVENTION_TYPE_EDITABLE_FIELDS",

@@ -16,19 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from interventions.catalogue.models import InterventionOutcome, InterventionType, Outcome
 from siex.core.forms import VersionLockForm
 from siex.core.versioning import ConflictError
 
-from . import catalogue_selectors as selectors
-from . import catalogue_services as services
-from .catalogue_file import catalogue_dump
-from .catalogue_forms import (
-    CatalogueUploadForm,
-    InterventionTypeEditor,
-    OutcomeEditor,
-    RecordEditor,
-)
+from . import selectors, services
+from .file import catalogue_dump
+from .forms import CatalogueUploadForm, InterventionTypeEditor, OutcomeEditor, RecordEditor
+from .models import InterventionOutcome, InterventionType, Outcome
 
 VIEW = "interventions.view_catalogue"
 CHANGE = "interventions.change_catalogue"

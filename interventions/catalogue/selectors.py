@@ -16,23 +16,13 @@ from typing import Any
 import django_filters
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.utils.formats import get_format
 from django.utils.functional import Promise, lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from interventions.catalogue.models import (
-    COST_PHASING_FIELDS,
-    ConfidenceGrade,
-    InterventionOutcome,
-    InterventionType,
-    LifeDomain,
-    Outcome,
-    OutcomeValue,
-    ValueType,
-)
 from siex.audit.selectors import field_changes
 from siex.core.spreadsheets import (
     AMOUNT_FORMAT,
@@ -42,6 +32,17 @@ from siex.core.spreadsheets import (
     xlsx_cell,
     xlsx_sheet,
     xlsx_workbook,
+)
+
+from .models import (
+    COST_PHASING_FIELDS,
+    ConfidenceGrade,
+    InterventionOutcome,
+    InterventionType,
+    LifeDomain,
+    Outcome,
+    OutcomeValue,
+    ValueType,
 )
 
 HUNDRED = Decimal(100)
@@ -112,6 +113,19 @@ def outcomes() -> QuerySet[Outcome]:
     return Outcome.objects.select_related("life_domain").prefetch_related(
         Prefetch("values", queryset=values)
     )
+
+
+def catalogue_summary() -> dict:
+    """Counts for the start page: intervention types in use, outcomes, outcomes per grade."""
+    return {
+        "intervention_types": InterventionType.objects.filter(is_active=True).count(),
+        "outcomes": Outcome.objects.count(),
+        "outcomes_per_grade": list(
+            Outcome.objects.values("confidence_grade")
+            .annotate(n=Count("id"))
+            .order_by("confidence_grade")
+        ),
+    }
 
 
 def intervention_type_list(*, filters: dict | None = None) -> QuerySet[InterventionType]:

@@ -16,7 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from interventions.catalogue.models import (
+from siex.core.text import CONTROL_CHARACTER_MESSAGE, control_characters_in
+from siex.core.versioning import VersionedModel
+
+from .models import (
     COST_PHASING_FIELDS,
     COST_PHASING_YEARS,
     Actor,
@@ -28,8 +31,6 @@ from interventions.catalogue.models import (
     Outcome,
     OutcomeValue,
 )
-from siex.core.text import CONTROL_CHARACTER_MESSAGE, control_characters_in
-from siex.core.versioning import VersionedModel
 
 FORMAT = "siex-catalogue"
 FORMAT_VERSION = 1

@@ -1,6 +1,6 @@
 """Forms of the catalogue pages. They read what was typed (numbers the Dutch way, shares as
 percentages, the ramp-up as "50; 80"); whether a record is valid as a whole is decided by the
-services (``catalogue_services``) with the models' own messages, shown at the field they are about.
+services (``catalogue.services``) with the models' own messages, shown at the field they are about.
 """
 
 from __future__ import annotations
@@ -16,14 +16,6 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from interventions.catalogue.models import (
-    COST_PHASING_FIELDS,
-    Actor,
-    BudgetLine,
-    InterventionType,
-    Outcome,
-    ValueType,
-)
 from siex.core.forms import (
     AmountField,
     JsonUploadForm,
@@ -36,6 +28,15 @@ from siex.core.forms import (
     row_formset,
 )
 from siex.core.templatetags.siex import euro
+
+from .models import (
+    COST_PHASING_FIELDS,
+    Actor,
+    BudgetLine,
+    InterventionType,
+    Outcome,
+    ValueType,
+)
 
 MAX_RAMP_UP_YEARS = 30
 HUNDRED = Decimal(100)
