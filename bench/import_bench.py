@@ -289,8 +289,8 @@ def time_naive(data: bytes, sample: int, user) -> dict:
     atomic block becomes a savepoint), so that no per-row commit is counted against it."""
     from django.db import connection, transaction
 
-    from interventions import services
     from interventions.catalogue.models import InterventionType
+    from interventions.register import services
     from interventions.register.models import Household, Intervention
     from interventions.register.pseudonyms import pseudonymise, validate_reference
 

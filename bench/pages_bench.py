@@ -270,7 +270,7 @@ def compare_list_queries(prepared: dict, repeats: int = 15) -> dict:
     from django.db.models import Count
 
     from interventions.register.models import Household
-    from interventions.selectors import RegisterQuery, register_page
+    from interventions.register.selectors import RegisterQuery, register_page
 
     def ours(number: int) -> list[int]:
         page = register_page(RegisterQuery(), number=number, size=50)

@@ -69,15 +69,14 @@ from interventions.register.pseudonyms import (
     pseudonymise,
     validate_reference,
 )
-from monitoring.selectors import current_districts
-from siex.core.text import first_control_character, printable
-
-from .services import (
+from interventions.register.services import (
     DUPLICATE_CHECKED_STATUSES,
     HOUSEHOLD_EDITABLE_FIELDS,
     INTERVENTION_EDITABLE_FIELDS,
     duplicate_intervention_message,
 )
+from monitoring.selectors import current_districts
+from siex.core.text import first_control_character, printable
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from calculation import api as calculation_api
-from interventions import api as interventions_api
 from interventions.catalogue import api as catalogue_api
+from interventions.register import api as register_api
 from monitoring import api as monitoring_api
 from siex.core import views as core_views
 
@@ -21,8 +21,8 @@ router.register(
     "intervention-types", catalogue_api.InterventionTypeViewSet, basename="intervention-type"
 )
 router.register("outcomes", catalogue_api.OutcomeViewSet, basename="outcome")
-router.register("households", interventions_api.HouseholdViewSet, basename="household")
-router.register("interventions", interventions_api.InterventionViewSet, basename="intervention")
+router.register("households", register_api.HouseholdViewSet, basename="household")
+router.register("interventions", register_api.InterventionViewSet, basename="intervention")
 router.register("scenarios", calculation_api.ScenarioViewSet, basename="scenario")
 router.register(
     "scenario-versions", calculation_api.ScenarioVersionViewSet, basename="scenario-version"
@@ -36,7 +36,7 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("account/", include("siex.accounts.urls")),
     path("beheer/", include("siex.core.urls")),
-    path("huishoudens/", include("interventions.urls")),
+    path("huishoudens/", include("interventions.register.urls")),
     path("import-export/", include("interventions.import_urls")),
     path("catalogus/", include("interventions.catalogue.urls")),
     path("audit/", include("siex.audit.urls")),

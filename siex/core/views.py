@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from interventions import selectors as register
 from interventions.catalogue import selectors as catalogue_selectors
+from interventions.register import selectors as register
 from siex.accounts.roles import Role
 from siex.accounts.selectors import user_roles
 

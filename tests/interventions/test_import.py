@@ -15,11 +15,13 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from freezegun import freeze_time
 
-from interventions import register_import, services
+from interventions import register_import
 from interventions.catalogue.models import InterventionType
 from interventions.exchange.models import ImportBatch, ImportBatchStatus
+from interventions.register import services
 from interventions.register.models import Household, Intervention
 from interventions.register.pseudonyms import pseudonymise
+from interventions.register.selectors import household_history
 from interventions.register_import import (
     ImportFileError,
     _Reader,
@@ -27,7 +29,6 @@ from interventions.register_import import (
     import_batch_discard,
     import_batch_preview,
 )
-from interventions.selectors import household_history
 from siex.accounts.roles import Role
 from tests.factories import UserFactory
 

@@ -15,7 +15,7 @@ from calculation.models import CalculationRun, RunStatus
 from calculation.services import scenario_create
 from interventions.register.models import Household, Intervention, InterventionStatus
 from interventions.register.pseudonyms import pseudonymise
-from interventions.selectors import REGISTER_COUNT_CAP
+from interventions.register.selectors import REGISTER_COUNT_CAP
 from siex.accounts.roles import Role
 from siex.audit.masks import SEARCH_REFUSED
 from siex.audit.models import AccessLogEntry
@@ -213,7 +213,7 @@ def test_the_list_never_counts_the_whole_register(officer, districts):
 
 
 def test_more_than_the_cap_is_said_as_such(officer, districts, monkeypatch):
-    monkeypatch.setattr("interventions.selectors.REGISTER_COUNT_CAP", 2)
+    monkeypatch.setattr("interventions.register.selectors.REGISTER_COUNT_CAP", 2)
     HouseholdFactory.create_batch(3, area=districts["WK001401"])
     assert "of more than 2" in shown(officer.get(LIST))
 

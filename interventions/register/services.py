@@ -1,4 +1,4 @@
-"""Writes for the register (households, interventions) and the catalogue.
+"""Writes for the register: households and the interventions they receive.
 
 Every write validates the whole record (``full_clean``) before it reaches the database, so bad
 input becomes a ValidationError with a message per field, never a database error. Updates use
@@ -16,10 +16,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from interventions.catalogue.models import InterventionType
-from interventions.register.models import Household, Intervention, InterventionStatus, Source
-from interventions.register.pseudonyms import pseudonymise, validate_reference
 from siex.core.templatetags.siex import short_date
 from siex.core.versioning import save_versioned
+
+from .models import Household, Intervention, InterventionStatus, Source
+from .pseudonyms import pseudonymise, validate_reference
 
 # --- Households -----------------------------------------------------------------------------------
 

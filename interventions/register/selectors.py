@@ -1,4 +1,5 @@
-"""Reads for the register and the catalogue."""
+"""Reads for the register: the list, a household with its interventions, the start page's counts
+and tasks, and the participating households per wijk for council members."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from interventions.catalogue.models import ZERO, InterventionType
-from interventions.register.models import Household, Intervention, InterventionStatus
-from interventions.register.pseudonyms import pseudonymise, validate_reference
 from monitoring.models import Area
 from monitoring.selectors import current_districts
 from monitoring.suppression import suppressed_cells
 from siex.audit.masks import MASK
+
+from .models import Household, Intervention, InterventionStatus
+from .pseudonyms import pseudonymise, validate_reference
 
 
 def participating(on: date | None = None) -> Q:

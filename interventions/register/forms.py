@@ -10,18 +10,18 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from interventions.catalogue.models import InterventionType
-from interventions.register.models import (
+from monitoring.models import Area
+from monitoring.selectors import current_districts
+from siex.core.forms import AmountField, PercentField, dutch_formfield
+
+from .models import (
     DebtSituation,
     Household,
     IncomeSource,
     Intervention,
     InterventionStatus,
 )
-from interventions.register.pseudonyms import refuse_bsn
-from monitoring.models import Area
-from monitoring.selectors import current_districts
-from siex.core.forms import AmountField, PercentField, dutch_formfield
-
+from .pseudonyms import refuse_bsn
 from .selectors import (
     DEFAULT_REGISTER_ORDERING,
     REGISTER_ORDERINGS,

@@ -20,13 +20,6 @@ from rest_framework.response import Response
 from interventions.catalogue.models import (
     InterventionType,
 )
-from interventions.register.models import Household, Intervention
-from interventions.register.pseudonyms import (
-    BSN_REFUSED,
-    looks_like_bsn,
-    pseudonymise,
-    validate_reference,
-)
 from monitoring.models import Area
 from monitoring.selectors import current_districts
 from siex.audit.masks import MASK, SEARCH_REFUSED
@@ -36,6 +29,13 @@ from siex.core.api import (
 )
 
 from . import services
+from .models import Household, Intervention
+from .pseudonyms import (
+    BSN_REFUSED,
+    looks_like_bsn,
+    pseudonymise,
+    validate_reference,
+)
 from .selectors import ParticipationStatus, participation_filter
 
 REGISTER_READ = "interventions.view_household_data"

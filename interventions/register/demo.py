@@ -19,7 +19,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from interventions.catalogue.models import InterventionType
-from interventions.register.models import (
+from monitoring.selectors import current_districts
+
+from .models import (
     DebtSituation,
     Household,
     IncomeSource,
@@ -28,9 +30,7 @@ from interventions.register.models import (
     LegalBasis,
     Source,
 )
-from interventions.register.pseudonyms import pseudonymise
-from monitoring.selectors import current_districts
-
+from .pseudonyms import pseudonymise
 from .services import HOUSEHOLD_EDITABLE_FIELDS
 
 # The demo world is fixed in time so that the same seed gives the same data on any day.

@@ -19,7 +19,6 @@ from django.views.generic import FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from interventions.catalogue.models import InterventionType
-from interventions.register.models import Household, Intervention, InterventionStatus
 from siex.audit.masks import SEARCH_REFUSED
 from siex.audit.services import log_access
 from siex.core.forms import apply_errors, format_number
@@ -36,6 +35,7 @@ from .forms import (
     InterventionForm,
     RegisterFilterForm,
 )
+from .models import Household, Intervention, InterventionStatus
 
 VIEW = "interventions.view_household_data"
 CHANGE = "interventions.change_household_data"
