@@ -261,7 +261,7 @@ def empty_interventions() -> None:
 
 
 def time_import(data: bytes, user) -> dict:
-    from interventions.register_import import import_batch_commit, import_batch_preview
+    from interventions.exchange.services import import_batch_commit, import_batch_preview
 
     t0 = time.perf_counter()
     batch = import_batch_preview(data=data, file_name="bench.csv", user=user)
@@ -328,7 +328,7 @@ def time_exports() -> dict:
     workbook with both sheets written to its temporary file."""
     import resource
 
-    from interventions.register_export import ExportQuery, csv_stream, xlsx_file
+    from interventions.exchange.export import ExportQuery, csv_stream, xlsx_file
 
     query = ExportQuery(kinds=("households", "interventions"))
     timings = {}

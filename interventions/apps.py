@@ -8,3 +8,4 @@ class InterventionsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit  # noqa: F401  (registers the change history)
+        from .exchange import tasks  # noqa: F401  (registers the import's job with Celery)

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def logged(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        "interventions.import_views.log_access",
+        "interventions.exchange.views.log_access",
         lambda request, **kwargs: calls.append(kwargs),
     )
     return calls

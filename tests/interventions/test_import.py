@@ -15,20 +15,20 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from freezegun import freeze_time
 
-from interventions import register_import
 from interventions.catalogue.models import InterventionType
+from interventions.exchange import bulk, workbooks, writing
+from interventions.exchange.cells import CellReader
 from interventions.exchange.models import ImportBatch, ImportBatchStatus
-from interventions.register import services
-from interventions.register.models import Household, Intervention
-from interventions.register.pseudonyms import pseudonymise
-from interventions.register.selectors import household_history
-from interventions.register_import import (
-    ImportFileError,
-    _Reader,
+from interventions.exchange.problems import CellError, ImportFileError
+from interventions.exchange.services import (
     import_batch_commit,
     import_batch_discard,
     import_batch_preview,
 )
+from interventions.register import services
+from interventions.register.models import Household, Intervention
+from interventions.register.pseudonyms import pseudonymise
+from interventions.register.selectors import household_history
 from siex.accounts.roles import Role
 from tests.factories import UserFactory
 
@@ -149,7 +149,7 @@ def register_snapshot():
     ],
 )
 def test_dates_are_read_the_dutch_way_and_as_iso(db, cell, expected):
-    assert _Reader().date(cell) == expected
+    assert CellReader().date(cell) == expected
 
 
 @pytest.mark.parametrize(
@@ -162,8 +162,8 @@ def test_dates_are_read_the_dutch_way_and_as_iso(db, cell, expected):
     ],
 )
 def test_a_wrong_date_says_how_to_write_one(db, cell, problem):
-    with pytest.raises(register_import.CellError, match=problem):
-        _Reader().date(cell)
+    with pytest.raises(CellError, match=problem):
+        CellReader().date(cell)
 
 
 @pytest.mark.parametrize(
@@ -184,18 +184,18 @@ def test_a_wrong_date_says_how_to_write_one(db, cell, problem):
     ],
 )
 def test_amounts_with_a_decimal_comma_or_point(db, cell, expected):
-    assert _Reader().number(cell) == expected
+    assert CellReader().number(cell) == expected
 
 
 @pytest.mark.parametrize("cell", ["1.234", "1,234", "12.500"])
 def test_an_amount_that_reads_two_ways_is_refused(db, cell):
-    with pytest.raises(register_import.CellError, match="can be read in two ways"):
-        _Reader().number(cell)
+    with pytest.raises(CellError, match="can be read in two ways"):
+        CellReader().number(cell)
 
 
 def test_not_a_number(db):
-    with pytest.raises(register_import.CellError, match="is not a number"):
-        _Reader().number("twaalf")
+    with pytest.raises(CellError, match="is not a number"):
+        CellReader().number("twaalf")
 
 
 @pytest.mark.parametrize(
@@ -211,7 +211,7 @@ def test_not_a_number(db):
 def test_income_source_by_dutch_label_english_label_or_code(db, cell, expected):
     from interventions.register.models import IncomeSource
 
-    assert _Reader().choice(cell, IncomeSource) == expected
+    assert CellReader().choice(cell, IncomeSource) == expected
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_income_source_by_dutch_label_english_label_or_code(db, cell, expected):
 def test_debt_situation_by_dutch_label_english_label_or_code_in_any_case(db, cell, expected):
     from interventions.register.models import DebtSituation
 
-    assert _Reader().choice(cell, DebtSituation) == expected
+    assert CellReader().choice(cell, DebtSituation) == expected
 
 
 def test_a_wrong_choice_lists_the_dutch_labels_people_type(db):
@@ -235,27 +235,27 @@ def test_a_wrong_choice_lists_the_dutch_labels_people_type(db):
 
     from interventions.register.models import DebtSituation
 
-    with translation.override("nl"), pytest.raises(register_import.CellError) as error:
-        _Reader().choice("heel veel", DebtSituation)
+    with translation.override("nl"), pytest.raises(CellError) as error:
+        CellReader().choice("heel veel", DebtSituation)
     assert str(error.value) == (
         "“heel veel” is geen van de mogelijke waarden. Kies uit: “geen problematische "
         "schulden”, “problematische schulden”, “in een schuldregeling (GKB)”."
     )
-    with pytest.raises(register_import.CellError) as error:
-        _Reader().choice("x", DebtSituation)  # the labels are Dutch in English too
+    with pytest.raises(CellError) as error:
+        CellReader().choice("x", DebtSituation)  # the labels are Dutch in English too
     assert "Choose from: “geen problematische schulden”, “problematische" in str(error.value)
 
 
 def test_districts_by_code_or_name_and_interventions_by_code_or_dutch_name(register):
-    reader = _Reader()
+    reader = CellReader()
     area = register[3]
     assert reader.district(area.code.lower()) == area.code
     assert reader.district(f"  {area.name.upper()} ") == area.code
     assert reader.intervention_type("Schuldregeling (GKB)") == "gkb-schuldregeling"
     assert reader.intervention_type("BUDGETCOACHING") == "budgetcoaching"
-    with pytest.raises(register_import.CellError, match="is not a district"):
+    with pytest.raises(CellError, match="is not a district"):
         reader.district("Atlantis")
-    with pytest.raises(register_import.CellError, match="not an intervention in the catalogue"):
+    with pytest.raises(CellError, match="not an intervention in the catalogue"):
         reader.intervention_type("Paardrijden")
 
 
@@ -464,7 +464,7 @@ def test_a_workbook_that_unpacks_to_far_more_than_the_limit_is_refused(register,
         override_settings(SIEX_IMPORT_MAX_BYTES=len(data) + 1),
         pytest.MonkeyPatch.context() as patch,
     ):
-        patch.setattr(register_import, "MAX_UNPACKED_FACTOR", 1)
+        patch.setattr(workbooks, "MAX_UNPACKED_FACTOR", 1)
         assert_refused(data, officer, "groot.xlsx", "too large once unpacked")
 
 
@@ -692,14 +692,14 @@ def test_the_commit_is_atomic(register, officer, monkeypatch):
         raise RuntimeError("the disk is full")
 
     # Households are written first; the interventions fail (bulk_create, or COPY on PostgreSQL).
-    real_insert = register_import._insert
+    real_insert = writing.bulk_insert
 
     def insert(model, instances, now):
         if model is Intervention:
             broken()
         return real_insert(model, instances, now)
 
-    monkeypatch.setattr(register_import, "_insert", insert)
+    monkeypatch.setattr(writing, "bulk_insert", insert)
     with pytest.raises(RuntimeError):
         import_batch_commit(batch_id=batch.pk, user=officer)
     assert Household.objects.count() == 0
@@ -824,15 +824,15 @@ def test_the_preview_and_commit_need_no_query_per_row(
 
 def test_the_postgresql_copy_text_of_a_row():
     """On PostgreSQL new interventions are written with COPY; its text format is escaped here."""
-    from interventions.register_import import _copy_value, copy_rows
+    from interventions.exchange.bulk import copy_rows, copy_value
 
-    assert _copy_value(None) == "\\N"
-    assert _copy_value("tab\there, new\nline, back\\slash\r") == (
+    assert copy_value(None) == "\\N"
+    assert copy_value("tab\there, new\nline, back\\slash\r") == (
         "tab\\there, new\\nline, back\\\\slash\\r"
     )
-    assert _copy_value(Decimal("1E+3")) == "1000"
-    assert _copy_value(date(2024, 2, 1)) == "2024-02-01"
-    assert _copy_value(True) == "t"
+    assert copy_value(Decimal("1E+3")) == "1000"
+    assert copy_value(date(2024, 2, 1)) == "2024-02-01"
+    assert copy_value(True) == "t"
     intervention = Intervention(
         household_id=7, intervention_type_id=3, start_date=date(2024, 2, 1), notes="a\tb"
     )
@@ -846,7 +846,7 @@ def test_the_postgresql_copy_text_of_a_row():
     changes = {"notes": ["None", 'a\tb\n"c" \\ é']}
     rows = [{"object_pk": "1", "changes": changes}, {"object_pk": "2", "changes": None}]
     common = {"actor_id": 5, "timestamp": datetime(2025, 1, 31, 12, tzinfo=UTC)}
-    columns, buffer = register_import.copy_values(rows, fields, common)
+    columns, buffer = bulk.copy_values(rows, fields, common)
     assert columns == ["object_pk", "changes", "actor_id", "timestamp"]
     as_copy_text = json.dumps(changes).replace("\\", "\\\\")  # JSON escapes; COPY doubles "\"
     assert buffer.read() == (
@@ -1017,7 +1017,7 @@ def test_importing_the_same_file_twice_writes_no_entry_the_second_time(register,
 @pytest.mark.parametrize("where", ["interventions", "after the change history"])
 def test_a_failing_import_writes_no_entry(register, officer, monkeypatch, where):
     batch = preview(workbook(register[0].code), officer, "a.xlsx")
-    real_insert, real_history = register_import._insert, register_import._change_history_write
+    real_insert, real_history = writing.bulk_insert, writing.change_history_write
 
     def insert(model, instances, now):
         if model is Intervention:
@@ -1030,9 +1030,9 @@ def test_a_failing_import_writes_no_entry(register, officer, monkeypatch, where)
         raise RuntimeError("the disk is full")
 
     if where == "interventions":
-        monkeypatch.setattr(register_import, "_insert", insert)
+        monkeypatch.setattr(writing, "bulk_insert", insert)
     else:
-        monkeypatch.setattr(register_import, "_change_history_write", history_then_fail)
+        monkeypatch.setattr(writing, "change_history_write", history_then_fail)
     with pytest.raises(RuntimeError):
         import_batch_commit(batch_id=batch.pk, user=officer)
     assert history() == []

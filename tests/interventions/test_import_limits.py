@@ -11,7 +11,8 @@ import pytest
 from django.test import override_settings
 
 from interventions.exchange.models import ImportBatch
-from interventions.register_import import ImportFileError, import_batch_preview
+from interventions.exchange.problems import ImportFileError
+from interventions.exchange.services import import_batch_preview
 from siex.accounts.roles import Role
 from tests.interventions.test_import import (
     HOUSEHOLD_HEADER,

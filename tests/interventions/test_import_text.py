@@ -4,8 +4,9 @@ as ``_xHHHH_``) and in a column name, naming sheet, row and column; nothing is i
 import pytest
 
 from interventions.exchange.models import ImportBatch
+from interventions.exchange.problems import ImportFileError
+from interventions.exchange.services import import_batch_preview
 from interventions.register.models import Household, Intervention
-from interventions.register_import import ImportFileError, import_batch_preview
 from siex.accounts.roles import Role
 from tests.interventions.test_import import (
     HOUSEHOLD_HEADER,

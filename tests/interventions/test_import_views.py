@@ -36,7 +36,7 @@ def register(groningen_areas, groningen_catalogue):
 def logged(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        "interventions.import_views.log_access",
+        "interventions.exchange.views.log_access",
         lambda request, **kwargs: calls.append({"user": request.user.username, **kwargs}),
     )
     return calls

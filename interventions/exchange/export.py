@@ -30,7 +30,7 @@ from siex.core.spreadsheets import (
     xlsx_workbook,
 )
 
-from .register_import import (
+from .columns import (
     CHOICES,
     COLUMNS,
     COMMENT,

@@ -1,6 +1,6 @@
 """The import and export page of the register: upload a spreadsheet, see the dry-run check of every
 row, commit it (all rows or none), download the templates, export the register. Thin: the work is
-done in ``register_import`` (services) and ``register_export`` (selectors and writers)."""
+done by ``services`` (checking and importing a file) and ``export`` (the export, the templates)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRefresh
 
-from interventions.exchange.models import ImportBatch, ImportBatchStatus
 from siex.audit.services import log_access
 from siex.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
-from . import register_export, register_import
-from .import_forms import ALL, ExportForm, ImportUploadForm
-from .register_import import HOUSEHOLDS, INTERVENTIONS, KINDS, ImportFileError
+from . import columns, export, selectors, services, sheets
+from .columns import HOUSEHOLDS, INTERVENTIONS, KINDS
+from .forms import ALL, ExportForm, ImportUploadForm
+from .models import ImportBatch, ImportBatchStatus
+from .problems import ImportFileError
 
 VIEW = "interventions.view_household_data"
 CHANGE = "interventions.change_household_data"
@@ -37,9 +38,9 @@ def _page_context(request, **extra) -> dict:
         "can_import": can_import,
         "upload_form": ImportUploadForm() if can_import else None,
         "export_form": ExportForm(initial=ExportForm.defaults()),
-        "recent": register_import.import_batches_recent(),
-        "max_mb": register_import.file_size_mb(settings.SIEX_IMPORT_MAX_BYTES),
-        "max_rows": register_import.max_rows(),
+        "recent": selectors.import_batches_recent(),
+        "max_mb": sheets.file_size_mb(settings.SIEX_IMPORT_MAX_BYTES),
+        "max_rows": sheets.max_rows(),
         "template_kinds": TEMPLATE_KINDS,
     }
     context.update(extra)
@@ -70,7 +71,7 @@ class ImportUploadView(View):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                batch = register_import.import_batch_start(
+                batch = services.import_batch_start(
                     data=upload.read(), file_name=upload.name, user=request.user
                 )
             except ImportFileError as error:
@@ -82,7 +83,7 @@ class ImportUploadView(View):
 
 def _own_batch(request, pk: int) -> ImportBatch:
     try:
-        return register_import.import_batch_for(batch_id=pk, user=request.user)
+        return selectors.import_batch_for(batch_id=pk, user=request.user)
     except ImportBatch.DoesNotExist:
         raise Http404 from None
 
@@ -98,7 +99,7 @@ class ImportBatchView(TemplateView):
         batch = _own_batch(self.request, self.kwargs["pk"])
         stale = (
             batch.status == ImportBatchStatus.PREVIEWED
-            and batch.created_at < timezone.now() - register_import.PREVIEW_VALID_FOR
+            and batch.created_at < timezone.now() - services.PREVIEW_VALID_FOR
         )
         context.update(
             {
@@ -106,7 +107,7 @@ class ImportBatchView(TemplateView):
                 "kinds": [
                     {
                         "kind": kind,
-                        "label": register_import.kind_label(kind),
+                        "label": columns.kind_label(kind),
                         **batch.counts.get(kind, {}),
                     }
                     for kind in KINDS
@@ -115,7 +116,7 @@ class ImportBatchView(TemplateView):
                 "errors_hidden": max(0, batch.error_count - len(batch.errors)),
                 "stale": stale,
                 "can_commit": batch.can_be_committed and not stale,
-                "earlier": register_import.import_batch_committed_before(batch),
+                "earlier": selectors.import_batch_committed_before(batch),
                 "nothing_to_do": batch.can_be_committed
                 and not any(
                     counts.get("new") or counts.get("changed") for counts in batch.counts.values()
@@ -145,7 +146,7 @@ class ImportCommitView(View):
 
     def post(self, request, pk: int):
         try:
-            batch = register_import.import_batch_commit(batch_id=pk, user=request.user)
+            batch = services.import_batch_commit(batch_id=pk, user=request.user)
         except ImportBatch.DoesNotExist:
             raise Http404 from None
         except ValidationError as error:
@@ -181,7 +182,7 @@ class ImportDiscardView(View):
 
     def post(self, request, pk: int):
         try:
-            register_import.import_batch_discard(batch_id=pk, user=request.user)
+            services.import_batch_discard(batch_id=pk, user=request.user)
         except ImportBatch.DoesNotExist:
             raise Http404 from None
         except ValidationError as error:
@@ -199,7 +200,7 @@ class TemplateXlsxView(View):
 
     def get(self, request):
         response = HttpResponse(
-            register_export.import_template_xlsx(),
+            export.import_template_xlsx(),
             content_type=XLSX_CONTENT_TYPE,
         )
         response["Content-Disposition"] = 'attachment; filename="siex-importsjabloon.xlsx"'
@@ -215,7 +216,7 @@ class TemplateCsvView(View):
         if kind not in TEMPLATE_KINDS:
             raise Http404
         response = HttpResponse(
-            register_export.import_template_csv(TEMPLATE_KINDS[kind]),
+            export.import_template_csv(TEMPLATE_KINDS[kind]),
             content_type=CSV_CONTENT_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="siex-sjabloon-{kind}.csv"'
@@ -233,11 +234,11 @@ class ExportView(View):
             return render(
                 request, INDEX_TEMPLATE, _page_context(request, export_form=form), status=400
             )
-        query = register_export.ExportQuery(
+        query = export.ExportQuery(
             kinds=form.kinds(), area_code=form.cleaned_data.get("wijk") or ""
         )
         file_format = form.cleaned_data["file_format"]
-        for kind, count in register_export.export_counts(query).items():
+        for kind, count in export.export_counts(query).items():
             log_access(
                 request,
                 action="export",
@@ -246,18 +247,18 @@ class ExportView(View):
                 result_count=count,
             )
         content = form.cleaned_data["content"]
-        name = register_export.export_file_name(
+        name = export.export_file_name(
             content if content != ALL else "register", file_format, timezone.localdate()
         )
         if file_format == "csv":
             response = StreamingHttpResponse(
-                register_export.csv_stream(query.kinds[0], query),
+                export.csv_stream(query.kinds[0], query),
                 content_type=CSV_CONTENT_TYPE,
             )
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
         return FileResponse(
-            register_export.xlsx_file(query),
+            export.xlsx_file(query),
             as_attachment=True,
             filename=name,
             content_type=XLSX_CONTENT_TYPE,

@@ -1,5 +1,5 @@
 """Forms of the import and export page: the upload of a spreadsheet and the choice of an export.
-They only read input; ``register_import`` checks the file and ``register_export`` writes files."""
+They only read input; the services check the file and ``export`` writes files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from monitoring.selectors import current_districts
 
-from .register_import import HOUSEHOLDS, INTERVENTIONS, KINDS, file_size_mb
+from .columns import HOUSEHOLDS, INTERVENTIONS, KINDS
+from .sheets import file_size_mb
 
 ALL = "all"
 
