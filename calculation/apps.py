@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CalculationConfig(AppConfig):
     name = "calculation"
     verbose_name = _("Calculation")
+
+    def ready(self) -> None:
+        from interventions.register.extensions import expected_return_provider_add
+
+        from .household_returns import expected_return
+
+        # The household page shows the expected return from the latest calculation.
+        expected_return_provider_add(expected_return)

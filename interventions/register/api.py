@@ -2,7 +2,7 @@
 
 Views stay thin: serializers parse input, the services in ``services.py`` validate and write.
 A version conflict answers 409, a validation error 400 with a message per field. Every read of
-household data is written to the access log (``siex.core.api.AccessLoggedMixin``); the two
+household data is written to the access log (``siex.audit.api.AccessLoggedMixin``); the two
 large lists page with a cursor and never count the register.
 """
 
@@ -22,9 +22,9 @@ from interventions.catalogue.models import (
 )
 from monitoring.models import Area
 from monitoring.selectors import current_districts
+from siex.audit.api import AccessLoggedMixin
 from siex.audit.masks import MASK, SEARCH_REFUSED
 from siex.core.api import (
-    AccessLoggedMixin,
     KeysetPagination,
 )
 

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -20,6 +19,7 @@ from monitoring.selectors import current_districts
 from monitoring.suppression import suppressed_cells
 from siex.audit.masks import MASK
 
+from .extensions import ExpectedReturn, expected_return
 from .models import Household, Intervention, InterventionStatus
 from .pseudonyms import pseudonymise, validate_reference
 
@@ -350,26 +350,6 @@ def register_page(query: RegisterQuery, *, number: int = 1, size: int = 50) -> R
 
 
 @dataclass
-class ExpectedReturn:
-    """What the calculation expects this household's interventions to bring society."""
-
-    run: object  # calculation.models.CalculationRun
-    benefits: float
-    benefits_pv: float
-    per_intervention: dict[int, float]
-    not_forecast: list[Intervention]
-
-    @property
-    def first_year(self) -> int:
-        return self.run.scenario_version.start_year
-
-    @property
-    def last_year(self) -> int:
-        version = self.run.scenario_version
-        return version.start_year + version.horizon_years - 1
-
-
-@dataclass
 class HouseholdOverview:
     household: Household
     interventions: list[Intervention]
@@ -384,7 +364,8 @@ class HouseholdOverview:
 
 def household_overview(household: Household, *, on: date | None = None) -> HouseholdOverview:
     """The household page: its interventions over time, what they cost so far, what they are
-    expected to return (from the latest calculation of the programme's scenario)."""
+    expected to return (from the latest calculation of the programme's scenario, through
+    ``extensions.expected_return``)."""
     on = on or timezone.localdate()
     interventions = list(
         household.interventions.select_related(
@@ -421,69 +402,6 @@ def household_overview(household: Household, *, on: date | None = None) -> House
         cost_registered=registered,
         cost_estimated=estimated,
         expected=expected,
-    )
-
-
-def programme_run():
-    """The calculation a household's expected return is read from: the newest finished run of
-    the newest fixed (vastgestelde) scenario version, else of any version. Without its results:
-    ``unit_returns_of`` reads the one part the household page needs."""
-    from calculation.models import CalculationRun, RunStatus, VersionStatus
-
-    finished = (
-        CalculationRun.objects.filter(status=RunStatus.SUCCEEDED)
-        .select_related("scenario_version__scenario")
-        .defer("results")
-    )
-    newest = ("-scenario_version__fixed_at", "-finished_at", "-id")
-    return (
-        finished.filter(scenario_version__status=VersionStatus.FIXED).order_by(*newest).first()
-        or finished.order_by("-finished_at", "-id").first()
-    )
-
-
-@lru_cache(maxsize=8)
-def unit_returns_of(run_id: int, finished_at=None) -> dict[tuple[str, int], dict]:
-    """Unit returns per (intervention type, start year) of a finished run. A finished run's
-    results never change, so they are read from the database once per process (the finishing
-    time is part of the key, so a database that starts again with the same ids is not
-    mistaken for this one)."""
-    from calculation.models import CalculationRun
-
-    rows = (
-        CalculationRun.objects.filter(pk=run_id)
-        .values_list("results__unit_returns", flat=True)
-        .first()
-    )
-    return {(row["intervention_type"], row["year"]): row for row in rows or []}
-
-
-def expected_return(interventions: list[Intervention]) -> ExpectedReturn | None:
-    run = programme_run()
-    if run is None or not interventions:
-        return None
-    per_cohort = unit_returns_of(run.pk, run.finished_at)
-    benefits = benefits_pv = 0.0
-    per_intervention: dict[int, float] = {}
-    not_forecast = []
-    for intervention in interventions:
-        row = per_cohort.get((intervention.intervention_type.code, intervention.start_date.year))
-        if row is None or intervention.status == InterventionStatus.PLANNED:
-            not_forecast.append(intervention)
-            continue
-        if intervention.status == InterventionStatus.STOPPED:
-            # As in the calculation: a stopped intervention costs, but brings no effect.
-            per_intervention[intervention.pk] = 0.0
-            continue
-        per_intervention[intervention.pk] = row["benefits"]
-        benefits += row["benefits"]
-        benefits_pv += row["benefits_pv"]
-    return ExpectedReturn(
-        run=run,
-        benefits=benefits,
-        benefits_pv=benefits_pv,
-        per_intervention=per_intervention,
-        not_forecast=not_forecast,
     )
 
 
