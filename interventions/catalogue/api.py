@@ -19,6 +19,7 @@ from .models import (
     Outcome,
     OutcomeValue,
 )
+from .services import OUTCOME_EDITABLE_FIELDS
 
 CATALOGUE_READ = "interventions.view_catalogue"
 
@@ -58,24 +59,7 @@ class OutcomeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Outcome
-        fields = [
-            "code",
-            "name_nl",
-            "name_en",
-            "life_domain",
-            "description",
-            "lag_years",
-            "duration_years",
-            "drop_off_pct",
-            "deadweight_pct",
-            "attribution_pct",
-            "displacement_pct",
-            "ramp_up",
-            "confidence_grade",
-            "source",
-            "values",
-            "version",
-        ]
+        fields = ["code", *OUTCOME_EDITABLE_FIELDS, "values", "version"]
 
 
 class OutcomeLinkSerializer(serializers.ModelSerializer):

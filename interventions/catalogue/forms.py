@@ -37,6 +37,7 @@ from .models import (
     Outcome,
     ValueType,
 )
+from .services import INTERVENTION_TYPE_EDITABLE_FIELDS, OUTCOME_EDITABLE_FIELDS
 
 MAX_RAMP_UP_YEARS = 30
 HUNDRED = Decimal(100)
@@ -155,21 +156,7 @@ class _RecordForm(forms.ModelForm):
 class InterventionTypeForm(_RecordForm):
     class Meta(_RecordForm.Meta):
         model = InterventionType
-        fields = [
-            "code",
-            "name_nl",
-            "name_en",
-            "provider",
-            "life_domain",
-            "description",
-            "unit_cost",
-            *COST_PHASING_FIELDS,
-            "paying_actor",
-            "paying_budget_line",
-            "typical_duration_months",
-            "cost_source",
-            "cost_confidence_grade",
-        ]
+        fields = ["code", *INTERVENTION_TYPE_EDITABLE_FIELDS]
         field_classes = {"unit_cost": AmountField, **dict.fromkeys(COST_PHASING_FIELDS, ShareField)}
         widgets = {"description": _textarea(), "cost_source": _textarea()}
         help_texts = {
@@ -225,19 +212,7 @@ class OutcomeForm(_RecordForm):
 
     class Meta(_RecordForm.Meta):
         model = Outcome
-        fields = [
-            "code",
-            "name_nl",
-            "name_en",
-            "life_domain",
-            "description",
-            "lag_years",
-            "duration_years",
-            *PERCENTAGES,
-            "ramp_up",
-            "confidence_grade",
-            "source",
-        ]
+        fields = ["code", *OUTCOME_EDITABLE_FIELDS]
         field_classes = dict.fromkeys(PERCENTAGES, PercentField)
         widgets = {"description": _textarea(), "source": _textarea()}
         help_texts = {

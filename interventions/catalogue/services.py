@@ -49,39 +49,37 @@ __all__ = [
 
 #: Fields of an intervention type the edit page may change. The code is its identity in catalogue
 #: files and scenario snapshots and stays as it was created; ``is_active`` has its own action.
-INTERVENTION_TYPE_EDITABLE_FIELDS = frozenset(
-    {
-        "name_nl",
-        "name_en",
-        "provider",
-        "life_domain",
-        "description",
-        "unit_cost",
-        *COST_PHASING_FIELDS,
-        "paying_actor",
-        "paying_budget_line",
-        "typical_duration_months",
-        "cost_source",
-        "cost_confidence_grade",
-    }
+INTERVENTION_TYPE_EDITABLE_FIELDS = (
+    "name_nl",
+    "name_en",
+    "provider",
+    "life_domain",
+    "description",
+    "unit_cost",
+    *COST_PHASING_FIELDS,
+    "paying_actor",
+    "paying_budget_line",
+    "typical_duration_months",
+    "cost_source",
+    "cost_confidence_grade",
 )
 
-OUTCOME_EDITABLE_FIELDS = frozenset(
-    {
-        "name_nl",
-        "name_en",
-        "life_domain",
-        "description",
-        "lag_years",
-        "duration_years",
-        "drop_off_pct",
-        "deadweight_pct",
-        "attribution_pct",
-        "displacement_pct",
-        "ramp_up",
-        "confidence_grade",
-        "source",
-    }
+#: Fields of an outcome the edit page may change (its code stays as it was created). The forms and
+#: the API use these lists, in this order.
+OUTCOME_EDITABLE_FIELDS = (
+    "name_nl",
+    "name_en",
+    "life_domain",
+    "description",
+    "lag_years",
+    "duration_years",
+    "drop_off_pct",
+    "deadweight_pct",
+    "attribution_pct",
+    "displacement_pct",
+    "ramp_up",
+    "confidence_grade",
+    "source",
 )
 
 #: Key of the nested lists in a ValidationError; a row's message is keyed "<list>[<index>].<field>"
@@ -106,8 +104,8 @@ def _row_errors(errors: dict, list_name: str, index: int, error: ValidationError
         errors.setdefault(key, []).extend(messages)
 
 
-def _unknown(changes: dict, allowed: frozenset) -> None:
-    unknown = set(changes) - allowed
+def _unknown(changes: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(changes).difference(allowed)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
 

@@ -48,14 +48,15 @@ class Plan:
     interventions_before: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
-HOUSEHOLD_COMPARED = tuple(sorted(HOUSEHOLD_EDITABLE_FIELDS - {"area"})) + ("area_id",)
-INTERVENTION_COMPARED = ("end_date", "actual_cost", "cost_deviation_reason", "status", "notes")
+# A row of the file is the registered intervention with the same household, intervention and start
+# date; its other editable fields are compared with the register.
+INTERVENTION_KEY = ("intervention_type", "start_date")
+INTERVENTION_COMPARED = tuple(
+    name for name in INTERVENTION_EDITABLE_FIELDS if name not in INTERVENTION_KEY
+)
 # What is read of a registered intervention besides its key: the compared fields and who changed it
 # last (a changed intervention's "last changed by" becomes the officer: its history shows that).
 INTERVENTION_STORED = ("updated_by_id", *INTERVENTION_COMPARED)
-assert set(INTERVENTION_COMPARED) | {"intervention_type", "start_date"} == set(
-    INTERVENTION_EDITABLE_FIELDS
-)
 
 
 def _not_from_the_file(model, checked: set[str]) -> set[str]:

@@ -29,6 +29,7 @@ from .selectors import (
     RegisterQuery,
     Task,
 )
+from .services import HOUSEHOLD_EDITABLE_FIELDS, INTERVENTION_EDITABLE_FIELDS
 
 
 class DistrictChoiceField(forms.ModelChoiceField):
@@ -201,26 +202,21 @@ class VersionedForm(forms.ModelForm):
     """Carries the version the user read, so that a concurrent change is caught, not overwritten.
     Dates and numbers are read the Dutch way (``siex.core.forms``)."""
 
+    #: The fields the form hands to the service (``changes``), which a conflict page compares.
+    changed_fields: tuple[str, ...] = ()
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         formfield_callback = dutch_formfield
 
-
-HOUSEHOLD_FIELDS = [
-    "area",
-    "adults",
-    "children",
-    "income_pct_social_minimum",
-    "income_source",
-    "debt_situation",
-    "participation_start",
-    "participation_end",
-    "legal_basis",
-]
+    def changes(self) -> dict:
+        return {field: self.cleaned_data[field] for field in self.changed_fields}
 
 
 class HouseholdForm(VersionedForm):
+    changed_fields = HOUSEHOLD_EDITABLE_FIELDS
+
     # No wijk is chosen in advance: an officer who overlooks the field is asked for it, rather
     # than filing the household in the first wijk of the list.
     area = DistrictChoiceField(
@@ -231,7 +227,7 @@ class HouseholdForm(VersionedForm):
 
     class Meta(VersionedForm.Meta):
         model = Household
-        fields = HOUSEHOLD_FIELDS
+        fields = HOUSEHOLD_EDITABLE_FIELDS
         field_classes = {"income_pct_social_minimum": PercentField}
         help_texts = {
             "participation_end": _("Leave empty while the household takes part."),
@@ -246,9 +242,6 @@ class HouseholdForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = current_districts()
 
-    def changes(self) -> dict:
-        return {field: self.cleaned_data[field] for field in HOUSEHOLD_FIELDS}
-
 
 class HouseholdCreateForm(HouseholdForm):
     external_reference = forms.CharField(
@@ -262,7 +255,7 @@ class HouseholdCreateForm(HouseholdForm):
     version = None
 
     class Meta(HouseholdForm.Meta):
-        fields = ["external_reference", *HOUSEHOLD_FIELDS]
+        fields = ["external_reference", *HOUSEHOLD_EDITABLE_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -271,25 +264,20 @@ class HouseholdCreateForm(HouseholdForm):
 
 # --- Interventions --------------------------------------------------------------------------------
 
-INTERVENTION_FIELDS = [
-    "intervention_type",
-    "start_date",
-    "end_date",
-    "status",
-    "actual_cost",
-    "cost_deviation_reason",
-    "notes",
-]
+#: What ending an intervention changes (``InterventionEndForm``).
+INTERVENTION_END_FIELDS = ("end_date", "status", "actual_cost", "cost_deviation_reason")
 
 
 class InterventionForm(VersionedForm):
+    changed_fields = INTERVENTION_EDITABLE_FIELDS
+
     intervention_type = InterventionTypeChoiceField(
         label=_("Intervention"), queryset=InterventionType.objects.none()
     )
 
     class Meta(VersionedForm.Meta):
         model = Intervention
-        fields = INTERVENTION_FIELDS
+        fields = INTERVENTION_EDITABLE_FIELDS
         field_classes = {"actual_cost": AmountField}
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 4}),
@@ -331,9 +319,6 @@ class InterventionForm(VersionedForm):
             }
         )
 
-    def changes(self) -> dict:
-        return {field: self.cleaned_data[field] for field in INTERVENTION_FIELDS}
-
     @classmethod
     def cost_widget(cls):
         """The box of the cost field, for the unit cost that choosing a type fills in."""
@@ -370,6 +355,7 @@ class InterventionCreateForm(InterventionForm):
 class InterventionEndForm(VersionedForm):
     """Ending an intervention: the end date, how it ended and what it cost in the end."""
 
+    changed_fields = INTERVENTION_END_FIELDS
     status = forms.ChoiceField(
         label=_("How did it end?"),
         choices=[
@@ -381,7 +367,7 @@ class InterventionEndForm(VersionedForm):
 
     class Meta(VersionedForm.Meta):
         model = Intervention
-        fields = ["end_date", "status", "actual_cost", "cost_deviation_reason"]
+        fields = INTERVENTION_END_FIELDS
         field_classes = {"actual_cost": AmountField}
         widgets = {"cost_deviation_reason": forms.TextInput()}
         help_texts = {
@@ -394,9 +380,3 @@ class InterventionEndForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["end_date"].required = True
-
-    def changes(self) -> dict:
-        return {
-            field: self.cleaned_data[field]
-            for field in ("end_date", "status", "actual_cost", "cost_deviation_reason")
-        }

@@ -82,18 +82,18 @@ def household_create(
     return household
 
 
-HOUSEHOLD_EDITABLE_FIELDS = frozenset(
-    {
-        "area",
-        "adults",
-        "children",
-        "income_pct_social_minimum",
-        "income_source",
-        "debt_situation",
-        "participation_start",
-        "participation_end",
-        "legal_basis",
-    }
+#: What can change of a registered household (its pseudonym cannot), in the order of its form: the
+#: forms, the API, the import and the demo population all use this one list.
+HOUSEHOLD_EDITABLE_FIELDS = (
+    "area",
+    "adults",
+    "children",
+    "income_pct_social_minimum",
+    "income_source",
+    "debt_situation",
+    "participation_start",
+    "participation_end",
+    "legal_basis",
 )
 
 
@@ -114,7 +114,7 @@ def _no_intervention_before_participation(household: Household) -> None:
 
 
 def household_update(*, household: Household, expected_version: int, **changes) -> Household:
-    unknown = set(changes) - HOUSEHOLD_EDITABLE_FIELDS
+    unknown = set(changes).difference(HOUSEHOLD_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     return save_versioned(
@@ -207,23 +207,23 @@ def intervention_create(
     return intervention
 
 
-INTERVENTION_EDITABLE_FIELDS = frozenset(
-    {
-        "intervention_type",
-        "start_date",
-        "end_date",
-        "actual_cost",
-        "cost_deviation_reason",
-        "status",
-        "notes",
-    }
+#: What can change of a registered intervention (not its household), in the order of its form: the
+#: forms and the import use this one list.
+INTERVENTION_EDITABLE_FIELDS = (
+    "intervention_type",
+    "start_date",
+    "end_date",
+    "status",
+    "actual_cost",
+    "cost_deviation_reason",
+    "notes",
 )
 
 
 def intervention_update(
     *, intervention: Intervention, expected_version: int, updated_by=None, **changes
 ) -> Intervention:
-    unknown = set(changes) - INTERVENTION_EDITABLE_FIELDS
+    unknown = set(changes).difference(INTERVENTION_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     changes["updated_by"] = updated_by

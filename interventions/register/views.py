@@ -27,7 +27,6 @@ from siex.core.versioning import ConflictError
 
 from . import selectors, services
 from .forms import (
-    HOUSEHOLD_FIELDS,
     HouseholdCreateForm,
     HouseholdForm,
     InterventionCreateForm,
@@ -221,7 +220,7 @@ class HouseholdEditView(HouseholdMixin, FormView):
                 **form.changes(),
             )
         except ConflictError as conflict:
-            return self.conflict(form, conflict.current, HOUSEHOLD_FIELDS)
+            return self.conflict(form, conflict.current, form.changed_fields)
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
@@ -413,15 +412,6 @@ class InterventionMixin(SingleObjectMixin):
 class InterventionEditView(InterventionMixin, HouseholdEditView):
     template_name = "interventions/intervention_form.html"
     form_class = InterventionForm
-    fields_compared = (
-        "intervention_type",
-        "start_date",
-        "end_date",
-        "status",
-        "actual_cost",
-        "cost_deviation_reason",
-        "notes",
-    )
 
     def get_form_kwargs(self):
         kwargs = FormView.get_form_kwargs(self)
@@ -455,7 +445,7 @@ class InterventionEditView(InterventionMixin, HouseholdEditView):
                 **self.changes(form),
             )
         except ConflictError as conflict:
-            return self.conflict(form, conflict.current, self.fields_compared)
+            return self.conflict(form, conflict.current, form.changed_fields)
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
@@ -474,7 +464,6 @@ class InterventionEndView(InterventionEditView):
 
     template_name = "interventions/intervention_end.html"
     form_class = InterventionEndForm
-    fields_compared = ("end_date", "status", "actual_cost", "cost_deviation_reason")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
