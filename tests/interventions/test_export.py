@@ -186,7 +186,7 @@ def test_a_project_lead_exports_council_members_and_administrators_do_not(data, 
 def test_exports_and_imports_reach_the_access_log(data, policy_officer_client):
     """Without stand-ins: the entries the audit app writes."""
     from siex.audit.models import AccessLogEntry
-    from tests.interventions.test_import import INTERVENTION_HEADER, csv_bytes, intervention_row
+    from tests.interventions.import_files import INTERVENTION_HEADER, csv_bytes, intervention_row
 
     first, _second = data["areas"]
     response = export(

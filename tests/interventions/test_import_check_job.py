@@ -21,7 +21,7 @@ from interventions.exchange.problems import ImportFileError
 from interventions.exchange.services import import_batch_start, import_batches_expire
 from interventions.register.models import Household
 from siex.accounts.roles import Role
-from tests.interventions.test_import import (
+from tests.interventions.import_files import (
     HOUSEHOLD_HEADER,
     csv_bytes,
     household_row,

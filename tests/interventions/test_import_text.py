@@ -8,7 +8,7 @@ from interventions.exchange.problems import ImportFileError
 from interventions.exchange.services import import_batch_preview
 from interventions.register.models import Household, Intervention
 from siex.accounts.roles import Role
-from tests.interventions.test_import import (
+from tests.interventions.import_files import (
     HOUSEHOLD_HEADER,
     INTERVENTION_HEADER,
     csv_bytes,

@@ -15,7 +15,7 @@ from interventions.register.models import Household, Intervention
 from interventions.register.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
 from tests.factories import UserFactory
-from tests.interventions.test_import import (
+from tests.interventions.import_files import (
     HOUSEHOLD_HEADER,
     INTERVENTION_HEADER,
     csv_bytes,
