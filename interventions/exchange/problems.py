@@ -17,6 +17,11 @@ class ImportFileError(ValidationError):
     """The file as a whole cannot be read (type, encoding, size, columns): nothing is stored."""
 
 
+def file_error(message, code: str) -> ImportFileError:
+    """The file cannot be imported, for this reason (``code`` names it for the tests and logs)."""
+    return ImportFileError(message, code=code)
+
+
 class CellError(Exception):
     """One cell cannot be read; the message says what to do."""
 

@@ -16,8 +16,8 @@ from siex.core.text import first_control_character, printable
 
 from .cells import CellReader, cell_text, field_default, read_cell
 from .columns import COLUMNS, COMMENT, HOUSEHOLDS, KINDS
-from .problems import CellError, RowProblem
-from .sheets import Table, csv_tables, file_error, file_size_mb, max_rows, too_many_rows
+from .problems import CellError, RowProblem, file_error
+from .sheets import Table, csv_tables, file_size_mb, max_rows, too_many_rows
 from .workbooks import workbook_tables
 
 PROGRESS_EVERY = 1_000  # rows between two progress reports while a file is read

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .cells import cell_text
 from .columns import HOUSEHOLD_COLUMNS, HOUSEHOLDS, INTERVENTION_COLUMNS, INTERVENTIONS
-from .problems import ImportFileError
+from .problems import ImportFileError, file_error
 
 
 @dataclass
@@ -42,10 +42,6 @@ def kind_of_header(header: list[str]) -> str | None:
     if names & {"wijk", "inkomensbron", "schuldsituatie", "start_deelname"}:
         return HOUSEHOLDS
     return None
-
-
-def file_error(message: str, code: str) -> ImportFileError:
-    return ImportFileError(message, code=code)
 
 
 def unknown_header_error() -> ImportFileError:

@@ -14,11 +14,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .columns import EXPLANATION_SHEET, KINDS, SHEET_NAMES
-from .problems import ImportFileError
+from .problems import ImportFileError, file_error
 from .sheets import (
     Table,
     dutch_number,
-    file_error,
     kind_of_header,
     max_rows,
     normalise_header,
