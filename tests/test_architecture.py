@@ -223,3 +223,23 @@ def test_the_checks_recognise_an_upward_import_and_a_cycle():
     assert cycles(graph) == [
         ["interventions.register.b", "interventions.register.c", "interventions.register.b"]
     ]
+
+
+#: A module does one thing in a few hundred lines. The calculation (engine, scenario, results) is
+#: being divided on its own, so its modules and tests are not held to this here yet.
+MAX_LINES = 800
+SIZE_CHECKED = ("siex", "monitoring", "interventions", "tests")
+SIZE_NOT_CHECKED_YET = ("tests/calculation",)
+
+
+def test_no_module_is_longer_than_a_few_hundred_lines():
+    too_long = []
+    for root in SIZE_CHECKED:
+        for path in sorted((ROOT / root).rglob("*.py")):
+            relative = path.relative_to(ROOT)
+            if "migrations" in relative.parts or str(relative).startswith(SIZE_NOT_CHECKED_YET):
+                continue
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > MAX_LINES:
+                too_long.append(f"{relative}: {lines} lines")
+    assert not too_long, f"Modules over {MAX_LINES} lines:\n  " + "\n  ".join(too_long)

@@ -237,3 +237,22 @@ def test_a_commit_on_the_page_records_the_clients_address_as_an_edit_does(regist
         csv_bytes([HOUSEHOLD_HEADER, household_row("WIJ-3", register[0].code)]), officer, "b.csv"
     )
     assert history()[-1].remote_addr is None
+
+
+def test_django_auditlog_is_held_to_the_versions_whose_internals_the_import_uses():
+    """The bulk change history copies what django-auditlog's diff does (``auditlog_bulk``): a new
+    django-auditlog is taken only once the tests above have compared both ways again."""
+    import tomllib
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    (auditlog,) = [
+        Requirement(spec)
+        for spec in project["project"]["dependencies"]
+        if Requirement(spec).name == "django-auditlog"
+    ]
+    assert any(part.operator in ("<", "<=", "~=", "==") for part in auditlog.specifier)
+    assert auditlog.specifier.contains(version("django-auditlog"))
