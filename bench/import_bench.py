@@ -93,15 +93,15 @@ def ensure_register(households: int) -> dict:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from interventions.catalogue_file import catalogue_load
-    from interventions.models import (
+    from interventions.catalogue.file import catalogue_load
+    from interventions.register.models import (
         DebtSituation,
         Household,
         IncomeSource,
         LegalBasis,
         Source,
     )
-    from interventions.pseudonyms import pseudonymise
+    from interventions.register.pseudonyms import pseudonymise
     from monitoring.selectors import current_districts
     from siex.accounts.roles import Role
     from siex.accounts.services import roles_sync
@@ -156,8 +156,9 @@ def build_csv(rows: int, households: int, *, note: str = "") -> tuple[bytes, Dec
     """``rows`` intervention rows for the benchmark households, as an officer's Excel writes a
     CSV UTF-8 file: ";" between the cells, dates as dd-mm-yyyy, a decimal comma; and the sum of
     the costs in it. ``note`` in every row's notes makes every row a change of the same file."""
-    from interventions.models import Household, InterventionType
-    from interventions.pseudonyms import pseudonymise
+    from interventions.catalogue.models import InterventionType
+    from interventions.register.models import Household
+    from interventions.register.pseudonyms import pseudonymise
 
     types = list(InterventionType.objects.order_by("code").values_list("code", "unit_cost"))
     starts = dict(Household.objects.values_list("pseudonym", "participation_start"))
@@ -217,7 +218,7 @@ def build_csv(rows: int, households: int, *, note: str = "") -> tuple[bytes, Dec
 def register_fingerprint() -> dict:
     from django.db.models import Count, Max, Sum
 
-    from interventions.models import Intervention
+    from interventions.register.models import Intervention
 
     return Intervention.objects.aggregate(
         n=Count("id"), cost=Sum("actual_cost"), versions=Sum("version"), last=Max("updated_at")
@@ -229,7 +230,7 @@ def history_counts() -> dict:
     from auditlog.models import LogEntry
     from django.db.models import Count
 
-    from interventions.models import Intervention
+    from interventions.register.models import Intervention
 
     rows = (
         LogEntry.objects.get_for_model(Intervention)
@@ -248,7 +249,7 @@ def empty_interventions() -> None:
     from auditlog.models import LogEntry
     from django.db import connection
 
-    from interventions.models import Intervention
+    from interventions.register.models import Intervention
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE interventions_intervention")
@@ -260,7 +261,7 @@ def empty_interventions() -> None:
 
 
 def time_import(data: bytes, user) -> dict:
-    from interventions.register_import import import_batch_commit, import_batch_preview
+    from interventions.exchange.services import import_batch_commit, import_batch_preview
 
     t0 = time.perf_counter()
     batch = import_batch_preview(data=data, file_name="bench.csv", user=user)
@@ -288,9 +289,10 @@ def time_naive(data: bytes, sample: int, user) -> dict:
     atomic block becomes a savepoint), so that no per-row commit is counted against it."""
     from django.db import connection, transaction
 
-    from interventions import services
-    from interventions.models import Household, Intervention, InterventionType
-    from interventions.pseudonyms import pseudonymise, validate_reference
+    from interventions.catalogue.models import InterventionType
+    from interventions.register import services
+    from interventions.register.models import Household, Intervention
+    from interventions.register.pseudonyms import pseudonymise, validate_reference
 
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))[1 : sample + 1]
 
@@ -326,7 +328,7 @@ def time_exports() -> dict:
     workbook with both sheets written to its temporary file."""
     import resource
 
-    from interventions.register_export import ExportQuery, csv_stream, xlsx_file
+    from interventions.exchange.export import ExportQuery, csv_stream, xlsx_file
 
     query = ExportQuery(kinds=("households", "interventions"))
     timings = {}

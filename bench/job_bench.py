@@ -152,7 +152,7 @@ def _fingerprint() -> dict:
     """What is in the register now: enough to tell whether it holds the benchmark data."""
     from django.db.models import Count, Sum
 
-    from interventions.models import Household, Intervention
+    from interventions.register.models import Household, Intervention
 
     register = Intervention.objects.aggregate(n=Count("id"), cost=Sum("actual_cost"))
     return {
@@ -167,7 +167,7 @@ def ensure_data(document: dict, interventions: dict[str, np.ndarray]) -> dict:
     benchmark data (same counts and the same total cost to the cent)."""
     from django.core.management import call_command
 
-    from interventions.catalogue_file import catalogue_load
+    from interventions.catalogue.file import catalogue_load
     from monitoring.selectors import current_districts
 
     timings = {}
@@ -202,17 +202,17 @@ def _build_register(document: dict, interventions: dict[str, np.ndarray], costs)
     from auditlog.context import disable_auditlog
     from django.db import connection, transaction
 
-    from interventions.models import (
+    from interventions.catalogue.models import InterventionType
+    from interventions.register.models import (
         DebtSituation,
         Household,
         IncomeSource,
         Intervention,
         InterventionStatus,
-        InterventionType,
         LegalBasis,
         Source,
     )
-    from interventions.pseudonyms import pseudonymise
+    from interventions.register.pseudonyms import pseudonymise
     from monitoring.selectors import current_districts
 
     rng = np.random.default_rng(DATE_SEED)
@@ -349,7 +349,7 @@ def naive_registered(start_year: int, horizon_years: int) -> list[dict]:
     """The register's aggregation done in Python: every Intervention row (with its type) read
     through ``.iterator()`` and summed per type and year, with the rules of
     ``registered_intake`` (planned left out; stopped count with their cost, not as a household)."""
-    from interventions.models import Intervention, InterventionStatus
+    from interventions.register.models import Intervention, InterventionStatus
 
     households: dict[tuple[str, int], int] = defaultdict(int)
     costs: dict[tuple[str, int], Decimal] = defaultdict(Decimal)

@@ -151,7 +151,8 @@ def prepare(users: int) -> dict:
     from django.contrib.auth.models import Group
 
     from calculation.services import run_execute, run_start
-    from interventions.models import Household, InterventionType
+    from interventions.catalogue.models import InterventionType
+    from interventions.register.models import Household
     from monitoring.selectors import current_districts
     from siex.accounts.roles import Role
     from siex.accounts.services import roles_sync
@@ -268,8 +269,8 @@ def compare_list_queries(prepared: dict, repeats: int = 15) -> dict:
     from django.core.paginator import Paginator
     from django.db.models import Count
 
-    from interventions.models import Household
-    from interventions.selectors import RegisterQuery, register_page
+    from interventions.register.models import Household
+    from interventions.register.selectors import RegisterQuery, register_page
 
     def ours(number: int) -> list[int]:
         page = register_page(RegisterQuery(), number=number, size=50)

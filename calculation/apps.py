@@ -7,5 +7,11 @@ class CalculationConfig(AppConfig):
     verbose_name = _("Calculation")
 
     def ready(self) -> None:
+        from interventions.register.extensions import expected_return_provider_add
+
         # Registers the jobs under their names (``jobs``), which the services send them by.
         from . import tasks  # noqa: F401
+        from .household_returns import expected_return
+
+        # The household page shows the expected return from the latest calculation.
+        expected_return_provider_add(expected_return)

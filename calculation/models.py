@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from interventions.models import code_validator
+from interventions.catalogue.models import code_validator
 from siex.core.text import (
     validate_no_control_characters,
     validate_no_control_characters_in_items,

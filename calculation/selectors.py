@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
-from interventions.models import Intervention, InterventionStatus
+from interventions.register.models import Intervention, InterventionStatus
 
 from .models import CalculationRun, RunStatus, Scenario, ScenarioVersion
 from .scenario import FORMAT, FORMAT_VERSION, LIST_FIELDS, PARAMETER_FIELDS

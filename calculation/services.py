@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from interventions.catalogue_file import catalogue_dump
+from interventions.catalogue.file import catalogue_dump
 from siex.core.text import validate_no_control_characters
 from siex.core.versioning import ConflictError, save_versioned
 

@@ -6,7 +6,7 @@ through the register pages and API, where access is logged.
 
 from django.contrib import admin
 
-from .models import (
+from interventions.catalogue.models import (
     Actor,
     BudgetLine,
     InterventionOutcome,

@@ -2,16 +2,14 @@
 
 from auditlog.registry import auditlog
 
-from siex.audit.selectors import amount_fields_register
-
-from .models import (
-    Household,
-    Intervention,
+from interventions.catalogue.models import (
     InterventionOutcome,
     InterventionType,
     Outcome,
     OutcomeValue,
 )
+from interventions.register.models import Household, Intervention
+from siex.audit.selectors import amount_fields_register
 
 # The pseudonym never changes after creation and is the record's identity in the log already.
 auditlog.register(Household, exclude_fields=["updated_at", "version"])

@@ -8,20 +8,21 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from calculation import api as calculation_api
-from interventions import api as interventions_api
+from interventions.catalogue import api as catalogue_api
+from interventions.register import api as register_api
 from monitoring import api as monitoring_api
 from siex.core import views as core_views
 
 router = SimpleRouter()
 router.register("areas", monitoring_api.AreaViewSet, basename="area")
-router.register("life-domains", interventions_api.LifeDomainViewSet, basename="life-domain")
-router.register("actors", interventions_api.ActorViewSet, basename="actor")
+router.register("life-domains", catalogue_api.LifeDomainViewSet, basename="life-domain")
+router.register("actors", catalogue_api.ActorViewSet, basename="actor")
 router.register(
-    "intervention-types", interventions_api.InterventionTypeViewSet, basename="intervention-type"
+    "intervention-types", catalogue_api.InterventionTypeViewSet, basename="intervention-type"
 )
-router.register("outcomes", interventions_api.OutcomeViewSet, basename="outcome")
-router.register("households", interventions_api.HouseholdViewSet, basename="household")
-router.register("interventions", interventions_api.InterventionViewSet, basename="intervention")
+router.register("outcomes", catalogue_api.OutcomeViewSet, basename="outcome")
+router.register("households", register_api.HouseholdViewSet, basename="household")
+router.register("interventions", register_api.InterventionViewSet, basename="intervention")
 router.register("scenarios", calculation_api.ScenarioViewSet, basename="scenario")
 router.register(
     "scenario-versions", calculation_api.ScenarioVersionViewSet, basename="scenario-version"
@@ -35,9 +36,9 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("account/", include("siex.accounts.urls")),
     path("beheer/", include("siex.core.urls")),
-    path("huishoudens/", include("interventions.urls")),
-    path("import-export/", include("interventions.import_urls")),
-    path("catalogus/", include("interventions.catalogue_urls")),
+    path("huishoudens/", include("interventions.register.urls")),
+    path("import-export/", include("interventions.exchange.urls")),
+    path("catalogus/", include("interventions.catalogue.urls")),
     path("audit/", include("siex.audit.urls")),
     path("scenarios/", include("calculation.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

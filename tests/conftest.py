@@ -76,7 +76,7 @@ def groningen_catalogue(db):
     import json
     from pathlib import Path
 
-    from interventions.catalogue_file import catalogue_load
+    from interventions.catalogue.file import catalogue_load
 
     path = Path(__file__).resolve().parent.parent / "interventions/data/catalogue_groningen.json"
     return catalogue_load(json.loads(path.read_text(encoding="utf-8")))

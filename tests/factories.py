@@ -6,22 +6,24 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from interventions.models import (
+from interventions.catalogue.models import (
     Actor,
     ActorSector,
-    DebtSituation,
-    Household,
-    IncomeSource,
-    Intervention,
     InterventionOutcome,
     InterventionType,
-    LegalBasis,
     LifeDomain,
     Outcome,
     OutcomeValue,
     ValueType,
 )
-from interventions.pseudonyms import pseudonymise
+from interventions.register.models import (
+    DebtSituation,
+    Household,
+    IncomeSource,
+    Intervention,
+    LegalBasis,
+)
+from interventions.register.pseudonyms import pseudonymise
 from monitoring.models import Area, AreaLevel
 
 

@@ -11,7 +11,8 @@ from django.db import models
 from django.urls import reverse
 
 from calculation.models import Scenario, ScenarioVersion
-from interventions.models import Household, ImportBatch, Intervention
+from interventions.exchange.models import ImportBatch
+from interventions.register.models import Household, Intervention
 from monitoring.models import Area
 from siex.accounts.roles import Role
 from siex.core.text import validate_no_control_characters, validate_no_control_characters_in_items

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from interventions.models import Intervention, InterventionType, OutcomeValue
+from interventions.catalogue.models import InterventionType, OutcomeValue
+from interventions.register.models import Intervention
 from monitoring.models import Area
 from siex.accounts.roles import Role
 from siex.audit.models import AccessLogEntry

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from interventions.models import Intervention
-from interventions.selectors import TASKS_SHOWN
+from interventions.register.models import Intervention
+from interventions.register.selectors import TASKS_SHOWN
 from siex.accounts.roles import Role
 from tests.factories import HouseholdFactory, InterventionFactory
 

@@ -12,10 +12,16 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import audit  # noqa: F401  (registers the change history of accounts)
+        from siex.core.start_page import start_section_add
+
+        from . import (
+            audit,  # noqa: F401  (registers the change history of accounts)
+            start_page,
+        )
         from .middleware import one_time_password_session_mark
 
         user_logged_in.connect(one_time_password_session_mark, dispatch_uid="siex-one-time")
+        start_section_add(*start_page.SECTIONS)
 
 
 class SiexAdminConfig(admin_apps.AdminConfig):

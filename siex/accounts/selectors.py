@@ -7,7 +7,7 @@ import json
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from .models import OneTimePassword
 from .roles import Role
@@ -51,3 +51,14 @@ def one_time_password(user) -> OneTimePassword | None:
     if not user.is_authenticated:
         return None
     return OneTimePassword.objects.filter(user_id=user.pk).first()
+
+
+def users_per_role() -> list[tuple[Role, int]]:
+    """Active users per role, for the administrator's start page."""
+    counts = dict(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
+        .values_list("groups__name")
+        .annotate(n=Count("id"))
+    )
+    return [(role, counts.get(role.value, 0)) for role in Role]

@@ -1,10 +1,9 @@
-"""Template context shared by every page: the user's roles and the navigation that fits them."""
+"""Template context shared by every page: the navigation that fits the user (the roles of the user
+are shown by ``siex.accounts``' template tag ``user_roles``)."""
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from siex.accounts.selectors import user_roles
 
 # (permission, url name, label) in the order the navigation shows them.
 NAVIGATION = [
@@ -37,7 +36,6 @@ def siex(request):
                 {"url": reverse("admin:index"), "label": _("Administration"), "active": False}
             )
     return {
-        "siex_roles": user_roles(user) if user is not None else [],
         "siex_navigation": navigation,
         "siex_embedded": settings.EMBEDDED,
         "siex_small_cell_threshold": settings.SIEX_SMALL_CELL_THRESHOLD,

@@ -1,4 +1,4 @@
-"""Reads for the start pages and the system status."""
+"""Reads for the system status."""
 
 from __future__ import annotations
 
@@ -7,14 +7,10 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models import Count
 from django.utils.translation import gettext as _
-
-from siex.accounts.roles import Role
 
 
 @dataclass
@@ -123,13 +119,3 @@ def worker_check(timeout: float = 3.0) -> Check:
         _("%(host)s (pid %(pid)s) answered in %(ms)s ms")
         % {"host": answer["hostname"], "pid": answer["pid"], "ms": f"{elapsed:.0f}"},
     )
-
-
-def users_per_role() -> list[tuple[Role, int]]:
-    counts = dict(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
-        .values_list("groups__name")
-        .annotate(n=Count("id"))
-    )
-    return [(role, counts.get(role.value, 0)) for role in Role]

@@ -1,6 +1,5 @@
 """Start page per role, system status and the health check."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
@@ -10,36 +9,22 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from interventions import selectors as register
-from siex.accounts.roles import Role
-from siex.accounts.selectors import user_roles
-
 from . import selectors
+from .start_page import start_sections_for
 
 
 class HomeView(TemplateView):
-    """One start page; each section is shown to the roles it is for."""
+    """One start page; each section is shown to the users it is for (``start_page``)."""
 
     template_name = "core/home.html"
     permission_required = "siex.view_start"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        roles = set(user_roles(self.request.user))
-        context["roles"] = roles
-        if Role.POLICY_OFFICER in roles or Role.PROJECT_LEAD in roles:
-            context["register"] = register.register_summary()
-        if Role.POLICY_OFFICER in roles:
-            context["tasks"] = register.officer_tasks()
-            context["follow_up_days"] = register.FOLLOW_UP_DAYS
-        if Role.COUNCIL_MEMBER in roles:
-            context["districts"] = register.participating_per_district(
-                threshold=settings.SIEX_SMALL_CELL_THRESHOLD
-            )
-        if Role.PROJECT_LEAD in roles or Role.COUNCIL_MEMBER in roles:
-            context["catalogue"] = register.catalogue_summary()
-        if Role.ADMINISTRATOR in roles:
-            context["users_per_role"] = selectors.users_per_role()
+        sections = start_sections_for(self.request.user)
+        for section in sections:
+            context.update(section.context(self.request))
+        context["start_sections"] = [section.template for section in sections]
         return context
 
 

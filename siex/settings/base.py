@@ -374,7 +374,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "ConfidenceGradeEnum": "interventions.models.ConfidenceGrade",
+        "ConfidenceGradeEnum": "interventions.catalogue.models.ConfidenceGrade",
         "ScenarioVersionStatusEnum": "calculation.models.VersionStatus",
         "CalculationRunStatusEnum": "calculation.models.RunStatus",
     },

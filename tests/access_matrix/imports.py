@@ -27,7 +27,7 @@ REFERENCE = "MATRIX-REF-1"
 def _preview(intervention_type: str, file_name: str):
     from django.contrib.auth.models import Group
 
-    from interventions.register_import import import_batch_preview
+    from interventions.exchange.services import import_batch_preview
     from tests.factories import UserFactory
 
     officer = UserFactory(username=f"test-{PO.value}")
@@ -39,7 +39,7 @@ def _preview(intervention_type: str, file_name: str):
 
 
 def builders(context: dict) -> dict:
-    from interventions.pseudonyms import pseudonymise
+    from interventions.register.pseudonyms import pseudonymise
     from tests.factories import HouseholdFactory
 
     HouseholdFactory(pseudonym=pseudonymise(REFERENCE), area=context["areas"][0])

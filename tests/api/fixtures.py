@@ -11,7 +11,7 @@ from functools import cached_property
 import pytest
 from django.test import Client
 
-from interventions.models import Household, Intervention
+from interventions.register.models import Household, Intervention
 from tests.access_matrix import AD, ANONYMOUS, CM, NO_ROLE, PL, PO
 from tests.factories import (
     DistrictFactory,

@@ -22,7 +22,7 @@ def logged(monkeypatch):
     def record(request, **kwargs):
         calls.append({**kwargs, "user": request.user.get_username()})
 
-    monkeypatch.setattr("siex.core.api.log_access", record)
+    monkeypatch.setattr("siex.audit.api.log_access", record)
     return calls
 
 

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from interventions.models import Household
+from interventions.register.models import Household
 from siex.accounts.roles import Role
 from tests.access_matrix import AD, CM, NO_ROLE, PL, PO
 

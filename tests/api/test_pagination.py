@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from interventions.models import Household, Intervention
+from interventions.register.models import Household, Intervention
 from siex.core.api import KeysetPagination
 from tests.factories import DistrictFactory, HouseholdFactory, InterventionFactory
 

@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
-from interventions.models import Intervention, InterventionType
+from interventions.catalogue.models import InterventionType
+from interventions.register.models import Intervention
 from siex.accounts.roles import Role
 from siex.audit.models import AccessLogEntry
 from tests.access_matrix.catalogue import type_data

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from interventions.models import InterventionType
+from interventions.catalogue.models import InterventionType
 from siex.accounts.roles import Role
 from tests.factories import HouseholdFactory, InterventionFactory, InterventionTypeFactory
 

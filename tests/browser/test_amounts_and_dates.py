@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from interventions.models import Intervention
+from interventions.register.models import Intervention
 from siex.accounts.roles import Role
 from tests.factories import HouseholdFactory, InterventionTypeFactory
 

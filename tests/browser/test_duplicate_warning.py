@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from interventions.models import Intervention
+from interventions.register.models import Intervention
 from siex.accounts.roles import Role
 from tests.factories import HouseholdFactory, InterventionFactory, InterventionTypeFactory
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from interventions.models import ImportBatch, ImportBatchStatus
-from interventions.tasks import check_import_batch
+from interventions.exchange.models import ImportBatch, ImportBatchStatus
+from interventions.exchange.tasks import check_import_batch
 from siex.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from interventions.models import Intervention
-from interventions.pseudonyms import pseudonymise
+from interventions.register.models import Intervention
+from interventions.register.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
 from tests.factories import HouseholdFactory, InterventionTypeFactory
 

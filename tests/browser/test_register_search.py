@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from interventions.pseudonyms import pseudonymise
+from interventions.register.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
 from siex.audit.models import AccessLogEntry
 from tests.browser.conftest import PASSWORD

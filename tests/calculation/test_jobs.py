@@ -14,7 +14,7 @@ from django.urls import reverse
 from calculation import services
 from calculation.models import CalculationRun, RunStatus
 from calculation.tasks import run_calculation
-from interventions.catalogue_file import catalogue_load
+from interventions.catalogue.file import catalogue_load
 from siex.accounts.roles import Role
 from tests.worker import sending_to, start_worker, stop_worker
 

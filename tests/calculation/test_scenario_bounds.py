@@ -103,7 +103,7 @@ def test_tab_and_new_line_stay_allowed():
 def test_the_catalogue_file_refuses_control_characters_before_anything_is_stored(
     groningen_catalogue,
 ):
-    from interventions.catalogue_file import catalogue_dump, catalogue_load
+    from interventions.catalogue.file import catalogue_dump, catalogue_load
     from interventions.models import LifeDomainMapping, Outcome
 
     data = catalogue_dump()
@@ -146,7 +146,7 @@ def test_the_catalogue_file_refuses_control_characters_before_anything_is_stored
     ],
 )
 def test_the_catalogue_file_refuses_a_code_that_is_no_text(place, bad):
-    from interventions.catalogue_file import catalogue_load
+    from interventions.catalogue.file import catalogue_load
 
     path = Path(__file__).resolve().parents[2] / "interventions/data/catalogue_groningen.json"
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from calculation import services
 from calculation.models import CalculationRun, RunStatus, Scenario, ScenarioVersion
 from calculation.selectors import latest_result, registered_intake, scenario_document
-from interventions.catalogue_file import catalogue_load
-from interventions.models import InterventionStatus, InterventionType
+from interventions.catalogue.file import catalogue_load
+from interventions.catalogue.models import InterventionType
+from interventions.register.models import InterventionStatus
 from siex.core.versioning import ConflictError
 from tests.factories import HouseholdFactory, InterventionFactory
 

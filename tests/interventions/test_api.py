@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from interventions.models import Household, Intervention
-from interventions.pseudonyms import pseudonymise
+from interventions.register.models import Household, Intervention
+from interventions.register.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
 from tests.factories import HouseholdFactory, InterventionFactory, InterventionTypeFactory
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from interventions.models import InterventionType, LifeDomain, Outcome
+from interventions.catalogue.models import InterventionType, LifeDomain, Outcome
 from siex.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 import rules
 from django.utils import timezone
 
-from interventions.models import Household
-from interventions.pseudonyms import pseudonymise
+from interventions.register.models import Household
+from interventions.register.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
 from siex.audit.masks import SEARCH_REFUSED
 from siex.audit.models import AccessLogEntry

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import rules
 
-from interventions.models import Household, Intervention
+from interventions.register.models import Household, Intervention
 from siex.accounts.roles import Role
 from tests.api.fixtures import World
 from tests.factories import HouseholdFactory, InterventionFactory, InterventionTypeFactory

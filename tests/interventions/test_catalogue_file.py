@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from interventions.catalogue_file import catalogue_dump, catalogue_load
-from interventions.models import (
+from interventions.catalogue.file import catalogue_dump, catalogue_load
+from interventions.catalogue.models import (
     Actor,
     InterventionOutcome,
     InterventionType,

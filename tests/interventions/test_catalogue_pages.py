@@ -16,16 +16,16 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from interventions import catalogue_services as services
-from interventions.catalogue_file import catalogue_dump
-from interventions.catalogue_selectors import plain_number
-from interventions.models import (
+from interventions.catalogue import services
+from interventions.catalogue.file import catalogue_dump
+from interventions.catalogue.models import (
     Actor,
     InterventionOutcome,
     InterventionType,
     Outcome,
     OutcomeValue,
 )
+from interventions.catalogue.selectors import plain_number
 from siex.accounts.roles import Role
 from tests.access_matrix.catalogue import _formset, outcome_data, type_data
 from tests.factories import HouseholdFactory, InterventionFactory

@@ -9,10 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from interventions import catalogue_selectors as selectors
-from interventions import catalogue_services as services
-from interventions.catalogue_file import catalogue_dump
-from interventions.models import (
+from interventions.catalogue import selectors, services
+from interventions.catalogue.file import catalogue_dump
+from interventions.catalogue.models import (
     Actor,
     ActorSector,
     BudgetLine,

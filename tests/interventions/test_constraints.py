@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from interventions.models import Household, Intervention, InterventionType, Outcome
+from interventions.catalogue.models import InterventionType, Outcome
+from interventions.register.models import Household, Intervention
 from tests.factories import (
     ActorFactory,
     HouseholdFactory,

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
-from interventions.demo import demo_population_replace
-from interventions.models import Household, Intervention, Source
+from interventions.register.demo import demo_population_replace
+from interventions.register.models import Household, Intervention, Source
 from tests.factories import HouseholdFactory, InterventionTypeFactory
 
 pytestmark = pytest.mark.django_db

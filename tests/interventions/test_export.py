@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def logged(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        "interventions.import_views.log_access",
+        "interventions.exchange.views.log_access",
         lambda request, **kwargs: calls.append(kwargs),
     )
     return calls
@@ -186,7 +186,7 @@ def test_a_project_lead_exports_council_members_and_administrators_do_not(data, 
 def test_exports_and_imports_reach_the_access_log(data, policy_officer_client):
     """Without stand-ins: the entries the audit app writes."""
     from siex.audit.models import AccessLogEntry
-    from tests.interventions.test_import import INTERVENTION_HEADER, csv_bytes, intervention_row
+    from tests.interventions.import_files import INTERVENTION_HEADER, csv_bytes, intervention_row
 
     first, _second = data["areas"]
     response = export(
@@ -204,8 +204,8 @@ def test_exports_and_imports_reach_the_access_log(data, policy_officer_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import TestCase
 
-    from interventions.models import ImportBatch
-    from interventions.pseudonyms import pseudonymise
+    from interventions.exchange.models import ImportBatch
+    from interventions.register.pseudonyms import pseudonymise
 
     type(data["household"]).objects.filter(pk=data["household"].pk).update(
         pseudonym=pseudonymise("WIJ-LOG-1")

@@ -14,16 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions import register_import
-from interventions.models import Household, ImportBatch, ImportBatchStatus
-from interventions.register_import import (
-    ImportFileError,
-    import_batch_check,
-    import_batch_start,
-    import_batches_expire,
-)
+from interventions.exchange import checking, reading, services
+from interventions.exchange.checking import import_batch_check
+from interventions.exchange.models import ImportBatch, ImportBatchStatus
+from interventions.exchange.problems import ImportFileError
+from interventions.exchange.services import import_batch_start, import_batches_expire
+from interventions.register.models import Household
 from siex.accounts.roles import Role
-from tests.interventions.test_import import (
+from tests.interventions.import_files import (
     HOUSEHOLD_HEADER,
     csv_bytes,
     household_row,
@@ -73,7 +71,7 @@ def test_an_upload_is_kept_until_its_check_has_run_then_deleted(register, office
 def test_a_file_that_is_still_being_checked_cannot_be_imported(register, officer):
     from django.core.exceptions import ValidationError
 
-    from interventions.register_import import import_batch_commit
+    from interventions.exchange.services import import_batch_commit
 
     with TestCase.captureOnCommitCallbacks(execute=False):
         batch = import_batch_start(
@@ -168,7 +166,7 @@ def test_the_job_records_an_unexpected_error_and_deletes_the_file(register, offi
     def broken(**kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(register_import, "_checked", broken)
+    monkeypatch.setattr(checking, "checked_file", broken)
     jobs[0]()
     batch.refresh_from_db()
     assert batch.status == ImportBatchStatus.FAILED and raw_upload(batch) is None
@@ -181,7 +179,7 @@ def test_a_check_that_keeps_stopping_is_given_up(register, officer):
         batch = import_batch_start(
             data=households(register[0].code, 1), file_name="a.csv", user=officer
         )
-    ImportBatch.objects.filter(pk=batch.pk).update(attempts=register_import.MAX_CHECK_ATTEMPTS)
+    ImportBatch.objects.filter(pk=batch.pk).update(attempts=checking.MAX_CHECK_ATTEMPTS)
     assert import_batch_check(batch_id=batch.pk) == ImportBatchStatus.FAILED
     batch.refresh_from_db()
     assert "stopped 3 times" in batch.errors[0]["message"] and raw_upload(batch) is None
@@ -192,15 +190,15 @@ def test_a_check_that_never_ran_is_given_up_and_its_file_deleted(register, offic
         batch = import_batch_start(
             data=households(register[0].code, 1), file_name="a.csv", user=officer
         )
-    import_batches_expire(now=timezone.now() + register_import.PREVIEW_VALID_FOR + timedelta(1))
+    import_batches_expire(now=timezone.now() + services.PREVIEW_VALID_FOR + timedelta(1))
     batch.refresh_from_db()
     assert batch.status == ImportBatchStatus.FAILED and raw_upload(batch) is None
     assert import_batch_check(batch_id=batch.pk) == ImportBatchStatus.FAILED
 
 
 def test_the_check_writes_its_progress_while_it_reads(register, officer, monkeypatch):
-    monkeypatch.setattr(register_import, "PROGRESS_INTERVAL", 0)
-    monkeypatch.setattr(register_import, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(checking, "PROGRESS_INTERVAL", 0)
+    monkeypatch.setattr(reading, "PROGRESS_EVERY", 10)
     with TestCase.captureOnCommitCallbacks(execute=False) as jobs:
         batch = import_batch_start(
             data=households(register[0].code, 60), file_name="a.csv", user=officer

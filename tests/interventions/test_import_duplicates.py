@@ -5,11 +5,12 @@ from datetime import date
 
 import pytest
 
-from interventions.models import Household, Intervention, InterventionType
-from interventions.pseudonyms import pseudonymise
+from interventions.catalogue.models import InterventionType
+from interventions.register.models import Household, Intervention
+from interventions.register.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
 from tests.factories import HouseholdFactory, InterventionFactory
-from tests.interventions.test_import import (
+from tests.interventions.import_files import (
     HOUSEHOLD_HEADER,
     INTERVENTION_HEADER,
     household_row,

@@ -10,10 +10,11 @@ import zipfile
 import pytest
 from django.test import override_settings
 
-from interventions.models import ImportBatch
-from interventions.register_import import ImportFileError, import_batch_preview
+from interventions.exchange.models import ImportBatch
+from interventions.exchange.problems import ImportFileError
+from interventions.exchange.services import import_batch_preview
 from siex.accounts.roles import Role
-from tests.interventions.test_import import (
+from tests.interventions.import_files import (
     HOUSEHOLD_HEADER,
     csv_bytes,
     household_row,

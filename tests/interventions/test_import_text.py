@@ -3,10 +3,12 @@ as ``_xHHHH_``) and in a column name, naming sheet, row and column; nothing is i
 
 import pytest
 
-from interventions.models import Household, ImportBatch, Intervention
-from interventions.register_import import ImportFileError, import_batch_preview
+from interventions.exchange.models import ImportBatch
+from interventions.exchange.problems import ImportFileError
+from interventions.exchange.services import import_batch_preview
+from interventions.register.models import Household, Intervention
 from siex.accounts.roles import Role
-from tests.interventions.test_import import (
+from tests.interventions.import_files import (
     HOUSEHOLD_HEADER,
     INTERVENTION_HEADER,
     csv_bytes,

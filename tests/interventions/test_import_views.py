@@ -10,11 +10,12 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from interventions.models import Household, ImportBatch, ImportBatchStatus, Intervention
-from interventions.pseudonyms import pseudonymise
+from interventions.exchange.models import ImportBatch, ImportBatchStatus
+from interventions.register.models import Household, Intervention
+from interventions.register.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
 from tests.factories import UserFactory
-from tests.interventions.test_import import (
+from tests.interventions.import_files import (
     HOUSEHOLD_HEADER,
     INTERVENTION_HEADER,
     csv_bytes,
@@ -35,7 +36,7 @@ def register(groningen_areas, groningen_catalogue):
 def logged(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        "interventions.import_views.log_access",
+        "interventions.exchange.views.log_access",
         lambda request, **kwargs: calls.append({"user": request.user.username, **kwargs}),
     )
     return calls

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from interventions import services
-from interventions.models import Household
-from interventions.pseudonyms import looks_like_bsn, pseudonymise, validate_reference
+from interventions.register import services
+from interventions.register.models import Household
+from interventions.register.pseudonyms import looks_like_bsn, pseudonymise, validate_reference
 from tests.factories import DistrictFactory
 
 

@@ -7,8 +7,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
-from interventions import services
-from interventions.models import Intervention
+from interventions.register import services
+from interventions.register.models import Intervention
 from siex.core.versioning import ConflictError
 from tests.factories import HouseholdFactory, InterventionFactory, InterventionTypeFactory
 

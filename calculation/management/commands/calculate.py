@@ -52,7 +52,7 @@ class Command(BaseCommand):
         # Only a scenario file is given the catalogue of the database (when it has none).
         is_scenario = isinstance(document, dict) and document.get("format") == FORMAT
         if is_scenario and "catalogue" not in document:
-            from interventions.catalogue_file import catalogue_dump
+            from interventions.catalogue.file import catalogue_dump
 
             document["catalogue"] = catalogue_dump()
         if draws is not None and is_scenario:

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from interventions.catalogue_file import catalogue_load
+from interventions.catalogue.file import catalogue_load
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "data" / "catalogue_groningen.json"
 

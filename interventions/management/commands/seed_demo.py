@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from interventions.demo import MAX_HOUSEHOLDS, demo_population_replace
+from interventions.register.demo import MAX_HOUSEHOLDS, demo_population_replace
 
 
 class Command(BaseCommand):

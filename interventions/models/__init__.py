@@ -1,0 +1,33 @@
+"""The models of the app ``interventions``, gathered from its packages so that Django registers
+them under the app label ``interventions`` (and the migrations stay as they are).
+
+Import a model from the package it lives in (``interventions.catalogue.models``,
+``interventions.register.models``, ``interventions.exchange.models``), not from here.
+"""
+
+from interventions.catalogue.models import (
+    Actor,
+    BudgetLine,
+    InterventionOutcome,
+    InterventionType,
+    LifeDomain,
+    LifeDomainMapping,
+    Outcome,
+    OutcomeValue,
+)
+from interventions.exchange.models import ImportBatch
+from interventions.register.models import Household, Intervention
+
+__all__ = [
+    "Actor",
+    "BudgetLine",
+    "Household",
+    "ImportBatch",
+    "Intervention",
+    "InterventionOutcome",
+    "InterventionType",
+    "LifeDomain",
+    "LifeDomainMapping",
+    "Outcome",
+    "OutcomeValue",
+]

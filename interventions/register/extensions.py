@@ -1,0 +1,49 @@
+"""What higher layers add to the register's pages. The register is a lower layer than the
+calculation: it does not import it, but asks the providers that the higher layer registers in its
+``AppConfig.ready``.
+
+- Expected return (``expected_return_provider_add``): what a calculation expects a household's
+  interventions to bring society, for the household page; ``calculation`` provides it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import Intervention
+
+
+@dataclass
+class ExpectedReturn:
+    """What a calculation expects this household's interventions to bring society, and which
+    calculation says so (scenario, version, when it finished, the years it covers)."""
+
+    benefits: float
+    benefits_pv: float
+    per_intervention: dict[int, float]
+    not_forecast: list[Intervention]
+    scenario_name: str
+    version_number: int
+    finished_at: datetime | None
+    first_year: int
+    last_year: int
+
+
+ExpectedReturnProvider = Callable[[list[Intervention]], ExpectedReturn | None]
+_EXPECTED_RETURN_PROVIDERS: list[ExpectedReturnProvider] = []
+
+
+def expected_return_provider_add(provider: ExpectedReturnProvider) -> None:
+    if provider not in _EXPECTED_RETURN_PROVIDERS:
+        _EXPECTED_RETURN_PROVIDERS.append(provider)
+
+
+def expected_return(interventions: list[Intervention]) -> ExpectedReturn | None:
+    """The expected return of the first provider that has one, or None (no calculation yet)."""
+    for provider in _EXPECTED_RETURN_PROVIDERS:
+        found = provider(interventions)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,35 @@
+"""The register's sections of the start page (``siex.core.start_page``): its counts for the roles
+that see households, the policy officer's next tasks, and the participating households per wijk,
+with small-cell suppression, for council members."""
+
+from django.conf import settings
+
+from siex.accounts.rules import is_council_member, is_policy_officer, sees_households
+from siex.core.start_page import StartSection
+
+from . import selectors
+
+
+def _register(request) -> dict:
+    return {"register": selectors.register_summary()}
+
+
+def _tasks(request) -> dict:
+    return {"tasks": selectors.officer_tasks(), "follow_up_days": selectors.FOLLOW_UP_DAYS}
+
+
+def _districts(request) -> dict:
+    return {
+        "districts": selectors.participating_per_district(
+            threshold=settings.SIEX_SMALL_CELL_THRESHOLD
+        )
+    }
+
+
+SECTIONS = (
+    StartSection("register", 10, "interventions/start/register.html", sees_households, _register),
+    StartSection("tasks", 20, "interventions/start/tasks.html", is_policy_officer, _tasks),
+    StartSection(
+        "districts", 30, "interventions/start/districts.html", is_council_member, _districts
+    ),
+)
