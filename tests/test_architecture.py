@@ -228,8 +228,9 @@ def test_the_checks_recognise_an_upward_import_and_a_cycle():
 #: A module does one thing in a few hundred lines. The calculation (engine, scenario, results) is
 #: being divided on its own, so its modules and tests are not held to this here yet.
 MAX_LINES = 800
-SIZE_CHECKED = ("siex", "monitoring", "interventions", "tests")
-SIZE_NOT_CHECKED_YET = ("tests/calculation",)
+SIZE_CHECKED = ("siex", "monitoring", "interventions", "calculation", "tests", "bench")
+#: The engine is one pure, vectorised module on purpose (DESIGN §2): its formulas read together.
+SIZE_EXEMPT = ("calculation/engine.py",)
 
 
 def test_no_module_is_longer_than_a_few_hundred_lines():
@@ -237,7 +238,7 @@ def test_no_module_is_longer_than_a_few_hundred_lines():
     for root in SIZE_CHECKED:
         for path in sorted((ROOT / root).rglob("*.py")):
             relative = path.relative_to(ROOT)
-            if "migrations" in relative.parts or str(relative).startswith(SIZE_NOT_CHECKED_YET):
+            if "migrations" in relative.parts or str(relative) in SIZE_EXEMPT:
                 continue
             lines = len(path.read_text(encoding="utf-8").splitlines())
             if lines > MAX_LINES:

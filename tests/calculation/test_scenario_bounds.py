@@ -104,7 +104,7 @@ def test_the_catalogue_file_refuses_control_characters_before_anything_is_stored
     groningen_catalogue,
 ):
     from interventions.catalogue.file import catalogue_dump, catalogue_load
-    from interventions.models import LifeDomainMapping, Outcome
+    from interventions.catalogue.models import LifeDomainMapping, Outcome
 
     data = catalogue_dump()
     before = json.dumps(data, sort_keys=True)
