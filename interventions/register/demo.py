@@ -281,7 +281,11 @@ def _replace(*, households: int, seed: int) -> DemoResult:
     return DemoResult(households=n, interventions=total, removed_households=removed)
 
 
-_HOUSEHOLD_VALUES = ("pseudonym", "area_id", *sorted(HOUSEHOLD_EDITABLE_FIELDS - {"area"}))
+_HOUSEHOLD_VALUES = (
+    "pseudonym",
+    "area_id",
+    *sorted(name for name in HOUSEHOLD_EDITABLE_FIELDS if name != "area"),
+)
 _INTERVENTION_VALUES = (
     "intervention_type_id",
     "start_date",
