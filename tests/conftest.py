@@ -2,15 +2,19 @@
 
 import io
 import os
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from siex.accounts.roles import Role
 from siex.accounts.services import roles_sync
 
 from .factories import UserFactory
+from .snapshots import Snapshot
 
 ROLES = list(Role)
 
@@ -23,20 +27,23 @@ def services_required() -> bool:
     return os.environ.get("SIEX_REQUIRE_SERVICES", "").lower() == "true"
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """Every test starts in the test settings' language (English), whatever the test before it
+    left active: a request through the locale middleware leaves its language active in the
+    thread, and the tests run in any order (pytest-xdist)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def roles(db):
     return roles_sync()
 
 
 def _user_with_role(role: Role | None):
-    from django.contrib.auth.models import Group
-
-    user = UserFactory(username=f"test-{role.value if role else 'no-role'}")
-    if role is not None:
-        user.groups.set([Group.objects.get(name=role.value)])
-        user.is_staff = role == Role.ADMINISTRATOR
-        user.save()
-    return user
+    return UserFactory(username=f"test-{role.value if role else 'no-role'}", role=role)
 
 
 @pytest.fixture
@@ -70,16 +77,30 @@ def groningen_areas(db):
     return list(current_districts())
 
 
-@pytest.fixture
-def groningen_catalogue(db):
-    """Groningen's default catalogue, loaded as the project lead would."""
+def _load_groningen_catalogue():
     import json
-    from pathlib import Path
 
     from interventions.catalogue.file import catalogue_load
 
     path = Path(__file__).resolve().parent.parent / "interventions/data/catalogue_groningen.json"
     return catalogue_load(json.loads(path.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="session")
+def groningen_catalogue_snapshot(django_db_setup, django_db_blocker):
+    """Groningen's default catalogue, loaded once per session by the real loader
+    (tests/snapshots.py)."""
+    snapshot = Snapshot(_load_groningen_catalogue)
+    with django_db_blocker.unblock():
+        snapshot.take()
+    return snapshot
+
+
+@pytest.fixture
+def groningen_catalogue(db, groningen_catalogue_snapshot):
+    """Groningen's default catalogue as the project lead's load leaves it (its rows and their audit
+    trail); returns the load's report."""
+    return groningen_catalogue_snapshot.restore()
 
 
 @pytest.fixture

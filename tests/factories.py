@@ -21,10 +21,13 @@ from interventions.register.models import (
     Household,
     IncomeSource,
     Intervention,
+    InterventionStatus,
     LegalBasis,
+    Source,
 )
 from interventions.register.pseudonyms import pseudonymise
 from monitoring.models import Area, AreaLevel
+from siex.accounts.roles import Role
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
@@ -142,6 +145,20 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     participation_start = date(2023, 1, 1)
     legal_basis = LegalBasis.PUBLIC_TASK
 
+    class Params:
+        #: HouseholdFactory(ended=True): a household whose participation ended.
+        ended = factory.Trait(participation_end=date(2024, 12, 31))
+        #: HouseholdFactory(working=True): income from work above the social minimum, no debts.
+        working = factory.Trait(
+            income_source=IncomeSource.WORK,
+            income_pct_social_minimum=Decimal("130.0"),
+            debt_situation=DebtSituation.NONE,
+        )
+        #: HouseholdFactory(in_debt_arrangement=True): in a debt arrangement (GKB).
+        in_debt_arrangement = factory.Trait(debt_situation=DebtSituation.GKB_ARRANGEMENT)
+        #: HouseholdFactory(imported=True): registered by a file import.
+        imported = factory.Trait(source=Source.IMPORT)
+
 
 class InterventionFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -151,6 +168,21 @@ class InterventionFactory(factory.django.DjangoModelFactory):
     intervention_type = factory.SubFactory(InterventionTypeFactory)
     start_date = date(2023, 3, 1)
 
+    class Params:
+        #: InterventionFactory(completed=True): finished, with its actual cost.
+        completed = factory.Trait(
+            status=InterventionStatus.COMPLETED,
+            end_date=date(2023, 12, 31),
+            actual_cost=Decimal("2300.00"),
+        )
+        #: InterventionFactory(stopped=True): stopped early, with a reason for its lower cost.
+        stopped = factory.Trait(
+            status=InterventionStatus.STOPPED,
+            end_date=date(2023, 6, 30),
+            actual_cost=Decimal("800.00"),
+            cost_deviation_reason="Voortijdig gestopt",
+        )
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -159,3 +191,27 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("a-long-test-password-123")
+
+    #: UserFactory(role=Role.X) or UserFactory(project_lead=True): a user with exactly that role
+    #: (the administrator is staff); without a role, a user without a group.
+    role = None
+    is_staff = factory.LazyAttribute(lambda user: user.role == Role.ADMINISTRATOR)
+
+    class Params:
+        policy_officer = factory.Trait(role=Role.POLICY_OFFICER)
+        council_member = factory.Trait(role=Role.COUNCIL_MEMBER)
+        project_lead = factory.Trait(role=Role.PROJECT_LEAD)
+        administrator = factory.Trait(role=Role.ADMINISTRATOR)
+
+    @classmethod
+    def _build(cls, model_class, *args, role=None, **kwargs):
+        return super()._build(model_class, *args, **kwargs)
+
+    @classmethod
+    def _create(cls, model_class, *args, role=None, **kwargs):
+        from django.contrib.auth.models import Group
+
+        user = super()._create(model_class, *args, **kwargs)
+        if role is not None:
+            user.groups.set([Group.objects.get(name=Role(role).value)])
+        return user

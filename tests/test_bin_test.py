@@ -5,6 +5,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 APPLICATION = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/siex",
@@ -79,6 +81,7 @@ def test_a_printed_url_hides_its_password():
     assert result.stdout.strip() == "postgres://ci:***@db:5432/ci_siex"
 
 
+@pytest.mark.slow
 def test_the_migration_check_needs_no_database_and_prints_no_warning():
     result = bash(
         "siex_migration_check",

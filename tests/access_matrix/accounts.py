@@ -23,14 +23,12 @@ HOUSEHOLD_LEVEL: set[str] = set()
 
 
 def builders(context: dict) -> dict:
-    from django.contrib.auth.models import Group
 
     from siex.accounts.roles import Role
     from siex.accounts.selectors import account_state
     from tests.factories import UserFactory
 
-    account = UserFactory(username="matrix-raadslid")
-    account.groups.add(Group.objects.get(name=Role.COUNCIL_MEMBER.value))
+    account = UserFactory(username="matrix-raadslid", council_member=True)
     inactive = UserFactory(username="matrix-inactief", is_active=False)
     return {
         "account": ({"pk": account.pk}, None),

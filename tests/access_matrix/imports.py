@@ -25,13 +25,11 @@ REFERENCE = "MATRIX-REF-1"
 
 
 def _preview(intervention_type: str, file_name: str):
-    from django.contrib.auth.models import Group
 
     from interventions.exchange.services import import_batch_preview
     from tests.factories import UserFactory
 
-    officer = UserFactory(username=f"test-{PO.value}")
-    officer.groups.add(Group.objects.get(name=PO.value))
+    officer = UserFactory(username=f"test-{PO.value}", role=PO)
     content = (
         f"referentie;interventie;startdatum;status\n{REFERENCE};{intervention_type};01-06-2024;gepland\n"
     ).encode()

@@ -12,6 +12,9 @@ from calculation.scenario import calculate_document
 
 from .scenario_docs import START, intake, intervention_type, outcome, scenario, value
 
+# Hundreds of generated programmes: the slow tier.
+pytestmark = pytest.mark.slow
+
 approx = pytest.approx
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,11 +1,9 @@
 """The calculation job through a real Celery worker, the Redis broker and PostgreSQL: progress,
 the outcome written at once, a killed worker, a broker that is down."""
 
-import json
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 from django.db.models import BooleanField, ExpressionWrapper, Q
@@ -14,18 +12,12 @@ from django.urls import reverse
 from calculation import services
 from calculation.models import CalculationRun, RunStatus
 from calculation.tasks import run_calculation
-from interventions.catalogue.file import catalogue_load
 from siex.accounts.roles import Role
 from tests.worker import sending_to, start_worker, stop_worker
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture
-def version(transactional_db):
-    catalogue_load(
-        json.loads((ROOT / "interventions/data/catalogue_groningen.json").read_text("utf-8"))
-    )
+def version(transactional_db, groningen_catalogue):
     version = services.scenario_create(code="job", name="Job")
     types = [t["code"] for t in version.catalogue["intervention_types"]]
     return services.scenario_version_update(

@@ -8,6 +8,7 @@ import copy
 import json
 import math
 
+import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,9 @@ from calculation.scenario import (
 from siex.core.forms import json_document
 
 from .scenario_cases import full_document
+
+# Hundreds of generated documents: the slow tier.
+pytestmark = pytest.mark.slow
 
 # --- property tests: any JSON, and valid files with any field replaced ---------------------------
 

@@ -91,6 +91,7 @@ def test_the_command_line_refuses_each_crash_file_with_a_message(name, tmp_path)
     assert fragment in str(caught.value)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["no format", "seed of 5,001 digits"])
 def test_the_command_line_exits_with_1_and_no_traceback(name, tmp_path):
     content, fragment = CRASH_FILES[name]

@@ -3,7 +3,6 @@
 import io
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,7 +12,6 @@ from django.db import IntegrityError, transaction
 from calculation import services
 from calculation.models import CalculationRun, RunStatus, Scenario, ScenarioVersion
 from calculation.selectors import latest_result, registered_intake, scenario_document
-from interventions.catalogue.file import catalogue_load
 from interventions.catalogue.models import InterventionType
 from interventions.register.models import InterventionStatus
 from siex.core.versioning import ConflictError
@@ -21,13 +19,10 @@ from tests.factories import HouseholdFactory, InterventionFactory
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "interventions" / "data" / "catalogue_groningen.json"
-
 
 @pytest.fixture
-def catalogue(db):
-    catalogue_load(json.loads(CATALOGUE.read_text(encoding="utf-8")))
+def catalogue(groningen_catalogue):
+    return groningen_catalogue
 
 
 @pytest.fixture

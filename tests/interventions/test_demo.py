@@ -16,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(groningen_areas):
-    call_command("load_catalogue", stdout=io.StringIO())
+def world(groningen_areas, groningen_catalogue):
     return groningen_areas
 
 
@@ -96,6 +95,7 @@ def test_households_are_spread_in_proportion_to_inhabitants(world):
         assert abs(per_area.get(area.code, 0) - expected) < 1, area.code
 
 
+@pytest.mark.slow
 def test_every_household_has_0_to_6_plausible_interventions(world):
     demo_population_replace(households=1500, seed=4)
     counts = {h.id: h.n for h in Household.objects.annotate(n=Count("interventions"))}
@@ -136,6 +136,7 @@ def test_what_was_entered_by_hand_survives_a_new_demo_run(world):
     assert Intervention.objects.filter(pk=by_hand.pk).exists()
 
 
+@pytest.mark.slow
 def test_thirty_thousand_households_are_possible(world):
     result = demo_population_replace(households=30_000, seed=6)
     assert result.households == 30_000

@@ -123,10 +123,7 @@ def test_a_batch_is_committed_once_only_by_its_own_officer_and_only_while_fresh(
 ):
     data = workbook(register[0].code)
     batch = preview(data, officer, "a.xlsx")
-    colleague = UserFactory(username="collega")
-    from django.contrib.auth.models import Group
-
-    colleague.groups.add(Group.objects.get(name=Role.POLICY_OFFICER))
+    colleague = UserFactory(username="collega", policy_officer=True)
     with pytest.raises(ImportBatch.DoesNotExist):
         import_batch_commit(batch_id=batch.pk, user=colleague)
     with pytest.raises(PermissionDenied):

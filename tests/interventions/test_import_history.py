@@ -133,10 +133,7 @@ def test_a_changed_row_writes_an_update_entry_with_only_the_changed_field(regist
         assert entry.additional_data == {"import_batch": {"id": batch.pk, "file_name": "b.xlsx"}}
 
     # Another officer's import changes "last changed by" too, as an edit on the page does.
-    other = UserFactory(username="tweede")
-    from django.contrib.auth.models import Group
-
-    other.groups.add(Group.objects.get(name=Role.POLICY_OFFICER))
+    other = UserFactory(username="tweede", policy_officer=True)
     commit(workbook(register[0].code, children="3", cost="1400"), other, "c.xlsx")
     entry = history(LogEntry.Action.UPDATE)[-1]
     assert (entry.actor, entry.object_id) == (other, intervention.pk)

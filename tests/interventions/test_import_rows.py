@@ -201,10 +201,7 @@ def test_importing_the_same_file_twice_changes_nothing(register, officer):
 def test_a_changed_row_updates_the_registration_and_raises_its_version(register, officer):
     first = preview(workbook(register[0].code), officer, "a.xlsx")
     import_batch_commit(batch_id=first.pk, user=officer)
-    other = UserFactory(username="tweede")
-    from django.contrib.auth.models import Group
-
-    other.groups.add(Group.objects.get(name=Role.POLICY_OFFICER))
+    other = UserFactory(username="tweede", policy_officer=True)
     batch = preview(workbook(register[0].code, children="3", cost="1300"), other, "b.xlsx")
     assert batch.counts["households"] == {
         **batch.counts["households"],

@@ -146,11 +146,9 @@ def test_discard(register, policy_officer_client):
 def test_another_officers_check_cannot_be_seen_or_committed(register, policy_officer_client):
     upload(policy_officer_client, good_file(register[0].code), "a.xlsx")
     batch = ImportBatch.objects.get()
-    from django.contrib.auth.models import Group
     from django.test import Client
 
-    colleague = UserFactory(username="collega")
-    colleague.groups.add(Group.objects.get(name=Role.POLICY_OFFICER))
+    colleague = UserFactory(username="collega", policy_officer=True)
     client = Client()
     client.force_login(colleague)
     assert client.get(reverse("imports:batch", kwargs={"pk": batch.pk})).status_code == 404
