@@ -156,7 +156,7 @@ class VersionDetailView(VersionMixin, TemplateView):
             versions=version.scenario.versions.only("pk", "number", "status").order_by("-number"),
             latest_run=latest_run,
             result=result,
-            key_figures=presentation.key_figures(result.results) if result else None,
+            key_figures=presentation.key_figures(result.succeeded_results) if result else None,
             result_current=result is not None
             and result.inputs_hash == services.version_inputs_hash(version),
             runs=version.runs.defer("results").select_related("started_by")[:RECENT_RUNS],
@@ -375,7 +375,7 @@ class RunDetailView(RunMixin, TemplateView):
         context["run"] = run
         context["version"] = run.scenario_version
         if run.status == RunStatus.SUCCEEDED:
-            context["page"] = presentation.results_page(run.results)
+            context["page"] = presentation.results_page(run.succeeded_results)
         return context
 
 
@@ -403,6 +403,6 @@ class RunDownloadView(RunMixin, View):
             return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
         version = run.scenario_version
         return _json_download(
-            run.results,
+            run.succeeded_results,
             f"siex-results-{version.scenario.code}-v{version.number}-run{run.pk}.json",
         )
