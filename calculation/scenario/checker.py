@@ -172,18 +172,7 @@ class Checker:
         *,
         low: float,
         high: float,
-        integer: Literal[False] = False,
-    ) -> float | None: ...
-    @overload
-    def field(
-        self,
-        path: str,
-        item: dict[str, Any],
-        key: str,
-        *,
-        low: float,
-        high: float,
-        integer: bool,
+        integer: bool = False,
     ) -> int | float | None: ...
     def field(
         self,
