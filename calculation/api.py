@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 import django_filters
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -116,13 +117,18 @@ class VersionSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "number", "status"]
 
 
+def _username_field() -> serializers.SlugRelatedField[AbstractUser]:
+    """Who did something (created, changed, fixed, started), by their username; read only."""
+    return serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+
 class ScenarioSerializer(serializers.ModelSerializer):
     # Declared, so that the service (not a validator of the serializer) checks the code.
     code = serializers.CharField(
         max_length=60,
         help_text=gettext_lazy("Lower-case letters, digits, hyphens and underscores."),
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = _username_field()
     versions = VersionSummarySerializer(many=True, read_only=True)
 
     class Meta:
@@ -200,9 +206,9 @@ class ScenarioVersionSerializer(serializers.ModelSerializer):
     budget = BudgetField(required=False, allow_null=True)
     uncertainty = UncertaintyField(required=False)
     overrides = OverridesField(required=False)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    fixed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = _username_field()
+    updated_by = _username_field()
+    fixed_by = _username_field()
 
     class Meta:
         model = ScenarioVersion
@@ -265,7 +271,7 @@ class NewVersionSerializer(serializers.Serializer):
 
 class CalculationRunSerializer(serializers.ModelSerializer):
     scenario = serializers.IntegerField(source="scenario_version.scenario_id", read_only=True)
-    started_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    started_by = _username_field()
     duration = serializers.FloatField(
         read_only=True, allow_null=True, help_text=gettext_lazy("Seconds the job took.")
     )
@@ -435,7 +441,9 @@ class ScenarioVersionViewSet(
 
 class ResultColumnSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    # A field named "label": the serializer's metaclass takes declared fields off the class, so it
+    # does not replace Field.label; the stubs do not know that.
+    label = serializers.CharField()  # type: ignore[assignment]
     kind = serializers.ChoiceField(choices=[kind.value for kind in Kind])
     decimals = serializers.IntegerField(source="places")
 

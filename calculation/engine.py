@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -909,7 +910,7 @@ def deterministic(inputs: ModelInputs) -> dict:
 def uncertainty(inputs: ModelInputs, progress: Progress = _no_progress) -> dict:
     """Tornado, switching values and Monte Carlo."""
     ranged = _Batch(inputs, inputs.parameters)
-    result = {
+    result: dict[str, Any] = {
         "tornado": tornado(inputs, ranged),
         "switching_values": switching_values(
             inputs, _Batch(inputs, _sensitivity_parameters(inputs))
@@ -994,17 +995,17 @@ def budget_position(
                 "brought_forward": position < 0,
             }
         )
-    positions = np.array(positions)
-    low = int(np.argmin(positions))
-    negative = positions < 0
+    closing = np.array(positions)
+    low = int(np.argmin(closing))
+    negative = closing < 0
     repaid = None
     if negative.any():
-        after = np.flatnonzero(positions[low + 1 :] >= 0)
+        after = np.flatnonzero(closing[low + 1 :] >= 0)
         repaid = int(inputs.start_year + low + 1 + after[0]) if after.size else None
     return {
         "rows": rows,
         "years_brought_forward": [int(inputs.start_year + t) for t in np.flatnonzero(negative)],
-        "peak_prefinancing": float(max(0.0, -positions.min())),
+        "peak_prefinancing": float(max(0.0, -closing.min())),
         "low_point_year": int(inputs.start_year + low) if negative.any() else None,
         "year_repaid": repaid,
         "repaid": (not negative.any()) or repaid is not None,

@@ -78,10 +78,16 @@ def unit_of(parameter: str) -> str:
     return "number"
 
 
-def shown_value(parameter: str, value) -> Decimal | None:
-    """A value of ``parameter`` as the scenario file writes it, in the units the form shows."""
+def shown_value(parameter: str, value: Any) -> Any:
+    """A value of ``parameter`` as the scenario file writes it, in the units the form shows;
+    anything but a number (nothing, a text) as it is, for the form to refuse."""
     if value is None or isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return value
+    return shown_number(parameter, value)
+
+
+def shown_number(parameter: str, value: float | Decimal) -> Decimal:
+    """A number of ``parameter`` from the scenario file in the units the form shows."""
     number = Decimal(str(value))
     return number * HUNDRED if parameter in PERCENT_OF_FRACTION else number
 
@@ -154,7 +160,7 @@ class CompareForm(forms.Form):
     def __init__(self, *args, versions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.version_objects = {str(v.pk): v for v in versions}
-        self.fields["versions"].choices = [
+        _choice_field(self, "versions").choices = [
             (str(v.pk), f"{v.scenario.name} – v{v.number} ({v.get_status_display()})")
             for v in versions
         ]
@@ -297,6 +303,14 @@ def _blank(label):
     return [("", label)]
 
 
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The choice field ``name`` of ``form``, to give it its choices."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field.")
+    return field
+
+
 class RowForm(forms.Form):
     """One row of a list in a scenario version; ``row()`` is the row as the scenario file has it."""
 
@@ -332,7 +346,7 @@ class IntakeRowForm(RowForm):
     unit_cost = AmountField(label=_("Unit cost (EUR)"), required=False, as_float=True)
 
     def set_choices(self):
-        self.fields["intervention_type"].choices = self._catalogue("intervention_types")
+        _choice_field(self, "intervention_type").choices = self._catalogue("intervention_types")
 
     def row(self):
         data = self.cleaned_data
@@ -354,10 +368,10 @@ class ProgrammeCostForm(RowForm):
     amount = AmountField(label=_("Amount (EUR)"), as_float=True)
 
     def set_choices(self):
-        self.fields["category"].choices = _blank(_("– choose –")) + [
+        _choice_field(self, "category").choices = _blank(_("– choose –")) + [
             (code, PROGRAMME_CATEGORY_LABELS[code]) for code in PROGRAMME_CATEGORIES
         ]
-        self.fields["actor"].choices = self._catalogue("actors")
+        _choice_field(self, "actor").choices = self._catalogue("actors")
 
     def row(self):
         data = self.cleaned_data
@@ -392,14 +406,17 @@ class _TargetedForm(RowForm):
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
 
     def set_choices(self):
-        self.fields["parameter"].choices = _blank(_("– choose –")) + [
+        _choice_field(self, "parameter").choices = _blank(_("– choose –")) + [
             (code, PARAMETER_LABELS[code]) for code in self.parameters
         ]
-        self.fields["intervention_type"].choices = self._catalogue("intervention_types", False)
-        self.fields["outcome"].choices = self._catalogue("outcomes", False)
+        _choice_field(self, "intervention_type").choices = self._catalogue(
+            "intervention_types", False
+        )
+        _choice_field(self, "outcome").choices = self._catalogue("outcomes", False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         parameter = data.get("parameter")
         if parameter:
             needs = parameter_targets(parameter)
@@ -624,8 +641,10 @@ class VersionEditor:
         parameter = form.cleaned_data["parameter"]
         if parameter == "discount_rate" and self.parameters.errors.get("discount_rate"):
             return  # the rate itself cannot be read: its own message says so
-        low, high, value = (shown_value(parameter, number) for number in (low, high, value))
-        wider = (min(low, value), max(high, value))
+        shown_low, shown_high, shown_at = (
+            shown_number(parameter, number) for number in (low, high, value)
+        )
+        wider = (min(shown_low, shown_at), max(shown_high, shown_at))
         field = form.fields["low"]
         # The row shows the offer (a button that sends the form with the wider range).
         form.widening = {
@@ -642,8 +661,8 @@ class VersionEditor:
                 "the range or change the value."
             )
             % {
-                "range": self._range_text(parameter, low, high),
-                "value": shown_text(parameter, value),
+                "range": self._range_text(parameter, shown_low, shown_high),
+                "value": shown_text(parameter, shown_at),
             },
         )
 
@@ -671,7 +690,9 @@ class VersionEditor:
                 self.parameters.add_error(head, text)
             return True
         formset = self.formsets.get(head)
-        form_index = self._form_index(head, index) if formset is not None else None
+        if formset is None:
+            return False
+        form_index = self._form_index(head, index)
         if form_index is None:
             return False
         form = formset.forms[form_index]
@@ -683,7 +704,7 @@ class VersionEditor:
 
     def error_items(self) -> list[dict]:
         """Every error for the summary at the top, each with the field it links to."""
-        items = [{"message": message} for message in self.general_errors]
+        items: list[dict[str, Any]] = [{"message": message} for message in self.general_errors]
         items += [{"message": message} for message in self.parameters.non_field_errors()]
         for field in self.parameters:
             for message in field.errors:

@@ -7,6 +7,8 @@ carries its own snapshot of the catalogue, so its results stay reproducible when
 moves on.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -325,3 +327,11 @@ class CalculationRun(models.Model):
     @property
     def duration(self) -> float | None:
         return self.timings.get("total") if self.timings else None
+
+    @property
+    def succeeded_results(self) -> dict[str, Any]:
+        """The results of a run that succeeded: the database holds them for those runs, and
+        only for those (``calculationrun_results_only_when_succeeded``)."""
+        if self.results is None:
+            raise ValueError(f"Calculation run {self.pk} has no results: it did not succeed.")
+        return self.results

@@ -6,6 +6,7 @@ a scenario that a service's message points at. Nothing here writes.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Subquery
@@ -109,14 +110,15 @@ def scenario_rows() -> list[dict]:
     rows = []
     for scenario in scenarios:
         version = versions.get(scenario.latest_version_id)
-        run = runs.get(version.latest_run_id) if version else None
-        if run is not None:
+        stored = runs.get(version.latest_run_id) if version else None
+        run: dict[str, Any] | None = None
+        if stored is not None:
             run = {
-                **run,
-                "status_label": RunStatus(run["status"]).label,
-                "finished": run["status"] == RunStatus.SUCCEEDED,
-                "npv": run["results__kpis__npv"],
-                "multiplier": run["results__kpis__multiplier_discounted"],
+                **stored,
+                "status_label": RunStatus(stored["status"]).label,
+                "finished": stored["status"] == RunStatus.SUCCEEDED,
+                "npv": stored["results__kpis__npv"],
+                "multiplier": stored["results__kpis__multiplier_discounted"],
             }
         rows.append({"scenario": scenario, "version": version, "run": run})
     return rows
@@ -138,7 +140,12 @@ def comparable_versions():
 def comparison(versions: list[ScenarioVersion]) -> dict:
     """KPIs of the newest finished run of each version side by side, with each version's
     difference from the first."""
-    runs = [selectors.latest_result(version) for version in versions]
+    runs = []
+    for version in versions:
+        run = selectors.latest_result(version)
+        if run is None:
+            raise ValueError(f"Scenario version {version.pk} has no finished run to compare.")
+        runs.append(run)
     rows = []
     for row in selectors.kpi_comparison(runs):
         figure = FIGURES[row["key"]]

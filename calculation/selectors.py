@@ -116,5 +116,6 @@ def latest_result(version: ScenarioVersion) -> CalculationRun | None:
 def kpi_comparison(runs: list[CalculationRun]) -> list[dict]:
     """KPIs of finished runs side by side, one row per KPI."""
     return [
-        {"key": key, "values": [run.results["kpis"].get(key) for run in runs]} for key in KPI_KEYS
+        {"key": key, "values": [run.succeeded_results["kpis"].get(key) for run in runs]}
+        for key in KPI_KEYS
     ]

@@ -4,6 +4,7 @@ compare and downloads. Thin: the services write, the selectors and ``presentatio
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
+from django.views.generic.base import ContextMixin
 
 from siex.core.forms import VersionLockForm, apply_errors
 from siex.core.versioning import ConflictError
@@ -120,7 +122,7 @@ class CompareView(TemplateView):
         return context
 
 
-class VersionMixin:
+class VersionMixin(ContextMixin, View):
     """Views of one scenario version: read once per request, and in every template's context."""
 
     def get_version(self) -> ScenarioVersion:
@@ -156,7 +158,7 @@ class VersionDetailView(VersionMixin, TemplateView):
             versions=version.scenario.versions.only("pk", "number", "status").order_by("-number"),
             latest_run=latest_run,
             result=result,
-            key_figures=presentation.key_figures(result.results) if result else None,
+            key_figures=presentation.key_figures(result.succeeded_results) if result else None,
             result_current=result is not None
             and result.inputs_hash == services.version_inputs_hash(version),
             runs=version.runs.defer("results").select_related("started_by")[:RECENT_RUNS],
@@ -192,7 +194,7 @@ class VersionEditView(VersionMixin, TemplateView):
         if version.is_fixed:
             return self._refuse_fixed(version)
         editor = VersionEditor(version, request.POST)
-        context = {"editor": editor}
+        context: dict[str, Any] = {"editor": editor}
         # Every problem at once: the scenario check reads what the fields could read, also when
         # some could not, so that an officer fixes everything in one go.
         valid = editor.is_valid()
@@ -355,7 +357,7 @@ class VersionRunView(VersionMixin, View):
         return redirect(version_url(version, "run"))
 
 
-class RunMixin:
+class RunMixin(View):
     def get_run(self, *, with_results: bool = False) -> CalculationRun:
         runs = CalculationRun.objects.select_related("scenario_version__scenario", "started_by")
         if not with_results:
@@ -375,7 +377,7 @@ class RunDetailView(RunMixin, TemplateView):
         context["run"] = run
         context["version"] = run.scenario_version
         if run.status == RunStatus.SUCCEEDED:
-            context["page"] = presentation.results_page(run.results)
+            context["page"] = presentation.results_page(run.succeeded_results)
         return context
 
 
@@ -403,6 +405,6 @@ class RunDownloadView(RunMixin, View):
             return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
         version = run.scenario_version
         return _json_download(
-            run.results,
+            run.succeeded_results,
             f"siex-results-{version.scenario.code}-v{version.number}-run{run.pk}.json",
         )

@@ -107,14 +107,14 @@ def catalogue_arrays(check: Checker, catalogue: dict) -> dict[str, Any]:
         for m, v in enumerate(check.items(f"{opath}.values", o.get("values"))):
             vpath = f"{opath}.values[{m}]"
             v = check.obj(vpath, v)
-            a = check.code(
+            actor = check.code(
                 f"{vpath}.actor", actor_index, v.get("actor"), _("Unknown actor “%(code)s”.")
             )
             value_type = check.choice(f"{vpath}.value_type", v.get("value_type"), VALUE_TYPES)
             transfer = check.boolean(vpath, v, "is_transfer", False)
             amount = check.field(vpath, v, "annual_amount", low=-MAX_AMOUNT, high=MAX_AMOUNT)
-            if a is not None and amount is not None and value_type is not None:
-                values.append((n, a, VALUE_TYPES.index(value_type), transfer, amount))
+            if actor is not None and amount is not None and value_type is not None:
+                values.append((n, actor, VALUE_TYPES.index(value_type), transfer, amount))
     width = max((len(r) for r in ramp_rows), default=0)
     ramp_up = np.ones((n_out, max(width, 1)))
     for n, row in enumerate(ramp_rows):
@@ -158,20 +158,20 @@ def catalogue_arrays(check: Checker, catalogue: dict) -> dict[str, Any]:
         for m, link in enumerate(check.items(f"{tpath}.outcomes", t.get("outcomes"))):
             lpath = f"{tpath}.outcomes[{m}]"
             link = check.obj(lpath, link)
-            o = check.code(
+            outcome = check.code(
                 f"{lpath}.outcome",
                 outcome_index,
                 link.get("outcome"),
                 _("Unknown outcome “%(code)s”."),
             )
             probability = check.field(lpath, link, "success_probability", low=0, high=1)
-            if o is None or probability is None:
+            if outcome is None or probability is None:
                 continue
-            if o in linked:
+            if outcome in linked:
                 check.error(lpath, _("An outcome is linked twice."))
                 continue
-            linked.add(o)
-            links.append((n, o, probability))
+            linked.add(outcome)
+            links.append((n, outcome, probability))
 
     def names(items: list[dict]) -> dict:
         return {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from django.utils import numberformat
 from django.utils.formats import get_format
@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from siex.core.text import CONTROL_CHARACTER_MESSAGE, control_characters_in, first_control_character
 
 from ..engine import non_finite_numbers
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: How much of a value from the file a message repeats.
 SHOWN_CHARACTERS = 60
@@ -33,7 +36,7 @@ class ScenarioError(ValueError):
 
     def __init__(
         self,
-        errors: list[tuple[str, str]],
+        errors: list[tuple[str, StrOrPromise]],
         outside: dict[int, tuple[float, float, float]] | None = None,
     ):
         self.errors = [(str(path), str(message)) for path, message in errors]
@@ -64,7 +67,8 @@ def shown(value: Any) -> str:
 
 class Checker:
     def __init__(self, document: Any = None) -> None:
-        self.errors: list[tuple[str, str]] = []
+        # Messages stay lazy until ScenarioError translates them.
+        self.errors: list[tuple[str, StrOrPromise]] = []
         self.outside: dict[int, tuple[float, float, float]] = {}
         # Every text of the file (codes, names, notes, assumptions, the catalogue's texts) is
         # refused where it holds a control character; the other checks then leave that text
@@ -76,7 +80,7 @@ class Checker:
         for path in non_finite_numbers(document):
             self.error(path, _("This number is too large."))
 
-    def error(self, path: str, message: str) -> None:
+    def error(self, path: str, message: StrOrPromise) -> None:
         self.errors.append((path, message))
 
     def obj(self, path: str, value: Any) -> dict:
@@ -114,6 +118,14 @@ class Checker:
         for n, line in enumerate(self.items(path, value)):
             self.text_value(f"{path}[{n}]", line, required=False)
 
+    @overload
+    def number(
+        self, path: str, value: Any, low: float, high: float, integer: Literal[True]
+    ) -> int | None: ...
+    @overload
+    def number(
+        self, path: str, value: Any, low: float, high: float, integer: bool = False
+    ) -> float | None: ...
     def number(
         self,
         path: str,
@@ -140,11 +152,42 @@ class Checker:
             return None
         return int(value) if integer else float(value)
 
-    def field(self, path: str, item: dict, key: str, **limits) -> float | None:
+    @overload
+    def field(
+        self,
+        path: str,
+        item: dict[str, Any],
+        key: str,
+        *,
+        low: float,
+        high: float,
+        integer: Literal[True],
+    ) -> int | None: ...
+    @overload
+    def field(
+        self,
+        path: str,
+        item: dict[str, Any],
+        key: str,
+        *,
+        low: float,
+        high: float,
+        integer: bool = False,
+    ) -> int | float | None: ...
+    def field(
+        self,
+        path: str,
+        item: dict[str, Any],
+        key: str,
+        *,
+        low: float,
+        high: float,
+        integer: bool = False,
+    ) -> float | None:
         if key not in item or item[key] is None:
             self.error(f"{path}.{key}", _("This field is required."))
             return None
-        return self.number(f"{path}.{key}", item[key], **limits)
+        return self.number(f"{path}.{key}", item[key], low, high, integer)
 
     def boolean(self, path: str, item: dict, key: str, default: bool) -> bool:
         value = item.get(key, default)
@@ -153,7 +196,7 @@ class Checker:
             return default
         return value
 
-    def code(self, path: str, table: dict, value: Any, message: str) -> int | None:
+    def code(self, path: str, table: dict, value: Any, message: StrOrPromise) -> int | None:
         """The index of the code ``value`` in ``table`` (``message`` when it is not there)."""
         code = self.text_value(path, value)
         if code is None:
@@ -163,7 +206,9 @@ class Checker:
             return None
         return table[code]
 
-    def choice(self, path: str, value: Any, choices, message: str | None = None) -> str | None:
+    def choice(
+        self, path: str, value: Any, choices, message: StrOrPromise | None = None
+    ) -> str | None:
         """One of a fixed list of words (a parameter name, a category, a value type)."""
         if isinstance(value, str) and value in choices:
             return value

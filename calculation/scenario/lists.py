@@ -102,7 +102,7 @@ def programme_costs(
         )
         year = check.field(path, item, "year", low=start, high=start + horizon - 1, integer=True)
         amount = check.field(path, item, "amount", low=0, high=MAX_AMOUNT)
-        if None not in (category, a, year, amount):
+        if category is not None and a is not None and year is not None and amount is not None:
             rows.append((PROGRAMME_CATEGORIES.index(category), year - start, a, amount))
     programme = np.zeros((len(PROGRAMME_CATEGORIES), horizon, n_actors))
     for k, t, a, amount in rows:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from auditlog.models import LogEntry
@@ -44,6 +44,9 @@ from .models import (
     OutcomeValue,
     ValueType,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -346,7 +349,9 @@ def plain_number(value: Decimal | float | int) -> str:
     return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
-def _child_ids(model: type[Model], parent_field: str, parent: Model) -> set[int]:
+def _child_ids(
+    model: type[InterventionOutcome] | type[OutcomeValue], parent_field: str, parent: Model
+) -> set[int]:
     """Ids of the nested rows that belong or belonged to ``parent``: the ones stored now and the
     ones the change log saw created or removed under it."""
     ids = set(model.objects.filter(**{parent_field: parent}).values_list("pk", flat=True))
@@ -354,14 +359,14 @@ def _child_ids(model: type[Model], parent_field: str, parent: Model) -> set[int]
     logged = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model)).filter(
         Q(**{f"changes__{parent_field}__0": key}) | Q(**{f"changes__{parent_field}__1": key})
     )
-    ids.update(logged.values_list("object_id", flat=True))
-    ids.discard(None)
+    ids.update(pk for pk in logged.values_list("object_id", flat=True) if pk is not None)
     return ids
 
 
 def change_history(record: InterventionType | Outcome) -> list[HistoryEntry]:
     """Who changed ``record`` or its nested rows (outcome links or values per actor), when, and
     which fields from which value to which, newest first."""
+    child_model: type[InterventionOutcome] | type[OutcomeValue]
     if isinstance(record, InterventionType):
         child_model, parent_field = InterventionOutcome, "intervention_type"
     else:
@@ -406,7 +411,7 @@ TEXT, INTEGER, EURO, PERCENT, YES_NO = "text", "integer", "euro", "percent", "ye
 
 @dataclass(frozen=True)
 class Column:
-    header: Promise
+    header: StrOrPromise
     kind: str
     value: Callable[[Any], Any]
 
@@ -429,6 +434,11 @@ def _cost_share_header_text(n: int) -> str:
 
 
 _cost_share_header = lazy(_cost_share_header_text, str)
+
+
+def _cost_share(name: str) -> Callable[[InterventionType], Decimal | None]:
+    """One year's cost share as a percentage, read from that year's field."""
+    return lambda t: percent(getattr(t, name))
 
 
 def _budget_line_name(line) -> str:
@@ -464,11 +474,7 @@ TABLES: dict[str, Table] = {
                 Column(gettext_lazy("Life domain"), TEXT, lambda t: t.life_domain.name_nl),
                 Column(gettext_lazy("Unit cost (EUR)"), EURO, lambda t: t.unit_cost),
                 *(
-                    Column(
-                        _cost_share_header(n),
-                        PERCENT,
-                        lambda t, name=name: percent(getattr(t, name)),
-                    )
+                    Column(_cost_share_header(n), PERCENT, _cost_share(name))
                     for n, name in enumerate(COST_PHASING_FIELDS, start=1)
                 ),
                 Column(gettext_lazy("Paid by"), TEXT, lambda t: t.paying_actor.name_nl),

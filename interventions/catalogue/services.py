@@ -124,7 +124,9 @@ def _checked_links(
         row = InterventionOutcome(
             intervention_type=intervention_type if intervention_type.pk else None,
             outcome=link.get("outcome"),
-            success_probability=link.get("success_probability"),
+            # A missing probability is refused by the validation below, with its row; the stubs
+            # allow no None before validation.
+            success_probability=link.get("success_probability"),  # type: ignore[misc]
             note=link.get("note") or "",
         )
         try:
@@ -287,7 +289,8 @@ def _checked_values(outcome: Outcome, values: Sequence[dict[str, Any]]) -> list[
             budget_line=value.get("budget_line"),
             value_type=value.get("value_type") or "",
             is_transfer=bool(value.get("is_transfer")),
-            annual_amount=value.get("annual_amount"),
+            # A missing amount is refused by the validation below (as for the probability).
+            annual_amount=value.get("annual_amount"),  # type: ignore[misc]
             note=value.get("note") or "",
         )
         try:

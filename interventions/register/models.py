@@ -54,6 +54,9 @@ class Household(VersionedModel):
     database (``SIEX_PSEUDONYM_KEY``). No name, no BSN, no address.
     """
 
+    # Set on the rows of a register page (selectors.register_page), not stored.
+    intervention_count: int
+
     pseudonym = models.CharField(_("pseudonym"), max_length=64, unique=True, editable=False)
     area = models.ForeignKey(
         "monitoring.Area",
@@ -218,6 +221,11 @@ class InterventionStatus(models.TextChoices):
 
 class Intervention(VersionedModel):
     """A registered intervention: what a household received, when, and what it actually cost."""
+
+    # Set for the household page (selectors.household_overview), not stored.
+    cost_is_estimate: bool
+    cost_so_far: Decimal
+    expected_benefit: float | None
 
     household = models.ForeignKey(
         Household,

@@ -69,7 +69,8 @@ def without_follow_up(on: date | None = None) -> Q:
     activity = Intervention.objects.filter(household=OuterRef("pk")).filter(
         Q(status__in=NOT_ENDED) | Q(updated_at__gte=since)
     )
-    return participating(on) & ~Exists(activity)
+    # Q & Exists is a Q (Django combines any conditional expression); the stubs allow only Q & Q.
+    return participating(on) & ~Exists(activity)  # type: ignore[return-value]
 
 
 def past_planned_end(on: date | None = None) -> Q:
@@ -78,7 +79,7 @@ def past_planned_end(on: date | None = None) -> Q:
     return Q(status__in=NOT_ENDED, end_date__lt=on)
 
 
-def with_intervention_past_planned_end(on: date | None = None) -> Q:
+def with_intervention_past_planned_end(on: date | None = None) -> Exists:
     """Households with an intervention past its planned end (``past_planned_end``)."""
     return Exists(Intervention.objects.filter(past_planned_end(on), household=OuterRef("pk")))
 
@@ -490,6 +491,7 @@ def household_history(household: Household, interventions: list[Intervention]) -
     history = []
     for entry, changes in zip(entries, field_changes(entries), strict=True):
         is_household = entry.content_type_id == household_type.pk
+        subject: Intervention | str
         if is_household:
             subject = gettext("household")
         else:

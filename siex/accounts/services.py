@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -88,7 +88,7 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
-) -> tuple[User, str]:
+) -> tuple[AbstractUser, str]:
     """Create an active account with ``roles`` and a one-time password.
 
     Returns the account and its one-time password: show it once to whoever hands it over; it is
@@ -127,7 +127,7 @@ def user_update(
     first_name: str,
     last_name: str,
     email: str,
-) -> User:
+) -> AbstractUser:
     """Change an account's name, e-mail and roles, if it is still as the actor read it
     (``expected_state``, from ``selectors.account_state``); otherwise ``AccountConflictError``."""
     stored = _locked(actor, user, expected_state=expected_state)
@@ -153,14 +153,14 @@ def user_roles_set(*, actor, user, roles: Iterable[Role], expected_state: str | 
 
 
 @transaction.atomic
-def user_deactivate(*, actor, user) -> User:
+def user_deactivate(*, actor, user) -> AbstractUser:
     """Close an account: it signs in no more, its sessions and API token stop working at their
     next request. The account stays, with its history; it can be activated again."""
     return _active_set(actor, user, active=False)
 
 
 @transaction.atomic
-def user_activate(*, actor, user) -> User:
+def user_activate(*, actor, user) -> AbstractUser:
     return _active_set(actor, user, active=True)
 
 

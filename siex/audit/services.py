@@ -163,13 +163,13 @@ def _entry_build(request, *, action, model, object_ids, query, result_count) -> 
     if action not in AccessAction.values:
         raise ValueError(f"Unknown access action {action!r}; use one of {AccessAction.values}.")
     user = getattr(request, "user", None)
-    signed_in = user is not None and user.is_authenticated
+    account = user if user is not None and user.is_authenticated else None
     ids, count = _ids(object_ids)
     return AccessLogEntry(
         timestamp=timezone.now(),
-        user_id=user.pk if signed_in else None,
-        username=user.get_username() if signed_in else "",
-        roles=[role.value for role in user_roles(user)] if signed_in else [],
+        user_id=account.pk if account is not None else None,
+        username=account.get_username() if account is not None else "",
+        roles=[role.value for role in user_roles(account)] if account is not None else [],
         action=action,
         model=model.lower(),
         object_ids=ids,

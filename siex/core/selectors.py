@@ -102,7 +102,7 @@ def worker_check(timeout: float = 3.0) -> Check:
     nonce = uuid.uuid4().hex
     started = time.monotonic()
     try:
-        answer = ping.apply_async(args=[nonce]).get(timeout=timeout)
+        answer = ping.apply_async(args=(nonce,)).get(timeout=timeout)
     except Exception as error:  # noqa: BLE001
         return Check(
             "worker",

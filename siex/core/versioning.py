@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models import F
@@ -74,7 +74,7 @@ class VersionedModel(NormalisedDecimalsModel):
 class ConflictError(Exception):
     """Someone else changed the record since it was read; ``current`` is the stored version."""
 
-    def __init__(self, current: models.Model):
+    def __init__(self, current: VersionedModel):
         self.current = current
         super().__init__(
             _(
@@ -85,15 +85,18 @@ class ConflictError(Exception):
         )
 
 
+_Versioned = TypeVar("_Versioned", bound=VersionedModel)
+
+
 def save_versioned(
-    instance: models.Model,
+    instance: _Versioned,
     *,
     expected_version: int,
     changes: dict[str, Any],
-    refuse: Callable[[models.Model], None] | None = None,
-    check_changes: Callable[[models.Model], None] | None = None,
-    check: Callable[[models.Model], None] | None = None,
-):
+    refuse: Callable[[_Versioned], None] | None = None,
+    check_changes: Callable[[_Versioned], None] | None = None,
+    check: Callable[[_Versioned], None] | None = None,
+) -> _Versioned:
     """Apply ``changes`` to the stored record if it is still at ``expected_version``.
 
     The stored record is locked first. ``refuse`` may raise about the stored record whatever its
@@ -104,7 +107,7 @@ def save_versioned(
     """
     model = type(instance)
     with transaction.atomic():
-        current = model.objects.select_for_update().get(pk=instance.pk)
+        current = model._default_manager.select_for_update().get(pk=instance.pk)
         if refuse is not None:
             refuse(current)
         if current.version != expected_version:
@@ -118,11 +121,11 @@ def save_versioned(
             check(current)
         # The conditional UPDATE claims the version atomically, also where SELECT ... FOR UPDATE
         # is not available (SQLite); the save() after it writes the fields and the change history.
-        claimed = model.objects.filter(pk=current.pk, version=expected_version).update(
+        claimed = model._default_manager.filter(pk=current.pk, version=expected_version).update(
             version=F("version") + 1
         )
         if not claimed:
-            raise ConflictError(model.objects.get(pk=current.pk))
+            raise ConflictError(model._default_manager.get(pk=current.pk))
         current.version = expected_version + 1
         current.save()
     return current

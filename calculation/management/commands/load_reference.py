@@ -43,7 +43,7 @@ class Command(BaseCommand):
         )
         run = latest_result(version)
         if run is not None:
-            kpis = run.results["kpis"]
+            kpis = run.succeeded_results["kpis"]
             self.stdout.write(
                 f"  costs {kpis['costs_undiscounted']:,.0f}, benefits "
                 f"{kpis['benefits_undiscounted']:,.0f}, multiplier "
