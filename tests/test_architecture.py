@@ -244,3 +244,21 @@ def test_no_module_is_longer_than_a_few_hundred_lines():
             if lines > MAX_LINES:
                 too_long.append(f"{relative}: {lines} lines")
     assert not too_long, f"Modules over {MAX_LINES} lines:\n  " + "\n  ".join(too_long)
+
+
+def test_every_service_and_selector_module_is_type_checked():
+    """mypy (bin/test) checks calculation/ and the business logic of every app: a new services or
+    selectors module must be added to its files in pyproject.toml."""
+    import tomllib
+
+    files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]["files"]
+    checked = [ROOT / name for name in files]
+    missing = [
+        str(path.relative_to(ROOT))
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if (path.stem in {"services", "selectors"} or path.parent.name in {"services", "selectors"})
+        and "migrations" not in path.parts
+        and not any(path == c or (c.is_dir() and c in path.parents) for c in checked)
+    ]
+    assert not missing, f"Not type-checked (add to [tool.mypy] files): {missing}"
