@@ -15,6 +15,7 @@ class InterventionsConfig(AppConfig):
         from .exchange import tasks  # noqa: F401  (registers the import's job with Celery)
         from .register import start_page as register_start_page
         from .register.models import Household
+        from .retention import tasks as retention_tasks  # noqa: F401  (the daily retention job)
 
         start_section_add(*register_start_page.SECTIONS, *catalogue_start_page.SECTIONS)
         # A worker answering a ping counts the households, to show it reads the same database.

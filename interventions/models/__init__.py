@@ -2,7 +2,8 @@
 them under the app label ``interventions`` (and the migrations stay as they are).
 
 Import a model from the package it lives in (``interventions.catalogue.models``,
-``interventions.register.models``, ``interventions.exchange.models``), not from here.
+``interventions.register.models``, ``interventions.exchange.models``,
+``interventions.retention.models``), not from here.
 """
 
 from interventions.catalogue.models import (
@@ -17,9 +18,11 @@ from interventions.catalogue.models import (
 )
 from interventions.exchange.models import ImportBatch
 from interventions.register.models import Household, Intervention
+from interventions.retention.models import AnonymisedHousehold, RetentionRun
 
 __all__ = [
     "Actor",
+    "AnonymisedHousehold",
     "BudgetLine",
     "Household",
     "ImportBatch",
@@ -30,4 +33,5 @@ __all__ = [
     "LifeDomainMapping",
     "Outcome",
     "OutcomeValue",
+    "RetentionRun",
 ]
