@@ -130,8 +130,12 @@ def retention_apply(
 # --- Anonymising ----------------------------------------------------------------------------------
 
 
-def _first_of_year(value: date | None) -> date | None:
-    return None if value is None else value.replace(month=1, day=1)
+def _first_of_year(value: date) -> date:
+    return value.replace(month=1, day=1)
+
+
+def _first_of_year_or_none(value: date | None) -> date | None:
+    return None if value is None else _first_of_year(value)
 
 
 def _start_of_year(moment: datetime) -> datetime:
@@ -157,7 +161,7 @@ def households_anonymise(*, household_ids: list[int], run: RetentionRun) -> int:
     interventions = list(Intervention.objects.select_for_update().filter(household_id__in=ids))
     for intervention in interventions:
         intervention.start_date = _first_of_year(intervention.start_date)
-        intervention.end_date = _first_of_year(intervention.end_date)
+        intervention.end_date = _first_of_year_or_none(intervention.end_date)
         intervention.notes = ""
         intervention.cost_deviation_reason = ""
         intervention.created_at = _start_of_year(intervention.created_at)
@@ -186,8 +190,8 @@ def households_anonymise(*, household_ids: list[int], run: RetentionRun) -> int:
         household.income_source = ""
         household.debt_situation = ""
         household.participation_start = _first_of_year(household.participation_start)
-        household.participation_end = _first_of_year(household.participation_end)
-        household.consent_withdrawn_on = _first_of_year(household.consent_withdrawn_on)
+        household.participation_end = _first_of_year_or_none(household.participation_end)
+        household.consent_withdrawn_on = _first_of_year_or_none(household.consent_withdrawn_on)
         household.created_at = _start_of_year(household.created_at)
         household.updated_at = now
         household.version += 1
@@ -307,15 +311,13 @@ def _entry_pk(entry: LogEntry):
 
 def _deleted_interventions_of(household_ids: list[int]) -> set[int]:
     """Interventions of these households that were deleted before: only their change history
-    still says whose they were."""
-    wanted = {str(pk) for pk in household_ids}
-    found = set()
+    still says whose they were (the household before the deletion, as text)."""
     content_type = ContentType.objects.get_for_model(Intervention)
-    deletions = LogEntry.objects.filter(
-        content_type=content_type, action=LogEntry.Action.DELETE
-    ).only("object_pk", "changes")
-    for entry in deletions.iterator():
-        before = (entry.changes_dict or {}).get("household", [None])[0]
-        if str(before) in wanted:
-            found.add(int(entry.object_pk))
-    return found
+    return {
+        int(pk)
+        for pk in LogEntry.objects.filter(
+            content_type=content_type,
+            action=LogEntry.Action.DELETE,
+            changes__household__0__in=[str(pk) for pk in household_ids],
+        ).values_list("object_pk", flat=True)
+    }
