@@ -55,7 +55,9 @@ class AnonymisedHousehold(models.Model):
         verbose_name=_("household"),
         on_delete=models.CASCADE,
         primary_key=True,
-        related_name="anonymisation",
+        # No accessor on the household: code that walks a household's fields (the import's change
+        # history) would otherwise read this table once per household.
+        related_name="+",
     )
     run = models.ForeignKey(
         RetentionRun,

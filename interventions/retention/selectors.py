@@ -9,7 +9,11 @@ from django.db.models import QuerySet
 
 from interventions.register.models import Household, LegalBasis
 
-from .models import RetentionRun
+from .models import AnonymisedHousehold, RetentionRun
+
+
+def _anonymised():
+    return AnonymisedHousehold.objects.values("household_id")
 
 
 def retention_cutoff(*, today: date, years: int) -> date:
@@ -28,8 +32,7 @@ def households_term_expired(*, today: date, years: int) -> QuerySet[Household]:
     """Households not yet anonymised whose participation ended more than ``years`` years ago."""
     return Household.objects.filter(
         participation_end__lt=retention_cutoff(today=today, years=years),
-        anonymisation__isnull=True,
-    )
+    ).exclude(pk__in=_anonymised())
 
 
 def households_consent_withdrawn(*, today: date) -> QuerySet[Household]:
@@ -38,8 +41,7 @@ def households_consent_withdrawn(*, today: date) -> QuerySet[Household]:
         legal_basis=LegalBasis.CONSENT,
         consent_withdrawn_on__isnull=False,
         consent_withdrawn_on__lte=today,
-        anonymisation__isnull=True,
-    )
+    ).exclude(pk__in=_anonymised())
 
 
 def households_due(*, today: date, years: int | None = None) -> dict[str, list[int]]:

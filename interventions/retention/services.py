@@ -149,7 +149,8 @@ def households_anonymise(*, household_ids: list[int], run: RetentionRun) -> int:
     """
     households = list(
         Household.objects.select_for_update()
-        .filter(pk__in=household_ids, anonymisation__isnull=True)
+        .filter(pk__in=household_ids)
+        .exclude(pk__in=AnonymisedHousehold.objects.values("household_id"))
         .order_by("pk")
     )
     if not households:
