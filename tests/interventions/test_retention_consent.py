@@ -51,3 +51,13 @@ def test_the_household_pages_show_and_offer_the_date(policy_officer_client):
     assert "consent withdrawn on 02-03-2026" in page.content.decode()
     form = policy_officer_client.get(reverse("register:household-edit", args=[household.pk]))
     assert 'name="consent_withdrawn_on"' in form.content.decode()
+
+
+def test_the_withdrawal_reads_in_dutch(client_for, settings):
+    household = HouseholdFactory(
+        legal_basis=LegalBasis.CONSENT, consent_withdrawn_on=date(2026, 3, 2)
+    )
+    client = client_for(Role.POLICY_OFFICER)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    page = client.get(reverse("register:household", args=[household.pk]))
+    assert "toestemming ingetrokken op 02-03-2026" in page.content.decode()
