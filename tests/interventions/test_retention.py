@@ -386,3 +386,15 @@ def test_registered_handlers_are_called_in_delete_mode(population, handler_calls
     with freeze_time(TODAY):
         retention_apply()
     assert calls == [("delete", sorted([population["expired"].pk, population["withdrawn"].pk]))]
+
+
+def test_a_superuser_reads_the_runs_in_the_admin_and_cannot_change_them(population, client):
+    from tests.factories import UserFactory
+
+    with freeze_time(TODAY):
+        run_id = retention_apply().run_id
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get("/admin/interventions/retentionrun/").status_code == 200
+    assert client.get(f"/admin/interventions/retentionrun/{run_id}/change/").status_code == 200
+    assert client.get(f"/admin/interventions/retentionrun/{run_id}/delete/").status_code == 403
