@@ -139,9 +139,16 @@ def households_anonymise(*, household_ids: list[int], run: RetentionRun) -> int:
     Runs inside the caller's transaction. Set-based updates: a batch costs a few statements,
     not one per row.
     """
-    ids = list(
+    locked = list(
         Household.objects.select_for_update()
         .filter(pk__in=household_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # Asked again once the rows are locked, in a statement of its own: a run that held them
+    # before (two runs at once) has committed by now, and its markers are seen.
+    ids = list(
+        Household.objects.filter(pk__in=locked)
         .exclude(pk__in=AnonymisedHousehold.objects.values("household_id"))
         .order_by("pk")
         .values_list("pk", flat=True)

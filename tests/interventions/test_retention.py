@@ -398,3 +398,45 @@ def test_a_superuser_reads_the_runs_in_the_admin_and_cannot_change_them(populati
     assert client.get("/admin/interventions/retentionrun/").status_code == 200
     assert client.get(f"/admin/interventions/retentionrun/{run_id}/change/").status_code == 200
     assert client.get(f"/admin/interventions/retentionrun/{run_id}/delete/").status_code == 403
+
+
+# --- two runs at once -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_anonymise_each_household_once():
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    area = HouseholdFactory().area
+    Household.objects.all().delete()
+    Household.objects.bulk_create(
+        HouseholdFactory.build(
+            area=area, participation_start=date(2019, 1, 1), participation_end=date(2020, 1, 1)
+        )
+        for _ in range(1200)
+    )
+    barrier = threading.Barrier(2)
+    reports, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            with freeze_time(TODAY):
+                reports.append(retention_apply())
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(report.anonymised for report in reports) == 1200
+    assert AnonymisedHousehold.objects.count() == 1200
