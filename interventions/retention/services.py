@@ -209,6 +209,9 @@ def change_history_redact(*, records: HistoryRecords) -> int:
         if not pks:
             continue
         entries = _entries_of(model, pks)
+        # A reference to another record becomes empty, not the mask: the change history page looks
+        # the referenced record up by its key.
+        relations = {field.name for field in model._meta.fields if field.is_relation}
         # Entries that changed the same fields get the same redacted value: one statement each.
         by_fields: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
         for entry_pk, changes in entries.values_list("pk", "changes"):
@@ -216,7 +219,9 @@ def change_history_redact(*, records: HistoryRecords) -> int:
         for names, entry_pks in by_fields.items():
             for start in range(0, len(entry_pks), BATCH_SIZE):
                 LogEntry.objects.filter(pk__in=entry_pks[start : start + BATCH_SIZE]).update(
-                    changes={name: [MASK, MASK] for name in names},
+                    changes={
+                        name: [None, None] if name in relations else [MASK, MASK] for name in names
+                    },
                     changes_text="",
                     serialized_data=None,
                     additional_data=None,
