@@ -217,11 +217,12 @@ def change_history_redact(*, records: HistoryRecords) -> int:
         for entry_pk, changes in entries.values_list("pk", "changes"):
             by_fields[tuple(sorted(_changes_as_dict(changes)))].append(entry_pk)
         for names, entry_pks in by_fields.items():
+            redacted_changes: dict[str, list[str | None]] = {
+                name: [None, None] if name in relations else [MASK, MASK] for name in names
+            }
             for start in range(0, len(entry_pks), BATCH_SIZE):
                 LogEntry.objects.filter(pk__in=entry_pks[start : start + BATCH_SIZE]).update(
-                    changes={
-                        name: [None, None] if name in relations else [MASK, MASK] for name in names
-                    },
+                    changes=redacted_changes,
                     changes_text="",
                     serialized_data=None,
                     additional_data=None,
