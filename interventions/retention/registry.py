@@ -2,7 +2,8 @@
 
 The register's own rows (households, interventions) are handled by retention itself. A package
 that keeps more data about a household (the follow-up: assessments, surveys, outcome events)
-registers a ``RetentionHandler`` in an ``AppConfig.ready``; every run calls each handler with the
+registers a ``RetentionHandler`` in an ``AppConfig.ready`` (a package in a lower layer than this one
+through ``interventions/apps.py``, see docs/retention.md); every run calls each handler with the
 ids of the households due, inside the run's transaction, before the household itself is changed
 or deleted.
 
