@@ -262,13 +262,13 @@ class _Checker:
         if not number.is_finite():
             self.problem(row, column, _("“%(value)s” is not a number.") % {"value": raw})
             return False, None
-        error = indicator.domain_error(number)
-        if error:
+        reason = indicator.domain_error(number)
+        if reason:
             self.problem(
                 row,
                 column,
                 _("%(value)s is not possible for “%(indicator)s”: %(reason)s")
-                % {"value": cell_text(raw), "indicator": indicator.code, "reason": error},
+                % {"value": cell_text(raw), "indicator": indicator.code, "reason": reason},
             )
             return False, None
         return True, number

@@ -94,9 +94,8 @@ def context_notes_load(*, path: Path = CONTEXT_NOTES_FILE) -> LoadResult:
 
     result = LoadResult()
     for entry in _read_json(path, "context_notes"):
-        note = ContextNote.objects.filter(key=entry.get("key")).first() or ContextNote(
-            key=entry.get("key")
-        )
+        key = str(entry.get("key", ""))
+        note = ContextNote.objects.filter(key=key).first() or ContextNote(key=key)
         area = None
         if entry.get("area"):
             area = area_latest(code=entry["area"])
@@ -112,5 +111,5 @@ def context_notes_load(*, path: Path = CONTEXT_NOTES_FILE) -> LoadResult:
             "title": entry.get("title", ""),
             "text": entry.get("text", ""),
         }
-        _save_if_changed(note, values, result, str(entry.get("key")))
+        _save_if_changed(note, values, result, key)
     return result
