@@ -68,20 +68,30 @@ STATUS_WORDS = {
 
 @dataclass
 class Problem:
+    """A problem of a row or cell; ``text`` names the row and column in the language of the
+    check (so a report read later still says it in the officer's language)."""
+
     row: int | None
     column: str | None
     message: str
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.text:
+            return
+        if self.row is None:
+            self.text = self.message
+        elif self.column is None:
+            self.text = _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        else:
+            self.text = _("Row %(row)s, column “%(column)s”: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
 
     def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        if self.column is None:
-            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
+        return self.text
 
 
 @dataclass

@@ -116,13 +116,15 @@ class Indicator(models.Model):
         low, high, whole = UNIT_DOMAINS[self.unit]
         unit = Unit(self.unit).label
         if whole and value != value.to_integral_value():
-            return str(_("A %(unit)s must be a whole number.") % {"unit": unit})
-        if low is not None and value < low or high is not None and value > high:
-            if high is None:
-                return str(_("A %(unit)s cannot be below %(low)s.") % {"unit": unit, "low": low})
+            return str(_("A count must be a whole number."))
+        if high is not None and low is not None and not low <= value <= high:
             return str(
-                _("A %(unit)s must lie between %(low)s and %(high)s.")
+                _("The value must lie between %(low)s and %(high)s (%(unit)s).")
                 % {"unit": unit, "low": low, "high": high}
+            )
+        if low is not None and value < low:
+            return str(
+                _("The value cannot be below %(low)s (%(unit)s).") % {"unit": unit, "low": low}
             )
         return None
 
