@@ -72,6 +72,7 @@ class Area(models.Model):
         _("division"),
         max_length=30,
         default=CBS_DIVISION,
+        validators=[validate_no_control_characters],
         help_text=_("“cbs” for the CBS areas; another name for the municipality's own division."),
     )
     valid_from = models.PositiveSmallIntegerField(

@@ -136,8 +136,12 @@ class IndicatorValueImport(models.Model):
     file_name = models.CharField(
         _("file"), max_length=255, validators=[validate_no_control_characters]
     )
-    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
-    file_format = models.CharField(_("format"), max_length=10)
+    file_sha256 = models.CharField(
+        _("SHA-256 of the file"), max_length=64, validators=[validate_no_control_characters]
+    )
+    file_format = models.CharField(
+        _("format"), max_length=10, validators=[validate_no_control_characters]
+    )
     period = models.PositiveSmallIntegerField(_("period given"), null=True, blank=True)
     source = models.CharField(
         _("source"), max_length=300, blank=True, validators=[validate_no_control_characters]
@@ -231,7 +235,9 @@ class ContextNote(models.Model):
     """Context note: an event that explains a series over a range of periods, everywhere or in
     one area (corona 2020–21, the energy crisis of 2022, the merger of 2019)."""
 
-    key = models.SlugField(_("key"), max_length=60, unique=True)
+    key = models.SlugField(
+        _("key"), max_length=60, unique=True, validators=[validate_no_control_characters]
+    )
     period_from = models.PositiveSmallIntegerField(_("from (year)"))
     period_to = models.PositiveSmallIntegerField(_("to (year)"), null=True, blank=True)
     area = models.ForeignKey(
