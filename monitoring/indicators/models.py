@@ -204,7 +204,7 @@ class IndicatorValue(models.Model):
     class Meta:
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
-        ordering = ["indicator__code", "area__code", "period"]
+        ordering = ["indicator_id", "area_id", "period"]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "area", "period"], name="indicator_value_unique"
