@@ -30,6 +30,7 @@ from tests.access_matrix import (
     audit,
     catalogue,
     imports,
+    monitoring,
     register,
 )
 from tests.factories import (
@@ -41,7 +42,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, imports, catalogue, audit, accounts]
+PARTS = [register, imports, catalogue, audit, accounts, monitoring]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone
