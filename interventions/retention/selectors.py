@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from interventions.register.models import Household, LegalBasis
 
-from .models import AnonymisedHousehold, RetentionRun
+from .models import AnonymisedHousehold, RetentionRun, RetentionTrigger
 
 
 def _anonymised():
@@ -59,3 +59,10 @@ def households_due(*, today: date, years: int | None = None) -> dict[str, list[i
 
 def retention_runs() -> QuerySet[RetentionRun]:
     return RetentionRun.objects.all()
+
+
+def retention_scheduled_run_on(day: date) -> bool:
+    """Whether the daily run (not one by command) started on ``day``, in the local time zone."""
+    return RetentionRun.objects.filter(
+        trigger=RetentionTrigger.SCHEDULE, started_at__date=day
+    ).exists()

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "siex.audit.middleware.AuditlogMiddleware",  # the change history, with the trusted address
     # Beat's periodic check of calculation runs where there is no beat (SIEX_RUN_SWEEP_IN_PROCESS).
     "calculation.sweeping.InProcessSweepMiddleware",
+    # Beat's daily retention run where there is no beat (SIEX_RETENTION_IN_PROCESS).
+    "interventions.retention.in_process.InProcessRetentionMiddleware",
     # django-axes must come last: it inspects the result of the authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -275,6 +277,9 @@ if SIEX_RETENTION_MODE not in ("anonymise", "delete"):
 if SIEX_RETENTION_YEARS < 1:
     raise ImproperlyConfigured("SIEX_RETENTION_YEARS must be at least 1.")
 SIEX_RETENTION_HOUR = env.int("SIEX_RETENTION_HOUR", default=3)
+# Without Celery beat (the embedded default, tasks in-process) the application runs it itself, once
+# a day, in a background thread started by a request (interventions/retention/in_process.py).
+SIEX_RETENTION_IN_PROCESS = env.bool("SIEX_RETENTION_IN_PROCESS", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_BEAT_SCHEDULE["interventions-retention"] = {
     "task": "interventions.retention_apply",
     "schedule": crontab(hour=SIEX_RETENTION_HOUR, minute=15),
