@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def retention(monkeypatch, settings):
     settings.SIEX_RETENTION_IN_PROCESS = True
-    fresh = in_process.InProcessRetention()
+    fresh = in_process.in_process_retention()
     monkeypatch.setattr(in_process, "retention", fresh)
     return fresh
 
@@ -57,7 +57,7 @@ def test_after_todays_daily_run_it_runs_no_second(retention, client_for, monkeyp
 
 def test_where_beat_runs_no_request_starts_a_run(settings, client_for, monkeypatch):
     settings.SIEX_RETENTION_IN_PROCESS = False
-    fresh = in_process.InProcessRetention()
+    fresh = in_process.in_process_retention()
     monkeypatch.setattr(in_process, "retention", fresh)
     client_for(Role.POLICY_OFFICER).get(reverse("home"))
     assert fresh.thread is None
