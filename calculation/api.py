@@ -30,6 +30,7 @@ from .models import CalculationRun, PriceBasis, RunStatus, Scenario, ScenarioVer
 from .results.cells import Cell, Kind, Row
 from .results.formats import cell_text
 from .results.tables import run_tables
+from .revision.api import ACTION_PERMISSIONS, RevisionActions
 from .scenario import LIST_FIELDS, PARAMETER_FIELDS, PROGRAMME_CATEGORIES
 
 VIEW = "calculation.view_scenarios"
@@ -309,6 +310,7 @@ class ScenarioVersionFilter(django_filters.FilterSet):
 
 
 class ScenarioVersionViewSet(
+    RevisionActions,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.ListModelMixin,
@@ -319,7 +321,11 @@ class ScenarioVersionViewSet(
 
     serializer_class = ScenarioVersionSerializer
     filterset_class = ScenarioVersionFilter
-    permission_required = PERMISSIONS
+
+    @property
+    def permission_required(self) -> dict[str, str]:
+        return ACTION_PERMISSIONS.get(getattr(self, "action", None) or "", PERMISSIONS)
+
     # PATCH only: a PUT would have to send the whole version, catalogue snapshot aside.
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -31,6 +31,7 @@ from tests.access_matrix import (
     catalogue,
     imports,
     register,
+    revision,
 )
 from tests.factories import (
     HouseholdFactory,
@@ -41,7 +42,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, imports, catalogue, audit, accounts]
+PARTS = [register, imports, catalogue, audit, accounts, revision]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone
