@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from .. import presentation
 from ..models import ScenarioVersion
+from ..results.serializers import ResultTableSerializer
 from . import selectors, services
 from .tables import ex_post_table, plan_actual_tables
 
@@ -126,8 +127,6 @@ class RevisionActions:
         result = selectors.ex_post(version)
         if result is not None:
             tables.insert(0, ex_post_table(result))
-        from ..api import ResultTableSerializer
-
         return Response(
             {
                 "version": version.pk,
