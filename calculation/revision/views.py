@@ -77,7 +77,7 @@ class ScenarioCloseView(_FixedOpenVersionMixin, FormView):
                 version=self.get_version(), user=self.request.user, **form.cleaned_data
             )
         except CalculationServiceUnavailable:
-            final = self.get_version().scenario.versions.order_by("-number").first()
+            newest = self.get_version().scenario.versions.order_by("-number").first()
             messages.warning(
                 self.request,
                 _(
@@ -85,7 +85,7 @@ class ScenarioCloseView(_FixedOpenVersionMixin, FormView):
                     "reached: start the calculations again in a few minutes."
                 ),
             )
-            return redirect(version_url(final))
+            return redirect(version_url(newest or self.get_version()))
         except ValidationError as error:
             for message in presentation.service_messages(error):
                 messages.error(self.request, message)
