@@ -128,6 +128,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
         help_text=gettext_lazy("Lower-case letters, digits, hyphens and underscores."),
     )
     created_by = _username_field()
+    closed_by = _username_field()
     versions = VersionSummarySerializer(many=True, read_only=True)
 
     class Meta:
@@ -140,9 +141,11 @@ class ScenarioSerializer(serializers.ModelSerializer):
             "is_reference",
             "created_by",
             "created_at",
+            "closed_at",
+            "closed_by",
             "versions",
         ]
-        read_only_fields = ["is_reference", "created_at"]
+        read_only_fields = ["is_reference", "created_at", "closed_at"]
 
     def create(self, validated_data):
         version = _through_service(
@@ -169,7 +172,7 @@ class ScenarioViewSet(
             "number"
         )
         return (
-            Scenario.objects.select_related("created_by")
+            Scenario.objects.select_related("created_by", "closed_by")
             .prefetch_related(Prefetch("versions", queryset=versions))
             .order_by("name", "id")
         )
@@ -223,6 +226,9 @@ class ScenarioVersionSerializer(serializers.ModelSerializer):
             *PARAMETER_FIELDS,
             *LIST_FIELDS,
             "copied_from",
+            "kind",
+            "revises",
+            "revision_date",
             "version",
             "created_by",
             "created_at",
@@ -236,6 +242,9 @@ class ScenarioVersionSerializer(serializers.ModelSerializer):
             "number",
             "status",
             "copied_from",
+            "kind",
+            "revises",
+            "revision_date",
             "created_at",
             "updated_at",
             "fixed_at",

@@ -32,6 +32,7 @@ from .models import (
     RunStatus,
     Scenario,
     ScenarioVersion,
+    VersionKind,
     VersionStatus,
 )
 from .scenario import (
@@ -213,7 +214,17 @@ def scenario_version_new(*, version: ScenarioVersion, user=None, note: str = "")
     yearly revision, herziening, of a fixed version)."""
     document = scenario_document(version, include_registered=False)
     document["note"] = note or _("Copy of version %(number)s.") % {"number": version.number}
-    return _new_version(version.scenario, document, user=user, copied_from=version)
+    extra: dict[str, Any] = {}
+    if version.kind == VersionKind.REVISION:
+        # A copy of a revision is the same revision: its actuals stay frozen as they were.
+        extra = {
+            "kind": version.kind,
+            "revises": version.revises,
+            "revision_date": version.revision_date,
+            "registered_intake": version.registered_intake,
+            "realised_outcomes": version.realised_outcomes,
+        }
+    return _new_version(version.scenario, document, user=user, copied_from=version, **extra)
 
 
 def scenario_copy(*, version: ScenarioVersion, code: str, name: str, user=None) -> ScenarioVersion:

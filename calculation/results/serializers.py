@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .cells import Cell, Kind, Row
+from .cells import KIND_VALUES, Cell, Kind, Row
 from .formats import cell_text
 
 
@@ -19,7 +19,7 @@ class ResultColumnSerializer(serializers.Serializer):
     # A field named "label": the serializer's metaclass takes declared fields off the class, so it
     # does not replace Field.label; the stubs do not know that.
     label = serializers.CharField()  # type: ignore[assignment]
-    kind = serializers.ChoiceField(choices=[kind.value for kind in Kind])
+    kind = serializers.ChoiceField(choices=list(KIND_VALUES))
     decimals = serializers.IntegerField(source="places")
 
 
@@ -31,7 +31,7 @@ class ResultCellSerializer(serializers.Serializer):
             "true or false, a list of years, or null for no value."
         ),
     )
-    kind = serializers.ChoiceField(choices=[kind.value for kind in Kind])
+    kind = serializers.ChoiceField(choices=list(KIND_VALUES))
     decimals = serializers.IntegerField()
     text = serializers.SerializerMethodField(
         help_text=gettext_lazy("The value as SIEX shows it, in the language of the request.")

@@ -197,3 +197,13 @@ def test_plan_versus_actual_of_a_final_version_compares_with_the_original_plan(
     assert coaching.difference == Decimal(48100 - 72000)
     assert coaching.volume + coaching.price + coaching.timing == coaching.difference
     assert ex_post(final)["revision"] is None
+
+
+def test_a_new_version_of_a_revision_keeps_its_frozen_actuals(fixed_plan, lead_user):
+    revision = scenario_version_revise(version=fixed_plan, user=lead_user)
+    register(START, 3, "999.00")  # registered after the revision: not in its copy
+    copy = scenario_version_new(version=revision)
+    assert copy.kind == VersionKind.REVISION
+    assert copy.revises == fixed_plan
+    assert copy.revision_date == revision.revision_date
+    assert copy.registered_intake == revision.registered_intake
