@@ -120,9 +120,10 @@ class RevisionActions:
     @action(detail=True, methods=["get"], url_path="plan-actual", url_name="plan-actual")
     def plan_actual(self, request, pk=None):
         version = self._version()
-        if not version.is_fixed and not request.user.has_perm(VIEW):
+        lead = request.user.has_perm(VIEW)
+        if not version.is_fixed and not lead:
             raise PermissionDenied
-        document = selectors.plan_actual(version)
+        document = selectors.plan_actual(version, suppress=not lead)
         tables = list(plan_actual_tables(document).values())
         result = selectors.ex_post(version)
         if result is not None:

@@ -6,7 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
+from django.conf import settings
 from django.utils import timezone
+
+from monitoring.suppression import suppress_total, suppression_mask
 
 from ..engine import price_index
 from ..labels import catalogue_labels, name
@@ -90,9 +94,13 @@ def comparison_basis(version: ScenarioVersion) -> tuple[ScenarioVersion, list[di
     return plan, rows, list(range(version.start_year, last + 1))
 
 
-def plan_actual(version: ScenarioVersion) -> dict[str, Any]:
+def plan_actual(version: ScenarioVersion, *, suppress: bool = False) -> dict[str, Any]:
     """Plan versus actual per intervention type and year, the cost variance split into volume,
-    price and timing (``variance.split``), with totals. A document the tables read."""
+    price and timing (``variance.split``), with totals. A document the tables read.
+
+    With ``suppress`` (a council member's view, DESIGN §6) the actual figures of small cells are
+    marked hidden: ``hidden`` holds the (type, year) cells and ``hidden_types`` the types whose
+    totals are hidden (``small_cells``)."""
     plan, rows, years = comparison_basis(version)
     planned, codes, _start = _planned(plan)
     actual = _actual(rows)
@@ -123,14 +131,49 @@ def plan_actual(version: ScenarioVersion) -> dict[str, Any]:
             or (variance.actual_volume)
         ):
             variances.append(variance)
+    hidden, hidden_types, hidden_total = (
+        small_cells(variances) if suppress else (set(), set(), False)
+    )
     return {
         "version": version.pk,
         "plan_version": plan.pk,
         "plan_number": plan.number,
         "years": years,
         "types": variances,
+        "hidden": hidden,
+        "hidden_types": hidden_types,
+        "hidden_total": hidden_total,
         "realised_outcomes": version.realised_outcomes,
     }
+
+
+def small_cells(
+    variances: list[TypeVariance],
+) -> tuple[set[tuple[str, int]], set[str], bool]:
+    """The actual figures a council member may not see (DESIGN §6): per type and year the cells
+    with fewer interventions than the threshold, with secondary suppression so that no hidden
+    cell follows from a type's total (``monitoring.suppression``); the type totals below the
+    threshold, likewise against the grand total; and whether the grand total itself is hidden.
+    Actual costs go with their count: a cost of a few households is theirs."""
+    threshold = settings.SIEX_SMALL_CELL_THRESHOLD
+    if not variances:
+        return set(), set(), False
+    counts = np.array([[float(row.actual_volume) for row in v.years] for v in variances])
+    hidden: set[tuple[str, int]] = set()
+    if counts.size:
+        mask = suppression_mask(counts, threshold)
+        hidden = {
+            (variance.code, row.year)
+            for i, variance in enumerate(variances)
+            for j, row in enumerate(variance.years)
+            if mask[i, j]
+        }
+    totals = np.array([float(variance.actual_volume) for variance in variances])
+    type_mask = suppression_mask(totals, threshold)
+    hidden_types = {
+        variance.code for variance, hide in zip(variances, type_mask, strict=True) if hide
+    }
+    return hidden, hidden_types, suppress_total(int(totals.sum()), threshold)
 
 
 def comparison_versions(final: ScenarioVersion) -> list[ScenarioVersion]:

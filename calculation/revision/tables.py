@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..results.cells import Cell, Column, Kind, ResultTable, Table
@@ -30,36 +32,66 @@ VARIANCE_COLUMNS = (
 VARIANCE_FIELDS = tuple(column.key for column in VARIANCE_COLUMNS)
 
 
+#: The figures that follow from the actual costs or counts: hidden with a small cell.
+ACTUAL_FIELDS = ("actual_volume", "actual_unit_cost", "actual_cost", *VARIANCE_FIELDS[2:])
+_MONEY_FIELDS = {"actual_unit_cost", *VARIANCE_FIELDS}
+
+
+def _small_cell_text() -> str:
+    return f"<{settings.SIEX_SMALL_CELL_THRESHOLD}"
+
+
+SUPPRESSED = lazy(_small_cell_text, str)()
+
+
+def _hide(values: dict, hide: bool) -> dict:
+    """``values`` with the actual figures shown as "<10" when ``hide``."""
+    if hide:
+        for key in ACTUAL_FIELDS:
+            if key in values:
+                kind, decimals = (Kind.MONEY, 2) if key in _MONEY_FIELDS else (Kind.NUMBER, 1)
+                values[key] = Cell(None, kind, decimals, missing=SUPPRESSED)
+    return values
+
+
 def _types(document: Mapping[str, Any]) -> list[TypeVariance]:
     return list(document["types"])
 
 
 def _year_rows(document: Mapping[str, Any]) -> list[dict]:
+    hidden = document.get("hidden") or set()
     return [
-        {
-            "type": variance.name,
-            "code": f"{variance.code}-{row.year}",
-            "year": row.year,
-            "planned_volume": row.planned_volume,
-            "actual_volume": row.actual_volume,
-            **{key: getattr(row, key) for key in VARIANCE_FIELDS},
-        }
+        _hide(
+            {
+                "type": variance.name,
+                "code": f"{variance.code}-{row.year}",
+                "year": row.year,
+                "planned_volume": row.planned_volume,
+                "actual_volume": row.actual_volume,
+                **{key: getattr(row, key) for key in VARIANCE_FIELDS},
+            },
+            (variance.code, row.year) in hidden,
+        )
         for variance in _types(document)
         for row in variance.years
     ]
 
 
 def _type_rows(document: Mapping[str, Any]) -> list[dict]:
+    hidden = document.get("hidden_types") or set()
     return [
-        {
-            "type": variance.name,
-            "code": variance.code,
-            "planned_volume": variance.planned_volume,
-            "actual_volume": variance.actual_volume,
-            "planned_unit_cost": variance.planned_unit_cost,
-            "actual_unit_cost": variance.actual_unit_cost,
-            **{key: getattr(variance, key) for key in VARIANCE_FIELDS},
-        }
+        _hide(
+            {
+                "type": variance.name,
+                "code": variance.code,
+                "planned_volume": variance.planned_volume,
+                "actual_volume": variance.actual_volume,
+                "planned_unit_cost": variance.planned_unit_cost,
+                "actual_unit_cost": variance.actual_unit_cost,
+                **{key: getattr(variance, key) for key in VARIANCE_FIELDS},
+            },
+            variance.code in hidden,
+        )
         for variance in _types(document)
     ]
 
@@ -69,7 +101,7 @@ def _totals(document: Mapping[str, Any]) -> dict:
     totals: dict[str, Any] = {"type": _("Total")}
     for key in ("planned_volume", "actual_volume", *VARIANCE_FIELDS):
         totals[key] = sum((getattr(variance, key) for variance in variances), Decimal(0))
-    return totals
+    return _hide(totals, bool(document.get("hidden_total")))
 
 
 def _ex_post_rows(document: Mapping[str, Any]) -> list[dict]:

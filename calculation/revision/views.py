@@ -110,10 +110,12 @@ class PlanActualView(VersionMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         version = self.get_version()
-        if not version.is_fixed and not request.user.has_perm(VIEW):
+        lead = request.user.has_perm(VIEW)
+        if not version.is_fixed and not lead:
             # A council member reads what the council decided on: fixed versions only.
             raise PermissionDenied
-        document = selectors.plan_actual(version)
+        # ... and aggregates with small cells hidden (DESIGN §6).
+        document = selectors.plan_actual(version, suppress=not lead)
         tables = plan_actual_tables(document)
         requested = request.GET.get("format")
         if requested in downloads.FORMATS:

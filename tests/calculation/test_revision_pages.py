@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from calculation.models import VersionKind
 from calculation.revision.services import scenario_close
-from calculation.services import scenario_version_new
+from calculation.services import scenario_version_fix, scenario_version_new
 from siex.accounts.roles import Role
 from tests.calculation.test_revision import (  # noqa: F401 - fixtures
     START,
@@ -21,6 +21,10 @@ from tests.calculation.test_revision import (  # noqa: F401 - fixtures
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", "."))
 
 
 def url(name, version):
@@ -74,7 +78,7 @@ def test_plan_versus_actual_shows_the_split_and_downloads_it(lead, fixed_plan, l
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Intervention type", "Year", "Planned volume", "Actual volume"]
     assert rows[1][1] == str(START) and rows[1][-1] == "-5006,06"
-    assert rows[-1][0] == "Total" and float(rows[-1][-1].replace(",", ".")) == 0
+    assert rows[-1][0] == "Total" and number(rows[-1][-1]) == 0
 
     answer = lead.get(url("version-plan-actual", revision), {"format": "xlsx"})
     workbook = load_workbook(io.BytesIO(answer.content))
@@ -154,3 +158,37 @@ def test_the_api_refuses_changes_to_a_closed_exploitation(lead, fixed_plan, lead
     answer = lead.get(reverse("scenario-version-plan-actual", kwargs={"pk": final.pk}))
     keys = [table["key"] for table in answer.json()["tables"]]
     assert keys == ["ex_post", "plan_actual_types", "plan_actual_years"]
+
+
+def test_a_council_member_sees_small_cells_hidden(client_for, lead, fixed_plan, lead_user):
+    from calculation.revision.services import scenario_version_revise
+
+    revision = scenario_version_revise(version=fixed_plan, user=lead_user)
+    revision = scenario_version_fix(version=revision, expected_version=revision.version)
+    council = client_for(Role.COUNCIL_MEMBER)
+    # 8 interventions two years ago (below 10), so the 25 of last year are hidden with them;
+    # the type's total of 33 stays.
+    answer = council.get(url("version-plan-actual", revision), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
+    assert [row[3] for row in rows[1:3]] == ["<10", "<10"]
+    assert [row[5] for row in rows[1:3]] == ["<10", "<10"]  # their actual costs
+    assert number(rows[1][4]) == 12000  # the plan is not about households
+    assert number(rows[-1][3]) == 33 and number(rows[-1][5]) == 42100
+    page = council.get(url("version-plan-actual", revision)).content.decode()
+    assert "8.800" not in page and "33.300" not in page
+    assert "EUR\u00a042.100,00" in page
+    # The project lead sees every cell.
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                lead.get(url("version-plan-actual", revision), {"format": "csv"}).content.decode(
+                    "utf-8-sig"
+                )
+            ),
+            delimiter=";",
+        )
+    )
+    assert [number(row[3]) for row in rows[1:3]] == [8, 25]
+    api = reverse("scenario-version-plan-actual", kwargs={"pk": revision.pk})
+    years = council.get(api).json()["tables"][1]
+    assert years["rows"][0]["cells"][3]["text"] == "<10"
