@@ -141,6 +141,7 @@ def test_closing_asks_for_confirmation_then_locks_every_page(lead, fixed_plan):
 
 
 def test_the_api_refuses_changes_to_a_closed_exploitation(lead, fixed_plan, lead_user):  # noqa: F811
+    leftover = scenario_version_new(version=fixed_plan)
     final = scenario_close(version=fixed_plan, user=lead_user)
     answer = lead.post(
         reverse("scenario-version-close", kwargs={"pk": final.pk}),
@@ -149,6 +150,12 @@ def test_the_api_refuses_changes_to_a_closed_exploitation(lead, fixed_plan, lead
     )
     assert answer.status_code == 400
     assert "already closed" in str(answer.json())
+    answer = lead.patch(
+        reverse("scenario-version-detail", kwargs={"pk": leftover.pk}),
+        {"version": leftover.version, "note": "x"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400 and "is closed" in str(answer.json())
     for name in ("scenario-version-revise", "scenario-version-new-version"):
         answer = lead.post(
             reverse(name, kwargs={"pk": final.pk}), {}, content_type="application/json"
