@@ -262,6 +262,16 @@ def scenario_version_update(
                 )
                 % {"number": stored.number}
             )
+        if stored.kind != VersionKind.PLAN and changes.get("count_registered") is False:
+            # Its past years are the registered interventions: without them they would be empty.
+            raise ValidationError(
+                {
+                    "count_registered": _(
+                        "A revision counts the registered interventions: they are the actuals "
+                        "of its past years."
+                    )
+                }
+            )
 
     return save_versioned(
         version,

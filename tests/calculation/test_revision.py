@@ -207,3 +207,15 @@ def test_a_new_version_of_a_revision_keeps_its_frozen_actuals(fixed_plan, lead_u
     assert copy.revises == fixed_plan
     assert copy.revision_date == revision.revision_date
     assert copy.registered_intake == revision.registered_intake
+
+
+def test_a_revision_keeps_counting_its_registered_actuals(fixed_plan, lead_user):
+    revision = scenario_version_revise(version=fixed_plan, user=lead_user)
+    with pytest.raises(ValidationError, match="they are the actuals of its past years"):
+        scenario_version_update(
+            version=revision, expected_version=revision.version, count_registered=False
+        )
+    changed = scenario_version_update(
+        version=revision, expected_version=revision.version, note="Gecontroleerd"
+    )
+    assert changed.count_registered and changed.note == "Gecontroleerd"
