@@ -30,6 +30,7 @@ from tests.access_matrix import (
     audit,
     catalogue,
     imports,
+    monitoring,
     register,
     revision,
 )
@@ -42,7 +43,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, imports, catalogue, audit, accounts, revision]
+PARTS = [register, imports, catalogue, audit, accounts, monitoring, revision]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone
