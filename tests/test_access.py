@@ -32,6 +32,7 @@ from tests.access_matrix import (
     imports,
     monitoring,
     register,
+    revision,
 )
 from tests.factories import (
     HouseholdFactory,
@@ -42,7 +43,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, imports, catalogue, audit, accounts, monitoring]
+PARTS = [register, imports, catalogue, audit, accounts, monitoring, revision]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone

@@ -43,6 +43,9 @@ rules.add_perm("interventions.change_catalogue", is_project_lead)
 # Scenarios and calculation runs.
 rules.add_perm("calculation.view_scenarios", is_project_lead)
 rules.add_perm("calculation.change_scenarios", is_project_lead)
+# Plan versus actual of a fixed version: aggregates per intervention type and year, which the
+# council reads too (the page and the API refuse a council member a draft).
+rules.add_perm("calculation.view_plan_actual", is_project_lead | is_council_member)
 
 # Operations.
 rules.add_perm("siex.view_system_status", is_administrator)

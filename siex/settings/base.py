@@ -404,6 +404,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ConfidenceGradeEnum": "interventions.catalogue.models.ConfidenceGrade",
         "ScenarioVersionStatusEnum": "calculation.models.VersionStatus",
+        "ScenarioVersionKindEnum": "calculation.models.VersionKind",
+        "ResultCellKindEnum": "calculation.results.cells.KIND_VALUES",
         "CalculationRunStatusEnum": "calculation.models.RunStatus",
     },
 }

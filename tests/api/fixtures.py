@@ -10,6 +10,7 @@ from functools import cached_property
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from interventions.register.models import Household, Intervention
 from tests.access_matrix import AD, ANONYMOUS, CM, NO_ROLE, PL, PO
@@ -113,6 +114,18 @@ class World:
         from calculation.services import scenario_version_new
 
         return scenario_version_new(version=self.version)
+
+    @cached_property
+    def fixed(self):
+        """The scenario's version 1, fixed, from last year on (so that it can be revised)."""
+        from calculation.services import scenario_version_fix, scenario_version_update
+
+        version = scenario_version_update(
+            version=self.version,
+            expected_version=self.version.version,
+            start_year=timezone.localdate().year - 1,
+        )
+        return scenario_version_fix(version=version, expected_version=version.version)
 
     def new_scenario(self) -> dict:
         self.intervention  # noqa: B018 - a new scenario snapshots the catalogue

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from calculation.selectors import scenario_document
 from siex.urls import router
-from tests.access_matrix import ALL_ROLES, ANONYMOUS, PL, PO
+from tests.access_matrix import ALL_ROLES, ANONYMOUS, CM, PL, PO
 from tests.api.fixtures import WHO, World
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +193,28 @@ ROUTES = [
         lambda w: {"pk": w.version.pk},
         {PL},
         {"POST": Method({PL}, 202)},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "scenario-version-revise",
+        lambda w: {"pk": w.fixed.pk},
+        {PL},
+        {"POST": Method({PL}, 201, lambda w: {"note": "herziening"})},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "scenario-version-close",
+        lambda w: {"pk": w.fixed.pk},
+        {PL},
+        {"POST": Method({PL}, 201)},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    # The council reads plan versus actual of a fixed version (and nothing else of a version).
+    Route(
+        "scenario-version-plan-actual",
+        lambda w: {"pk": w.fixed.pk},
+        {PL},
+        {"GET": Method({PL, CM}, 200)},
         unknown={"pk": UNKNOWN_PK},
     ),
     read_only("calculation-run-list", readers={PL}),
