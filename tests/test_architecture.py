@@ -1,7 +1,7 @@
 """The layers of SIEX import only downward, and no two modules import each other.
 
 From the ground up: ``siex.core`` → ``siex.accounts`` → ``siex.audit`` → ``monitoring`` →
-``interventions`` (``catalogue`` → ``register`` → ``exchange``, then the app's own wiring:
+``interventions`` (``catalogue`` → ``register`` → ``followup`` → ``exchange``, then the app's own wiring:
 ``interventions.models``, ``apps``, ``admin``, ``audit`` and the commands) → ``calculation``.
 A module may import from its own layer and the layers below it; where a lower layer must reach a
 higher one it offers a registry that the higher layer fills in its ``AppConfig.ready`` (the start
@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("monitoring",),
     ("interventions.catalogue",),
     ("interventions.register",),
+    ("interventions.followup",),
     ("interventions.exchange",),
     ("interventions",),
     ("calculation",),
