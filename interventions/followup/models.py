@@ -141,9 +141,10 @@ class FollowUpRecord(VersionedModel):
         if not value or not self.household_id:
             return {}
         if value > timezone.localdate():
-            return {self.date_field: _("The date (%(date)s) lies in the future.") % {
-                "date": short_date(value)
-            }}
+            return {
+                self.date_field: _("The date (%(date)s) lies in the future.")
+                % {"date": short_date(value)}
+            }
         household = self.household
         if value < household.participation_start:
             return {
@@ -207,12 +208,18 @@ class Assessment(FollowUpRecord):
                     "instrument": instrument.name,
                     "code": code,
                 }
-            elif isinstance(score, bool) or not isinstance(score, int) or not (
-                instrument.min_score <= score <= instrument.max_score
+            elif (
+                isinstance(score, bool)
+                or not isinstance(score, int)
+                or not (instrument.min_score <= score <= instrument.max_score)
             ):
                 errors[score_field(code)] = _(
                     "%(domain)s: the score must be a whole number from %(min)s to %(max)s."
-                ) % {"domain": domain.name, "min": instrument.min_score, "max": instrument.max_score}
+                ) % {
+                    "domain": domain.name,
+                    "min": instrument.min_score,
+                    "max": instrument.max_score,
+                }
         if not errors and not any(score is not None for score in self.scores.values()):
             errors["scores"] = _("Score at least one domain.")
         return errors
@@ -253,25 +260,35 @@ class SurveyResponse(FollowUpRecord):
         help_text=_("1 = constant stress, 10 = no stress at all."),
     )
     self_respect = models.PositiveSmallIntegerField(
-        _("self-respect"), null=True, blank=True,
+        _("self-respect"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     good_parent = models.PositiveSmallIntegerField(
-        _("being a good parent"), null=True, blank=True,
+        _("being a good parent"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("Leave empty for a household without children."),
     )
     knowing_the_way = models.PositiveSmallIntegerField(
-        _("knowing one's way"), null=True, blank=True,
+        _("knowing one's way"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("Knowing where to go for help and arrangements."),
     )
     home_life = models.PositiveSmallIntegerField(
-        _("quality of home life"), null=True, blank=True,
+        _("quality of home life"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     making_ends_meet = models.PositiveSmallIntegerField(
-        _("making ends meet"), null=True, blank=True,
+        _("making ends meet"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     most_valuable_help = models.ForeignKey(
@@ -323,9 +340,7 @@ class SurveyResponse(FollowUpRecord):
             )
         if self.most_valuable_help_id and self.household_id:
             if self.most_valuable_help.household_id != self.household_id:
-                errors["most_valuable_help"] = _(
-                    "Choose one of this household's interventions."
-                )
+                errors["most_valuable_help"] = _("Choose one of this household's interventions.")
         if errors:
             raise ValidationError(errors)
 
