@@ -53,7 +53,7 @@ class Instrument(models.Model):
 
 
 class InstrumentDomain(models.Model):
-    """A domain of an instrument (ZRM: financiën, huisvesting, …); the Participatieladder has one."""
+    """A domain of an instrument (ZRM: financiën, huisvesting, …); the ladder has one."""
 
     instrument = models.ForeignKey(
         Instrument, verbose_name=_("instrument"), on_delete=models.CASCADE, related_name="domains"
