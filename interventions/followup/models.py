@@ -338,9 +338,12 @@ class SurveyResponse(FollowUpRecord):
             errors["wave"] = _(
                 "A wave is T0, T+6 months, T+12 months or a whole number of years after T0."
             )
-        if self.most_valuable_help_id and self.household_id:
-            if self.most_valuable_help.household_id != self.household_id:
-                errors["most_valuable_help"] = _("Choose one of this household's interventions.")
+        if (
+            self.most_valuable_help_id
+            and self.household_id
+            and self.most_valuable_help.household_id != self.household_id
+        ):
+            errors["most_valuable_help"] = _("Choose one of this household's interventions.")
         if errors:
             raise ValidationError(errors)
 
