@@ -37,6 +37,7 @@ urlpatterns = [
     path("account/", include("siex.accounts.urls")),
     path("beheer/", include("siex.core.urls")),
     path("huishoudens/", include("interventions.register.urls")),
+    path("huishoudens/", include("interventions.followup.urls")),
     path("import-export/", include("interventions.exchange.urls")),
     path("catalogus/", include("interventions.catalogue.urls")),
     path("audit/", include("siex.audit.urls")),
