@@ -29,6 +29,7 @@ from tests.access_matrix import (
     accounts,
     audit,
     catalogue,
+    followup,
     imports,
     register,
 )
@@ -41,7 +42,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, imports, catalogue, audit, accounts]
+PARTS = [register, followup, imports, catalogue, audit, accounts]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]  # no stubs in the pinned set
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
