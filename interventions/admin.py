@@ -1,7 +1,8 @@
 """Admin for the catalogue (superusers only: the project lead maintains it in SIEX itself).
 
-Households and interventions are deliberately not in the admin: household data is reached only
-through the register pages and API, where access is logged.
+The follow-up's instruments are here too: data that another municipality adapts. Households,
+interventions and follow-up records are deliberately not in the admin: household data is reached
+only through the register pages and API, where access is logged.
 """
 
 from django.contrib import admin
@@ -16,6 +17,7 @@ from interventions.catalogue.models import (
     Outcome,
     OutcomeValue,
 )
+from interventions.followup.models import Instrument, InstrumentDomain, InstrumentLevel
 
 
 class BudgetLineInline(admin.TabularInline):
@@ -64,3 +66,19 @@ class InterventionTypeAdmin(admin.ModelAdmin):
     list_filter = ("life_domain", "is_active")
     search_fields = ("code", "name_nl", "name_en", "provider")
     inlines = [InterventionOutcomeInline]
+
+
+class InstrumentDomainInline(admin.TabularInline):
+    model = InstrumentDomain
+    extra = 0
+
+
+class InstrumentLevelInline(admin.TabularInline):
+    model = InstrumentLevel
+    extra = 0
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_nl", "name_en", "min_score", "max_score", "sort_order")
+    inlines = [InstrumentDomainInline, InstrumentLevelInline]

@@ -182,3 +182,17 @@ def test_the_officer_adds_a_survey_and_an_outcome_event(
     assert officer.get(delete).status_code == 200
     assert officer.post(delete, {"version": 1}).status_code == 302
     assert not OutcomeEvent.objects.exists()
+
+
+def test_a_stale_deletion_is_refused_and_asks_again(officer, household, outcome):
+    event = services.outcome_event_create(
+        household=household, outcome=outcome, date=date(2024, 6, 1), evidence="document"
+    )
+    services.outcome_event_update(event=event, expected_version=1, evidence="observation")
+    url = reverse("followup:event-delete", args=[event.pk])
+    stale = officer.post(url, {"version": 1})
+    assert stale.status_code == 200
+    assert "Iemand anders heeft dit gegeven gewijzigd" in text(stale)
+    assert OutcomeEvent.objects.filter(pk=event.pk).exists()
+    assert officer.post(url, {"version": 2}).status_code == 302
+    assert not OutcomeEvent.objects.exists()
