@@ -16,6 +16,11 @@ from siex.core import views as core_views
 
 router = SimpleRouter()
 router.register("areas", monitoring_api.AreaViewSet, basename="area")
+router.register("indicators", monitoring_api.IndicatorViewSet, basename="indicator")
+router.register(
+    "indicator-values", monitoring_api.IndicatorValueViewSet, basename="indicator-value"
+)
+router.register("context-notes", monitoring_api.ContextNoteViewSet, basename="context-note")
 router.register("life-domains", catalogue_api.LifeDomainViewSet, basename="life-domain")
 router.register("actors", catalogue_api.ActorViewSet, basename="actor")
 router.register(
@@ -46,6 +51,7 @@ urlpatterns = [
     path("catalogus/", include("interventions.catalogue.urls")),
     path("audit/", include("siex.audit.urls")),
     path("scenarios/", include("calculation.urls")),
+    path("wijkfoto/", include("monitoring.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include(router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -31,6 +31,7 @@ from tests.access_matrix import (
     catalogue,
     followup,
     imports,
+    monitoring,
     register,
 )
 from tests.factories import (
@@ -42,7 +43,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, followup, imports, catalogue, audit, accounts]
+PARTS = [register, followup, imports, catalogue, audit, accounts, monitoring]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone

@@ -4,9 +4,7 @@ choices by code or label. A cell that cannot be read raises ``CellError`` with w
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,31 +21,18 @@ from interventions.register.pseudonyms import (
     validate_reference,
 )
 from monitoring.selectors import current_districts
-from siex.core.text import first_control_character
+from siex.core.tabular.cells import (
+    cell_text,
+    read_date,
+    read_integer,
+    read_number,
+    refuse_control_characters,
+)
 
 from .columns import CHOICES, HOUSEHOLDS, Column, dutch_labels
 from .problems import CellError
 
-_DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
-_SHORT_YEAR = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2}$")
-_PLAIN_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
-_DUTCH_GROUPED = re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
-_ENGLISH_GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d+$|^-?\d{1,3}(?:,\d{3}){2,}$")
-_AMBIGUOUS = re.compile(r"^-?\d{1,3}[.,]\d{3}$")
-_CURRENCY = re.compile(r"(?i)^(?:€|eur)\s*|\s*(?:€|eur)$")
-_INTEGER = re.compile(r"^-?\d+$")
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: numbers from a spreadsheet without a trailing ".0"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
-    return str(value).strip()
+__all__ = ["CellReader", "cell_text", "field_default", "read_cell"]
 
 
 class CellReader:
@@ -135,86 +120,21 @@ class CellReader:
         return code
 
     def integer(self, value: Any) -> int:
-        if isinstance(value, bool):
-            raise CellError(_("“%(value)s” is not a whole number.") % {"value": self._show(value)})
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        text = cell_text(value)
-        if not _INTEGER.match(text):
-            raise CellError(_("“%(value)s” is not a whole number.") % {"value": self._show(value)})
-        return int(text)
+        return read_integer(value, self._show)
 
     def number(self, value: Any) -> str:
         """A decimal number written the Dutch way (1.234,56), with a point (1234.56) or as a
         spreadsheet number; returned as text for the model's DecimalField."""
-        if isinstance(value, bool):
-            raise CellError(self._not_a_number(value))
-        if isinstance(value, int | Decimal):
-            return str(value)
-        if isinstance(value, float):
-            return repr(value)
-        text = _CURRENCY.sub("", cell_text(value)).replace(" ", "").replace("\u00a0", "")
-        text = text.rstrip("%").strip()
-        if _AMBIGUOUS.match(text):
-            raise CellError(
-                _(
-                    "“%(value)s” can be read in two ways. Write a thousand without a separator "
-                    "(1250) or with a decimal comma (1.250,00), and a decimal number with a "
-                    "comma (12,50)."
-                )
-                % {"value": self._show(value)}
-            )
-        if _PLAIN_NUMBER.match(text):
-            return text.replace(",", ".")
-        if _DUTCH_GROUPED.match(text):
-            return text.replace(".", "").replace(",", ".")
-        if _ENGLISH_GROUPED.match(text):
-            return text.replace(",", "")
-        raise CellError(self._not_a_number(value))
-
-    def _not_a_number(self, value: Any) -> str:
-        return _("“%(value)s” is not a number: write for example 1250 or 1.250,50.") % {
-            "value": self._show(value)
-        }
+        return read_number(value, self._show)
 
     def date(self, value: Any) -> str:
-        if isinstance(value, datetime):
-            return value.date().isoformat()
-        if isinstance(value, date):
-            return value.isoformat()
+        if isinstance(value, date):  # also a datetime
+            return read_date(value, self._show)
         text = cell_text(value)
         known = self._dates.get(text)
-        if known is not None:
-            return known
-        match = _DUTCH_DATE.match(text)
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-        else:
-            match = _ISO_DATE.match(text)
-            if not match:
-                if _SHORT_YEAR.match(text):
-                    raise CellError(
-                        _("Write the year in four digits: “%(value)s” could mean two centuries.")
-                        % {"value": self._show(value)}
-                    )
-                raise CellError(
-                    _(
-                        "“%(value)s” is not a date: write it as dd-mm-yyyy (for example "
-                        "31-01-2025) or yyyy-mm-dd."
-                    )
-                    % {"value": self._show(value)}
-                )
-            year, month, day = (int(part) for part in match.groups())
-        try:
-            parsed = date(year, month, day).isoformat()
-        except ValueError:
-            raise CellError(
-                _("“%(value)s” is not an existing date.") % {"value": self._show(value)}
-            ) from None
-        self._dates[text] = parsed
-        return parsed
+        if known is None:
+            known = self._dates[text] = read_date(value, self._show)
+        return known
 
     def choice(self, value: Any, choices: type) -> str:
         code = self.choices[choices].get(cell_text(value).casefold())
@@ -238,17 +158,7 @@ def field_default(kind: str, field_name: str) -> Any:
 
 
 def read_cell(reader: CellReader, column: Column, raw: Any) -> Any:
-    if isinstance(raw, str):
-        position = first_control_character(raw)
-        if position is not None:
-            raise CellError(
-                _(
-                    "This cell contains a control character (an invisible character such as a "
-                    "bell or a NUL, at position %(position)s). Retype the text of the cell in "
-                    "your spreadsheet and upload the file again."
-                )
-                % {"position": position}
-            )
+    refuse_control_characters(raw)
     kind = column.kind
     if kind == "choice":
         return reader.choice(raw, column.choices)

@@ -8,22 +8,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from siex.core.tabular.errors import CellError, ImportFileError, file_error
+
 from .columns import COLUMN_OF_FIELD, COLUMNS, KINDS
 
+__all__ = ["CellError", "ImportFileError", "RowProblem", "file_error", "file_problem"]
+
 MAX_ERRORS_SHOWN = 500
-
-
-class ImportFileError(ValidationError):
-    """The file as a whole cannot be read (type, encoding, size, columns): nothing is stored."""
-
-
-def file_error(message, code: str) -> ImportFileError:
-    """The file cannot be imported, for this reason (``code`` names it for the tests and logs)."""
-    return ImportFileError(message, code=code)
-
-
-class CellError(Exception):
-    """One cell cannot be read; the message says what to do."""
 
 
 @dataclass

@@ -5,25 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from siex.core.tabular.limits import check_size, file_type
 from siex.core.text import first_control_character, printable
 
 from .cells import CellReader, cell_text, field_default, read_cell
 from .columns import COLUMNS, COMMENT, HOUSEHOLDS, KINDS
 from .problems import CellError, RowProblem, file_error
-from .sheets import Table, csv_tables, file_size_mb, max_rows, too_many_rows
+from .sheets import Table, csv_tables, max_rows, too_many_rows
 from .workbooks import workbook_tables
 
-PROGRESS_EVERY = 1_000  # rows between two progress reports while a file is read
+__all__ = ["check_size", "file_type", "parse_file"]
 
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
-CSV_SUFFIXES = {".csv", ".txt"}
+PROGRESS_EVERY = 1_000  # rows between two progress reports while a file is read
 
 
 @dataclass
@@ -35,51 +33,6 @@ class ParsedFile:
     refused_households: set[str] = field(default_factory=set)
     # kind -> fields whose (optional) column is not in the file: existing records keep them.
     absent: dict[str, list[str]] = field(default_factory=dict)
-
-
-def check_size(data: bytes) -> None:
-    limit = settings.SIEX_IMPORT_MAX_BYTES
-    if not data:
-        raise file_error(_("The file is empty."), "empty")
-    if len(data) > limit:
-        raise file_error(
-            _("The file is larger than %(mb)s MB. Split it into smaller files.")
-            % {"mb": file_size_mb(limit)},
-            "too_large",
-        )
-
-
-def file_type(data: bytes, file_name: str) -> str:
-    """ "xlsx" or "csv", from the content; the name's extension must agree with it."""
-    suffix = PurePath(file_name or "").suffix.casefold()
-    if suffix not in XLSX_SUFFIXES | CSV_SUFFIXES:
-        raise file_error(
-            _("Upload a CSV file (.csv) or an Excel workbook (.xlsx); “%(suffix)s” is not one.")
-            % {"suffix": suffix or file_name},
-            "wrong_type",
-        )
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise file_error(
-            _(
-                "This is an old Excel file (.xls). Save it in Excel as “Excel Workbook (.xlsx)” "
-                "or as “CSV UTF-8” and upload that."
-            ),
-            "wrong_type",
-        )
-    is_zip = data.startswith(b"PK\x03\x04")
-    if suffix in XLSX_SUFFIXES and not is_zip:
-        raise file_error(
-            _("The file is called .xlsx but is not an Excel workbook. Save it again in Excel."),
-            "wrong_type",
-        )
-    if suffix in CSV_SUFFIXES and is_zip:
-        raise file_error(
-            _("The file is called .csv but is a workbook or another zip file. Rename it to .xlsx."),
-            "wrong_type",
-        )
-    if data.startswith(b"%PDF"):
-        raise file_error(_("This is a PDF, not a CSV file."), "wrong_type")
-    return "xlsx" if is_zip else "csv"
 
 
 def read_tables(data: bytes, file_name: str) -> list[Table]:

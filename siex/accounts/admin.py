@@ -27,6 +27,15 @@ class SiexUserAdmin(UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    #: What nobody changes on their own account, a superuser neither (separation of duties).
+    OWN_ACCOUNT_READ_ONLY = ("groups", "user_permissions", "is_active", "is_staff", "is_superuser")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            return fields + self.OWN_ACCOUNT_READ_ONLY
+        return fields
+
 
 @admin.register(OneTimePassword)
 class OneTimePasswordAdmin(admin.ModelAdmin):

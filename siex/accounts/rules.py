@@ -26,6 +26,10 @@ rules.add_perm("siex.view_start", has_a_role)
 rules.add_perm("monitoring.view_areas", has_a_role)
 # Aggregates with small-cell suppression (the council's view of the programme).
 rules.add_perm("monitoring.view_aggregates", has_a_role)
+# The neighbourhood photo: indicators and their values are published aggregates (API, every role);
+# its page is for the project lead and the policy officers.
+rules.add_perm("monitoring.view_indicators", has_a_role)
+rules.add_perm("monitoring.view_neighbourhood_photo", is_policy_officer | is_project_lead)
 
 # Household-level data: pseudonymised registrations of poor households.
 rules.add_perm("interventions.view_household_data", sees_households)

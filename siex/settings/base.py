@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "siex.audit.middleware.AuditlogMiddleware",  # the change history, with the trusted address
+    # Beat's periodic check of calculation runs where there is no beat (SIEX_RUN_SWEEP_IN_PROCESS).
+    "calculation.sweeping.InProcessSweepMiddleware",
     # django-axes must come last: it inspects the result of the authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -195,12 +197,15 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 # SIEX_RUN_PROGRESS_INTERVAL seconds; one silent for SIEX_RUN_STALE_SECONDS, or a job queued for
 # SIEX_RUN_QUEUED_SECONDS without a worker taking it up, is sent again (at most three times in
 # all) or failed with the reason. Celery beat checks every SIEX_RUN_SWEEP_INTERVAL seconds; a
-# request to recalculate a version checks that version's run at once (the embedded default, which
-# has no beat, relies on that).
+# request to recalculate a version checks that version's run at once.
 SIEX_RUN_PROGRESS_INTERVAL = env.float("SIEX_RUN_PROGRESS_INTERVAL", default=0.5)
 SIEX_RUN_STALE_SECONDS = env.int("SIEX_RUN_STALE_SECONDS", default=60)
 SIEX_RUN_QUEUED_SECONDS = env.int("SIEX_RUN_QUEUED_SECONDS", default=120)
 SIEX_RUN_SWEEP_INTERVAL = env.int("SIEX_RUN_SWEEP_INTERVAL", default=30)
+# Without Celery beat (the embedded default, tasks in-process) the application does the same check
+# itself, at most every SIEX_RUN_SWEEP_INTERVAL seconds, in a background thread started by a
+# request (calculation/sweeping.py).
+SIEX_RUN_SWEEP_IN_PROCESS = env.bool("SIEX_RUN_SWEEP_IN_PROCESS", default=CELERY_TASK_ALWAYS_EAGER)
 # Celery beat (one process only) keeps when it last sent each periodic task in this file; without
 # a folder of its own it failed to start ("No such file or directory") or wrote into the project.
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")

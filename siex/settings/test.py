@@ -25,6 +25,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = False
 # Tasks run in-process in the test suite; the worker tests start a real worker against REDIS_URL.
 CELERY_TASK_ALWAYS_EAGER = True
+# No background thread checks runs behind the tests' back; the test of that check switches it on.
+SIEX_RUN_SWEEP_IN_PROCESS = False
 CELERY_BROKER_URL = REDIS_URL or EMBEDDED_BROKER_URL
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405

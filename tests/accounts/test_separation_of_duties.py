@@ -254,3 +254,25 @@ def test_the_services_refuse_a_role_beyond_the_actors_and_a_non_administrator(
 )
 def test_only_the_administrator_reaches_the_user_pages(client_for, url_name, role):
     assert client_for(role).get(reverse(url_name)).status_code == 403
+
+
+def test_a_superuser_does_not_change_their_own_roles_or_status_in_the_admin(
+    superuser_client, superuser
+):
+    officers = Group.objects.get(name=Role.POLICY_OFFICER.value)
+    url = reverse("admin:auth_user_change", args=[superuser.pk])
+    page = superuser_client.get(url).content.decode()
+    assert 'name="groups"' not in page and 'name="is_superuser"' not in page
+    response = superuser_client.post(
+        url,
+        {
+            "username": superuser.username,
+            "groups": [officers.pk],
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302
+    superuser.refresh_from_db()
+    assert roles_of(superuser) == set()
+    assert superuser.is_active and superuser.is_staff and superuser.is_superuser

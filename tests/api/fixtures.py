@@ -47,6 +47,30 @@ class World:
         return DistrictFactory(code="WK001404", name="Oosterparkwijk")
 
     @cached_property
+    def indicator_value(self):
+        from monitoring.indicators.models import Indicator, IndicatorValue
+
+        indicator = Indicator.objects.create(
+            code="wmo_clienten_per_1000_inw",
+            label_nl="Wmo-cliënten per 1.000 inwoners",
+            label_en="Wmo clients per 1,000 inhabitants",
+            unit="per_1000",
+            direction="neutral",
+            theme="care",
+        )
+        return IndicatorValue.objects.create(
+            indicator=indicator, area=self.district, period=2023, value=35
+        )
+
+    @cached_property
+    def context_note(self):
+        from monitoring.indicators.models import ContextNote
+
+        return ContextNote.objects.create(
+            key="corona", period_from=2020, period_to=2021, title="Corona", text="Coronapandemie"
+        )
+
+    @cached_property
     def household(self) -> Household:
         return HouseholdFactory(area=self.district, participation_start=date(2023, 1, 1))
 

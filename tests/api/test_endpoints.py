@@ -52,6 +52,22 @@ ROUTES = [
     read_only("api-docs"),
     read_only("area-list"),
     read_only("area-detail", lambda w: {"pk": w.district.pk}, unknown={"pk": UNKNOWN_PK}),
+    read_only("indicator-list"),
+    read_only(
+        "indicator-detail",
+        lambda w: {"pk": w.indicator_value.indicator_id},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    read_only("indicator-value-list"),
+    read_only(
+        "indicator-value-detail",
+        lambda w: {"pk": w.indicator_value.pk},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    read_only("context-note-list"),
+    read_only(
+        "context-note-detail", lambda w: {"pk": w.context_note.pk}, unknown={"pk": UNKNOWN_PK}
+    ),
     read_only("life-domain-list"),
     read_only(
         "life-domain-detail",

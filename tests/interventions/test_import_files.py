@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from interventions.exchange import workbooks
 from interventions.exchange.services import (
     import_batch_commit,
 )
@@ -16,6 +15,7 @@ from interventions.register import services
 from interventions.register.models import Household, Intervention
 from interventions.register.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
+from siex.core.tabular import workbook as workbooks
 from tests.interventions.import_files import (
     HOUSEHOLD_HEADER,
     INTERVENTION_HEADER,

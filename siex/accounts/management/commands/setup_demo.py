@@ -36,6 +36,8 @@ class Command(BaseCommand):
             )
         call_command("setup_roles", stdout=self.stdout)
         call_command("load_areas", stdout=self.stdout)
+        call_command("load_indicators", stdout=self.stdout)
+        call_command("load_cbs_values", stdout=self.stdout)
         call_command("load_catalogue", stdout=self.stdout)
         call_command("seed_demo", households=households, seed=seed, stdout=self.stdout)
         call_command("load_reference", "wijkbedrijven", stdout=self.stdout)
