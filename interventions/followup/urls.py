@@ -8,6 +8,7 @@ from . import views
 app_name = "followup"
 
 urlpatterns = [
+    path("volgen/import/", views.FollowUpImportView.as_view(), name="import"),
     path(
         "<int:pk>/metingen/<slug:instrument>/nieuw/",
         views.AssessmentFormView.as_view(),

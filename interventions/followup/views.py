@@ -36,6 +36,7 @@ from .forms import (
     SurveyCreateForm,
     SurveyForm,
 )
+from .importing import SHEET_NAMES, follow_up_import
 from .models import Assessment, Instrument, OutcomeEvent, SurveyResponse
 
 VIEW = "interventions.view_household_data"
@@ -335,3 +336,46 @@ class OutcomeEventDeleteView(FollowUpDeleteView):
 
     def delete(self, version: int) -> None:
         services.outcome_event_delete(event=self.record, expected_version=version)
+
+
+class FollowUpImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or Excel)"),
+        help_text=gettext_lazy(
+            "Sheets Metingen, Vragenlijsten and/or Effecten, or a CSV file with the columns of "
+            "one of them."
+        ),
+    )
+    check_only = forms.BooleanField(
+        label=gettext_lazy("Only check, import nothing yet"), required=False, initial=True
+    )
+
+
+class FollowUpImportView(FormView):
+    """Importing follow-up from a spreadsheet: checked in full first; imported all or nothing."""
+
+    template_name = "interventions/followup/import.html"
+    form_class = FollowUpImportForm
+    permission_required = CHANGE
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            result = follow_up_import(
+                data=upload.read(),
+                file_name=upload.name,
+                user=self.request.user,
+                commit=not form.cleaned_data["check_only"],
+            )
+        except ValidationError as error:  # the file as a whole cannot be read
+            form.add_error("file", error.messages)
+            return self.form_invalid(form)
+        if result.written:
+            messages.success(self.request, _("The follow-up is imported."))
+        return self.render_to_response(
+            self.get_context_data(
+                form=FollowUpImportForm(initial={"check_only": False}),
+                result=result,
+                kinds=[(SHEET_NAMES[kind], counts) for kind, counts in result.counts.items()],
+            )
+        )

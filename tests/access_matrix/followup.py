@@ -6,6 +6,7 @@ from datetime import date
 from tests.access_matrix import PL, PO
 
 MATRIX: dict = {
+    "followup:import": [("get", None, {PO})],
     "followup:assessment-new": [
         ("get", "followup_household_zrm", {PO}),
         ("post", "followup_new_assessment", {PO}),
