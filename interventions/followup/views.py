@@ -8,6 +8,7 @@ else in the meantime is shown beside the user's input, never overwritten.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -360,9 +361,10 @@ class FollowUpImportView(FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
             result = follow_up_import(
-                data=upload.read(),
+                data=data,
                 file_name=upload.name,
                 user=self.request.user,
                 commit=not form.cleaned_data["check_only"],
@@ -371,6 +373,19 @@ class FollowUpImportView(FormView):
             form.add_error("file", error.messages)
             return self.form_invalid(form)
         if result.written:
+            labels = {
+                "assessments": "interventions.assessment",
+                "surveys": "interventions.surveyresponse",
+                "events": "interventions.outcomeevent",
+            }
+            for kind, counts in result.counts.items():
+                log_access(
+                    self.request,
+                    action="import",
+                    model=labels[kind],
+                    query={"file_sha256": hashlib.sha256(data).hexdigest()},
+                    result_count=counts["new"] + counts["changed"],
+                )
             messages.success(self.request, _("The follow-up is imported."))
         return self.render_to_response(
             self.get_context_data(

@@ -13,6 +13,7 @@ from interventions.followup.importing import follow_up_import
 from interventions.followup.models import Assessment, OutcomeEvent, SurveyResponse
 from interventions.register.pseudonyms import pseudonymise
 from siex.accounts.roles import Role
+from siex.audit.models import AccessLogEntry
 from tests.factories import HouseholdFactory, InterventionFactory, InterventionTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +158,12 @@ def test_the_import_page_is_the_officers(client_for, registered, outcome):
     assert response.status_code == 200
     assert response.context["result"].written
     assert Assessment.objects.count() == 3
+    logged = AccessLogEntry.objects.filter(action="import").values_list("model", flat=True)
+    assert set(logged) == {
+        "interventions.assessment",
+        "interventions.surveyresponse",
+        "interventions.outcomeevent",
+    }
     for role in (Role.COUNCIL_MEMBER, Role.PROJECT_LEAD, Role.ADMINISTRATOR):
         assert client_for(role).get(url).status_code == 403
     unreadable = officer.post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4")})
