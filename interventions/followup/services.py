@@ -8,6 +8,7 @@ refused with a ConflictError. The change history (django-auditlog) records every
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from typing import Any
 
@@ -190,10 +191,18 @@ def survey_update(
 ) -> SurveyResponse:
     _refuse_unknown(changes, SURVEY_EDITABLE_FIELDS)
     changes["updated_by"] = updated_by
+
+    def waves_checked(current: SurveyResponse) -> None:
+        # Before the record's own validation, so that a wave taken already is told on the wave.
+        proposed = copy.copy(current)
+        for name, value in changes.items():
+            setattr(proposed, name, value)
+        _waves_in_order(proposed)
+
     with transaction.atomic():
         _lock_household(survey.household)
         return save_versioned(
-            survey, expected_version=expected_version, changes=changes, check=_waves_in_order
+            survey, expected_version=expected_version, changes=changes, check_changes=waves_checked
         )
 
 

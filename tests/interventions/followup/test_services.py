@@ -130,6 +130,8 @@ def test_survey_waves_follow_each_other_in_time(household, intervention):
         services.survey_update, survey=twelve, expected_version=1, date=date(2024, 1, 20)
     )
     assert "na ronde T0" in errors["date"][0]
+    errors = refused(services.survey_update, survey=twelve, expected_version=1, wave=0)
+    assert "T0" in errors["wave"][0]
 
 
 def test_a_survey_refuses_answers_outside_1_to_10_and_unknown_waves(household):
