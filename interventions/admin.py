@@ -1,8 +1,9 @@
 """Admin for the catalogue (superusers only: the project lead maintains it in SIEX itself).
 
-Households and interventions are deliberately not in the admin: household data is reached only
-through the register pages and API, where access is logged. The retention runs are (read only): they
-hold counts, never a household.
+The follow-up's instruments are here too: data that another municipality adapts. Households,
+interventions and follow-up records are deliberately not in the admin: household data is reached
+only through the register pages and API, where access is logged. The retention runs are (read
+only): they hold counts, never a household.
 """
 
 from django.contrib import admin
@@ -18,6 +19,7 @@ from interventions.catalogue.models import (
     OutcomeValue,
 )
 from interventions.retention.models import RetentionRun
+from interventions.followup.models import Instrument, InstrumentDomain, InstrumentLevel
 
 
 class BudgetLineInline(admin.TabularInline):
@@ -92,3 +94,17 @@ class RetentionRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+class InstrumentDomainInline(admin.TabularInline):
+    model = InstrumentDomain
+    extra = 0
+
+
+class InstrumentLevelInline(admin.TabularInline):
+    model = InstrumentLevel
+    extra = 0
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_nl", "name_en", "min_score", "max_score", "sort_order")
+    inlines = [InstrumentDomainInline, InstrumentLevelInline]

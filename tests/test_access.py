@@ -29,6 +29,7 @@ from tests.access_matrix import (
     accounts,
     audit,
     catalogue,
+    followup,
     imports,
     monitoring,
     register,
@@ -43,7 +44,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, imports, catalogue, audit, accounts, monitoring, revision]
+PARTS = [register, followup, imports, catalogue, audit, accounts, monitoring, revision]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone

@@ -187,6 +187,89 @@ class World:
             "version": intervention.version,
         }
 
+    # --- follow-up ---------------------------------------------------------------------------
+
+    @cached_property
+    def zrm(self):
+        import importlib
+
+        from django.apps import apps
+
+        from interventions.followup.models import Instrument
+
+        importlib.import_module("interventions.migrations.0007_follow_up_instruments").seed(
+            apps, None
+        )
+        return Instrument.objects.get(code="zrm")
+
+    @cached_property
+    def assessment(self):
+        from interventions.followup.services import assessment_create
+
+        return assessment_create(
+            household=self.household,
+            instrument=self.zrm,
+            date=date(2023, 2, 1),
+            scores={"financien": 2},
+        )
+
+    def new_assessment(self) -> dict:
+        return {
+            "household": self.household.pk,
+            "instrument": self.zrm.code,
+            "date": "2023-03-01",
+            "scores": {"financien": 3, "huisvesting": 4},
+        }
+
+    def assessment_put(self) -> dict:
+        return {**self.new_assessment(), "version": self.fresh(self.assessment).version}
+
+    @cached_property
+    def survey(self):
+        from interventions.followup.services import survey_create
+
+        return survey_create(household=self.household, wave=0, date=date(2023, 2, 1), stress=4)
+
+    def new_survey(self) -> dict:
+        n = self.number()
+        return {
+            "household": self.household.pk,
+            "wave": 12 * n,
+            "date": date(2023 + n, 2, 2).isoformat(),
+            "stress": 6,
+        }
+
+    def survey_put(self) -> dict:
+        return {
+            "household": self.household.pk,
+            "wave": 0,
+            "date": "2023-02-01",
+            "stress": 5,
+            "version": self.fresh(self.survey).version,
+        }
+
+    @cached_property
+    def outcome_event(self):
+        from interventions.followup.services import outcome_event_create
+
+        return outcome_event_create(
+            household=self.household,
+            outcome=self.outcome,
+            date=date(2023, 6, 1),
+            evidence="registration",
+        )
+
+    def new_outcome_event(self) -> dict:
+        return {
+            "household": self.household.pk,
+            "outcome": self.outcome.code,
+            "date": "2023-07-01",
+            "evidence": "document",
+        }
+
+    def outcome_event_put(self) -> dict:
+        return {**self.new_outcome_event(), "version": self.fresh(self.outcome_event).version}
+
 
 @pytest.fixture
 def world(db) -> World:
