@@ -197,7 +197,7 @@ class World:
 
         from interventions.followup.models import Instrument
 
-        importlib.import_module("interventions.migrations.0007_follow_up_instruments").seed(
+        importlib.import_module("interventions.migrations.0008_follow_up_instruments").seed(
             apps, None
         )
         return Instrument.objects.get(code="zrm")

@@ -10,7 +10,7 @@ from django.apps import apps
 from interventions.followup.models import Instrument
 from tests.factories import HouseholdFactory, InterventionFactory, OutcomeFactory
 
-_seed = importlib.import_module("interventions.migrations.0007_follow_up_instruments").seed
+_seed = importlib.import_module("interventions.migrations.0008_follow_up_instruments").seed
 
 
 def instruments_seeded() -> dict[str, Instrument]:
