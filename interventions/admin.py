@@ -18,8 +18,8 @@ from interventions.catalogue.models import (
     Outcome,
     OutcomeValue,
 )
-from interventions.retention.models import RetentionRun
 from interventions.followup.models import Instrument, InstrumentDomain, InstrumentLevel
+from interventions.retention.models import RetentionRun
 
 
 class BudgetLineInline(admin.TabularInline):
@@ -94,6 +94,8 @@ class RetentionRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
 class InstrumentDomainInline(admin.TabularInline):
     model = InstrumentDomain
     extra = 0

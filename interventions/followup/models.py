@@ -33,8 +33,12 @@ class Instrument(models.Model):
     """Meetinstrument: a scale on which a professional scores a household, per domain."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_nl = models.CharField(
+        _("name (Dutch)"), max_length=100, validators=[validate_no_control_characters]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=100, validators=[validate_no_control_characters]
+    )
     min_score = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     max_score = models.PositiveSmallIntegerField(_("highest score"))
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -59,8 +63,12 @@ class InstrumentDomain(models.Model):
         Instrument, verbose_name=_("instrument"), on_delete=models.CASCADE, related_name="domains"
     )
     code = models.SlugField(_("code"), max_length=40)
-    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_nl = models.CharField(
+        _("name (Dutch)"), max_length=100, validators=[validate_no_control_characters]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=100, validators=[validate_no_control_characters]
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -87,8 +95,12 @@ class InstrumentLevel(models.Model):
         Instrument, verbose_name=_("instrument"), on_delete=models.CASCADE, related_name="levels"
     )
     score = models.PositiveSmallIntegerField(_("score"))
-    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_nl = models.CharField(
+        _("name (Dutch)"), max_length=100, validators=[validate_no_control_characters]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=100, validators=[validate_no_control_characters]
+    )
 
     class Meta:
         verbose_name = _("instrument level")
