@@ -390,3 +390,33 @@ class CalculationRun(models.Model):
         if self.results is None:
             raise ValueError(f"Calculation run {self.pk} has no results: it did not succeed.")
         return self.results
+
+
+class ComparisonBase(models.Model):
+    """Vergelijkingsgroep: which indicator of the neighbourhood photo gives the rate of an outcome
+    among eligible non-participants (e.g. the share of bijstand households leaving bijstand in a
+    year, for "leaves bijstand for work"). Data, not code: another municipality maps its own."""
+
+    outcome_code = models.CharField(
+        _("outcome (code)"), max_length=60, unique=True, validators=[code_validator]
+    )
+    indicator_code = models.CharField(
+        _("indicator (code)"), max_length=60, validators=[validate_no_control_characters]
+    )
+    area_code = models.CharField(
+        _("area (CBS code)"),
+        max_length=10,
+        validators=[validate_no_control_characters],
+        help_text=_("The area whose value is the base rate, e.g. the municipality GM0014."),
+    )
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, validators=[validate_no_control_characters]
+    )
+
+    class Meta:
+        verbose_name = _("comparison base")
+        verbose_name_plural = _("comparison bases")
+        ordering = ["outcome_code"]
+
+    def __str__(self) -> str:
+        return f"{self.outcome_code} ← {self.indicator_code} ({self.area_code})"

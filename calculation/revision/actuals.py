@@ -1,12 +1,13 @@
 """What actually happened in the years of an exploitation, as a revision takes it in.
 
-Two providers: the registered volumes and paid costs (from the register, now), and the realised
-outcomes (from follow-up data, later). The revision calls them through these functions only, so
-that filling in the realised outcomes later changes this module and nothing else.
+Two providers: the registered volumes and paid costs (from the register), and the realised
+outcomes (from the participants' follow-up: outcome events). The revision calls them through
+these functions only.
 """
 
 from __future__ import annotations
 
+from ..realised.selectors import realised_outcome_counts
 from ..selectors import registered_intake
 
 
@@ -22,10 +23,9 @@ def registered_actuals(*, start_year: int, last_year: int) -> list[dict]:
 
 def realised_outcomes(*, start_year: int, last_year: int) -> list[dict]:
     """Realised outcomes per outcome and year (rows of outcome code, year and count) from the
-    follow-up of the participants (DESIGN §5: outcome events).
-
-    Empty for now: the follow-up data that will fill it is not yet recorded. A revision freezes
-    what this returns into its version (``ScenarioVersion.realised_outcomes``), so that the
-    realisation degree can be shown next to the forecast once it is filled.
-    """
-    return []
+    follow-up of the participants (DESIGN §5: outcome events dated from ``start_year`` to
+    ``last_year``, inclusive). A revision freezes what this returns into its version
+    (``ScenarioVersion.realised_outcomes``), so its past years carry the realised outcomes."""
+    if last_year < start_year:
+        return []
+    return realised_outcome_counts(start_year=start_year, last_year=last_year)
