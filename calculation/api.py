@@ -26,6 +26,8 @@ from siex.core.api import ErrorSerializer
 
 from . import presentation, selectors, services
 from .models import CalculationRun, PriceBasis, RunStatus, Scenario, ScenarioVersion
+from .realised.api import ACTION_PERMISSIONS as REALISED_PERMISSIONS
+from .realised.api import RealisedActions
 from .results.serializers import ResultTableSerializer
 from .results.tables import run_tables
 from .revision.api import ACTION_PERMISSIONS, RevisionActions
@@ -318,6 +320,7 @@ class ScenarioVersionFilter(django_filters.FilterSet):
 
 class ScenarioVersionViewSet(
     RevisionActions,
+    RealisedActions,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.ListModelMixin,
@@ -331,7 +334,8 @@ class ScenarioVersionViewSet(
 
     @property
     def permission_required(self) -> dict[str, str]:
-        return ACTION_PERMISSIONS.get(getattr(self, "action", None) or "", PERMISSIONS)
+        action_name = getattr(self, "action", None) or ""
+        return {**ACTION_PERMISSIONS, **REALISED_PERMISSIONS}.get(action_name, PERMISSIONS)
 
     # PATCH only: a PUT would have to send the whole version, catalogue snapshot aside.
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from calculation import api as calculation_api
+from calculation.realised import api as realised_api
 from interventions.catalogue import api as catalogue_api
 from interventions.followup import api as followup_api
 from interventions.register import api as register_api
@@ -36,6 +37,7 @@ router.register("scenarios", calculation_api.ScenarioViewSet, basename="scenario
 router.register(
     "scenario-versions", calculation_api.ScenarioVersionViewSet, basename="scenario-version"
 )
+router.register("transitions", realised_api.TransitionViewSet, basename="transition")
 router.register(
     "calculation-runs", calculation_api.CalculationRunViewSet, basename="calculation-run"
 )

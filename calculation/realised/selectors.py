@@ -190,8 +190,8 @@ def realisation_degree(
         {"outcome": code, **values, "degree": _degree(values["realised"], values["forecast"])}
         for code, values in sorted(per_outcome.items(), key=lambda kv: order.get(kv[0], 1 << 30))
     ]
-    total_realised = sum(row["realised"] for row in outcomes)
-    total_forecast = sum(row["forecast"] for row in outcomes)
+    total_realised = sum(values["realised"] for values in per_outcome.values())
+    total_forecast = sum(values["forecast"] for values in per_outcome.values())
     return {
         "version": version.pk,
         "reference_date": reference,
@@ -213,7 +213,7 @@ def transition_matrices(*, instrument: Instrument) -> list[dict[str, Any]]:
     frame = assessment_transitions(instrument=instrument)
     scores = list(range(instrument.min_score, instrument.max_score + 1))
     names = {domain.code: domain.name for domain in instrument.domains.all()}
-    matrices = []
+    matrices: list[dict[str, Any]] = []
     if frame.empty:
         return matrices
     for (domain, cohort), group in frame.groupby(["domain", "cohort"], sort=True):
@@ -233,7 +233,7 @@ def transition_matrices(*, instrument: Instrument) -> list[dict[str, Any]]:
     return matrices
 
 
-_RATE_SCALE = {Unit.PERCENTAGE: 100.0, Unit.PER_1000: 1000.0}
+_RATE_SCALE: dict[str, float] = {Unit.PERCENTAGE.value: 100.0, Unit.PER_1000.value: 1000.0}
 
 
 def _base_rates(base: ComparisonBase) -> dict[int, float]:

@@ -46,6 +46,9 @@ rules.add_perm("calculation.change_scenarios", is_project_lead)
 # Plan versus actual of a fixed version: aggregates per intervention type and year, which the
 # council reads too (the page and the API refuse a council member a draft).
 rules.add_perm("calculation.view_plan_actual", is_project_lead | is_council_member)
+# Realised returns: the project lead and the policy officers per household, the council the
+# aggregates of fixed versions (small cells suppressed).
+rules.add_perm("calculation.view_realised", is_project_lead | is_policy_officer | is_council_member)
 
 # Operations.
 rules.add_perm("siex.view_system_status", is_administrator)
