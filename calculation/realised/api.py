@@ -147,10 +147,17 @@ class TransitionViewSet(viewsets.ViewSet):
 
     permission_required = AGGREGATES
     lookup_field = "code"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     @extend_schema(
         summary="Transition matrices of an instrument per domain and cohort",
+        parameters=[
+            OpenApiParameter(
+                "code",
+                str,
+                OpenApiParameter.PATH,
+                description=gettext_lazy("The instrument's code, e.g. zrm."),
+            )
+        ],
         responses={200: OpenApiResponse(description="One matrix per domain and cohort.")},
     )
     def retrieve(self, request, code=None):

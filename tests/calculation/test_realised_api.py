@@ -1,0 +1,78 @@
+"""The realised-returns API by role: the project lead and the policy officer see the household
+breakdown, a council member only aggregates of fixed versions with small cells hidden."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from calculation.services import scenario_version_fix
+from siex.accounts.roles import Role
+from tests.calculation.test_realised import REFERENCE, programme  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fixed(programme):  # noqa: F811 - the fixture above
+    version, households = programme
+    return scenario_version_fix(version=version, expected_version=version.version), households
+
+
+def get(client, name, pk, **params):
+    return client.get(reverse(name, kwargs={"pk": pk}), params)
+
+
+def test_the_project_lead_reads_realised_returns_per_household(client_for, fixed):
+    version, households = fixed
+    response = get(
+        client_for(Role.PROJECT_LEAD),
+        "scenario-version-realised",
+        version.pk,
+        reference_date=REFERENCE.isoformat(),
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["society"] == pytest.approx(4600.0)
+    per_household = {row["household"]: row for row in data["by_household"]}
+    assert per_household[households["H1"][0].pk]["gross"] == pytest.approx(1800.0)
+
+
+def test_a_council_member_gets_no_household_and_small_cells_hidden(client_for, fixed):
+    version, _households = fixed
+    client = client_for(Role.COUNCIL_MEMBER)
+    data = get(
+        client, "scenario-version-realised", version.pk, reference_date=REFERENCE.isoformat()
+    ).json()
+    assert "by_household" not in data
+    # Four households with an event: below the threshold of 10, every figure is hidden.
+    assert data["society"] is None and data["households"] is None
+    assert all(row["gross"] is None for row in data["by_area"])
+    degree = get(
+        client, "scenario-version-realisation", version.pk, reference_date=REFERENCE.isoformat()
+    ).json()
+    assert degree["degree"] is None and degree["outcomes"] == []
+
+
+def test_the_council_does_not_read_a_draft_and_the_officer_not_the_degree(
+    client_for,
+    programme,  # noqa: F811 - the fixture above
+):
+    version, _households = programme
+    council = client_for(Role.COUNCIL_MEMBER)
+    assert get(council, "scenario-version-realised", version.pk).status_code == 403
+    officer = client_for(Role.POLICY_OFFICER)
+    assert get(officer, "scenario-version-realised", version.pk).status_code == 200
+    assert get(officer, "scenario-version-realisation", version.pk).status_code == 403
+    assert get(officer, "scenario-version-comparison-group", version.pk).status_code == 403
+
+
+def test_the_project_lead_reads_the_realisation_degree(client_for, fixed):
+    version, _households = fixed
+    data = get(
+        client_for(Role.PROJECT_LEAD),
+        "scenario-version-realisation",
+        version.pk,
+        reference_date=date(2026, 6, 30).isoformat(),
+    ).json()
+    assert data["degree"] == pytest.approx(2100.0 / 2025.0)
