@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -58,7 +59,7 @@ def suppressed_rows(rows: list[dict], amounts=("gross", "attributable")) -> list
     if not rows:
         return rows
     threshold = settings.SIEX_SMALL_CELL_THRESHOLD
-    mask = suppression_mask([row["households"] for row in rows], threshold)
+    mask = suppression_mask(np.array([row["households"] for row in rows]), threshold)
     return [
         {**row, **dict.fromkeys((*amounts, "households"), None)} if hide else row
         for row, hide in zip(rows, mask, strict=True)
@@ -166,7 +167,7 @@ class TransitionViewSet(viewsets.ViewSet):
         if not request.user.has_perm(LEAD):
             threshold = settings.SIEX_SMALL_CELL_THRESHOLD
             for matrix in matrices:
-                hidden = suppression_mask(matrix["matrix"], threshold)
+                hidden = suppression_mask(np.array(matrix["matrix"]), threshold)
                 matrix["matrix"] = [
                     [None if hide else count for count, hide in zip(row, mask, strict=True)]
                     for row, mask in zip(matrix["matrix"], hidden, strict=True)
