@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .realised import views as realised_views
 from .revision import views as revision_views
 
 app_name = "calculation"
@@ -29,6 +30,11 @@ urlpatterns = [
         "versies/<int:pk>/plan-en-werkelijkheid/",
         revision_views.PlanActualView.as_view(),
         name="version-plan-actual",
+    ),
+    path(
+        "versies/<int:pk>/gerealiseerd/",
+        realised_views.RealisedView.as_view(),
+        name="version-realised",
     ),
     path(
         "versies/<int:pk>/afsluiten/",

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd  # type: ignore[import-untyped]  # no stubs in the pinned set
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from interventions.followup.models import Instrument, OutcomeEvent
 from interventions.followup.selectors import assessment_transitions
@@ -38,6 +39,11 @@ from .arithmetic import (
 BREAKDOWNS = ("household", "intervention_type", "area", "actor", "domain", "outcome")
 #: Shown when an event is attributed to no intervention, or a household has no area.
 UNKNOWN = ""
+
+
+def default_reference() -> date:
+    """Realised so far: up to today."""
+    return timezone.localdate()
 
 
 def version_inputs(version: ScenarioVersion) -> ModelInputs:

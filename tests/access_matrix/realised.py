@@ -4,6 +4,10 @@ realised returns (per household); a council member the aggregates of fixed versi
 from tests.access_matrix import CM, PL, PO
 
 MATRIX: dict = {
+    "calculation:version-realised": [
+        ("get", "realised_fixed", {PL, PO, CM}),
+        ("get", "version", {PL, PO}),
+    ],
     "scenario-version-realised": [
         ("get", "realised_fixed", {PL, PO, CM}),
         ("get", "version", {PL, PO}),

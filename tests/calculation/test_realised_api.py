@@ -76,3 +76,19 @@ def test_the_project_lead_reads_the_realisation_degree(client_for, fixed):
         reference_date=date(2026, 6, 30).isoformat(),
     ).json()
     assert data["degree"] == pytest.approx(2100.0 / 2025.0)
+
+
+def test_the_page_shows_the_lead_the_degree_and_the_council_no_household(client_for, fixed):
+    version, _households = fixed
+    url = reverse("calculation:version-realised", kwargs={"pk": version.pk})
+    page = client_for(Role.PROJECT_LEAD).get(url, {"reference_date": "2026-06-30"})
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "EUR\u00a04.600" in content
+    assert "103,7%" in content  # 2,100 / 2,025
+    council = client_for(Role.COUNCIL_MEMBER).get(url, {"reference_date": "2026-06-30"})
+    assert council.status_code == 200
+    text = council.content.decode()
+    assert "&lt;10" in text, text[text.find("EUR\u00a04.600") - 300 :][:400]
+    assert "EUR\u00a04.600" not in text, text[text.find("EUR\u00a04.600") - 600 :][:700]
+    assert str(_households["H1"][0].pk) not in text or "Per household" not in text

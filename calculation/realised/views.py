@@ -1,0 +1,103 @@
+"""The realised-returns page of a scenario version: realised so far, the realisation degree,
+the comparison group and the transitions, shaped per role as the API (``api``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from interventions.followup.models import Instrument
+from monitoring.suppression import suppress_total
+
+from ..views import VersionMixin
+from . import selectors
+from .api import (
+    AGGREGATES,
+    LEAD,
+    SEE_HOUSEHOLDS,
+    VIEW_REALISED,
+    ReferenceSerializer,
+    realised_document,
+)
+
+CAPTIONS = {
+    "actor": _("Per actor (its own view, transfers included)"),
+    "domain": _("Per life domain"),
+    "outcome": _("Per outcome"),
+    "intervention_type": _("Per intervention type"),
+    "area": _("Per area"),
+    "household": _("Per household"),
+}
+
+
+class RealisedView(VersionMixin, TemplateView):
+    """Realised against forecast for the project lead; a policy officer reads the totals of the
+    households, a council member the aggregates of fixed versions with small cells hidden."""
+
+    template_name = "calculation/realised.html"
+    permission_required = VIEW_REALISED
+
+    def get(self, request, *args, **kwargs):
+        version = self.get_version()
+        user = request.user
+        households = user.has_perm(SEE_HOUSEHOLDS)
+        lead = user.has_perm(LEAD)
+        if not households and not version.is_fixed:
+            raise PermissionDenied
+        form = ReferenceSerializer(data=request.GET)
+        reference = (
+            form.validated_data.get("reference_date") if form.is_valid() else None
+        ) or selectors.default_reference()
+        realised = realised_document(
+            selectors.realised_returns(version, reference=reference),
+            households=households,
+            suppress=not households,
+        )
+        tables = [
+            (caption, [{**row, "label": row[by]} for row in realised[f"by_{by}"]])
+            for by, caption in CAPTIONS.items()
+            if f"by_{by}" in realised
+        ]
+        context = self.get_context_data(
+            realised=realised, tables=tables, reference=reference, lead=lead
+        )
+        if user.has_perm(AGGREGATES):
+            degree = selectors.realisation_degree(version, reference=reference)
+            if not lead and suppress_total(
+                degree["households"], settings.SIEX_SMALL_CELL_THRESHOLD
+            ):
+                degree = None
+            context["degree"] = degree and {
+                **degree,
+                "percent": _percent(degree["degree"]),
+                "outcomes": [
+                    {**row, "percent": _percent(row["degree"])} for row in degree["outcomes"]
+                ],
+            }
+        if lead:
+            context["comparison"] = [
+                {
+                    **row,
+                    **{
+                        f"{key}_percent": _percent(row[key])
+                        for key in (
+                            "participant_rate",
+                            "non_participant_rate",
+                            "observed_deadweight",
+                            "assumed_deadweight",
+                        )
+                    },
+                }
+                for row in selectors.comparison_group(version)
+            ]
+            context["transitions"] = [
+                (instrument, selectors.transition_matrices(instrument=instrument))
+                for instrument in Instrument.objects.all()
+            ]
+        return self.render_to_response(context)
+
+
+def _percent(fraction: float | None) -> float | None:
+    return None if fraction is None else fraction * 100.0
