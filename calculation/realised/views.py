@@ -3,6 +3,8 @@ the comparison group and the transitions, shaped per role as the API (``api``)."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
@@ -64,9 +66,11 @@ class RealisedView(VersionMixin, TemplateView):
             realised=realised, tables=tables, reference=reference, lead=lead
         )
         if user.has_perm(AGGREGATES):
-            degree = selectors.realisation_degree(version, reference=reference)
+            degree: dict[str, Any] | None = selectors.realisation_degree(
+                version, reference=reference
+            )
             if not lead and suppress_total(
-                degree["households"], settings.SIEX_SMALL_CELL_THRESHOLD
+                degree["households"] if degree else 0, settings.SIEX_SMALL_CELL_THRESHOLD
             ):
                 degree = None
             context["degree"] = degree and {
