@@ -15,11 +15,13 @@ class InterventionsConfig(AppConfig):
         from .exchange import tasks  # noqa: F401  (registers the import's job with Celery)
         from .followup.views import follow_up_section
         from .register import start_page as register_start_page
-        from .register.extensions import household_section_add
+        from .register.extensions import household_freeze_add, household_section_add
         from .register.models import Household
         from .retention import tasks as retention_tasks  # noqa: F401  (the daily retention job)
+        from .retention.selectors import household_anonymised_reason
 
         household_section_add(follow_up_section)
+        household_freeze_add(household_anonymised_reason)
         start_section_add(*register_start_page.SECTIONS, *catalogue_start_page.SECTIONS)
         # A worker answering a ping counts the households, to show it reads the same database.
         ping_count_add("households", Household.objects.count)
