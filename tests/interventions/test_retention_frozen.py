@@ -80,3 +80,18 @@ def test_a_household_that_was_not_anonymised_can_be_changed():
     household = HouseholdFactory()
     assert household_frozen(household) is None
     services.household_update(household=household, expected_version=household.version, children=2)
+
+
+def test_the_change_history_shows_which_fields_were_removed(anonymised):
+    from auditlog.models import LogEntry
+
+    from siex.audit.selectors import REMOVED, field_changes
+
+    entries = list(
+        LogEntry.objects.filter(content_type__model="household", object_id=anonymised.pk).order_by(
+            "pk"
+        )
+    )
+    rows = [row for changes in field_changes(entries) for row in changes]
+    removed = {row.name for row in rows if row.old == row.new == str(REMOVED)}
+    assert {"adults", "income_pct_social_minimum", "participation_start"} <= removed
