@@ -16,7 +16,7 @@ from siex.core.spreadsheets import csv_text, xlsx_append, xlsx_bytes, xlsx_sheet
 
 LONG_HEADER = ["gebied", "jaar", "indicator", "waarde", "status", "bron"]
 WIDE_FIRST = ["gebied", "jaar"]
-EXAMPLE_VALUES = {
+EXAMPLE_VALUES: dict[str, Decimal] = {
     Unit.PERCENTAGE: Decimal("12.5"),
     Unit.COUNT: Decimal(140),
     Unit.PER_1000: Decimal("35.2"),
