@@ -30,6 +30,7 @@ from tests.access_matrix import (
     audit,
     catalogue,
     imports,
+    indicator_imports,
     monitoring,
     register,
 )
@@ -42,7 +43,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, imports, catalogue, audit, accounts, monitoring]
+PARTS = [register, imports, catalogue, audit, accounts, monitoring, indicator_imports]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone
