@@ -194,13 +194,15 @@ def test_a_wide_kerncijfers_file_with_the_year_given(groningen, lead):
         "WK001400;Centrum;25000;.",
     )
     page = result_page(
-        lead, upload(lead, data, "kerncijfers.csv", period="2023", source="CBS 2023")
+        lead,
+        upload(lead, data, "kerncijfers.csv", period="2023", source="CBS 2023", provisional="on"),
     )
     assert "Klaar om vast te leggen." in page
     pk = IndicatorUpload.objects.get().pk
     lead.post(reverse("indicator_imports:commit", args=[pk]))
     assert IndicatorValue.objects.filter(period=2023).count() == 4
     assert set(IndicatorValue.objects.values_list("source", flat=True)) == {"CBS 2023"}
+    assert set(IndicatorValue.objects.values_list("status", flat=True)) == {"provisional"}
 
 
 def test_a_commit_that_fails_halfway_stores_nothing(groningen, lead, monkeypatch):
