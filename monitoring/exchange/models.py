@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.indicators.models import IndicatorValueImport
+from siex.core.text import validate_no_control_characters
 
 
 class UploadStatus(models.TextChoices):
@@ -33,14 +34,27 @@ class IndicatorUpload(models.Model):
         blank=True,
         related_name="+",
     )
-    uploaded_by_username = models.CharField(_("uploaded by (user name)"), max_length=150)
+    uploaded_by_username = models.CharField(
+        _("uploaded by (user name)"), max_length=150, validators=[validate_no_control_characters]
+    )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    file_name = models.CharField(_("file name"), max_length=255)
-    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
+    file_name = models.CharField(
+        _("file name"), max_length=255, validators=[validate_no_control_characters]
+    )
+    file_sha256 = models.CharField(
+        _("SHA-256 of the file"),
+        max_length=64,
+        db_index=True,
+        validators=[validate_no_control_characters],
+    )
     period = models.PositiveSmallIntegerField(_("period given"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, validators=[validate_no_control_characters]
+    )
     provisional = models.BooleanField(_("values are provisional"), default=False)
-    file_format = models.CharField(_("format"), max_length=10, blank=True)
+    file_format = models.CharField(
+        _("format"), max_length=10, blank=True, validators=[validate_no_control_characters]
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=UploadStatus.choices, default=UploadStatus.CHECKING
     )
