@@ -29,10 +29,12 @@ from tests.access_matrix import (
     accounts,
     audit,
     catalogue,
+    followup,
     imports,
     indicator_imports,
     monitoring,
     register,
+    revision,
 )
 from tests.factories import (
     HouseholdFactory,
@@ -43,7 +45,17 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, imports, catalogue, audit, accounts, monitoring, indicator_imports]
+PARTS = [
+    register,
+    followup,
+    imports,
+    catalogue,
+    audit,
+    accounts,
+    monitoring,
+    revision,
+    indicator_imports,
+]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone
