@@ -246,6 +246,7 @@ class AreaCrosswalk(models.Model):
         return f"{self.from_area.code} → {self.to_area.code}: {self.share}"
 
 
+from .exchange.models import IndicatorUpload  # noqa: E402, F401
 from .indicators.models import (  # noqa: E402, F401  (the app label of these models is "monitoring")
     ContextNote,
     Indicator,

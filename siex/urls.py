@@ -51,6 +51,7 @@ urlpatterns = [
     path("catalogus/", include("interventions.catalogue.urls")),
     path("audit/", include("siex.audit.urls")),
     path("scenarios/", include("calculation.urls")),
+    path("wijkfoto/importeren/", include("monitoring.exchange.urls")),
     path("wijkfoto/", include("monitoring.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include(router.urls)),

@@ -31,6 +31,7 @@ from tests.access_matrix import (
     catalogue,
     followup,
     imports,
+    indicator_imports,
     monitoring,
     register,
     revision,
@@ -44,7 +45,17 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, followup, imports, catalogue, audit, accounts, monitoring, revision]
+PARTS = [
+    register,
+    followup,
+    imports,
+    catalogue,
+    audit,
+    accounts,
+    monitoring,
+    revision,
+    indicator_imports,
+]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone

@@ -9,6 +9,7 @@ nothing, and says when nothing changed (the same file twice)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,6 +33,7 @@ from .models import Indicator, IndicatorValue, IndicatorValueImport, ValueStatus
 
 LONG, WIDE = "long", "wide"
 MAX_PROBLEMS = 500
+PROGRESS_EVERY = 200  # rows between two reports of progress
 #: CBS writes a secret or unknown value as "." and PDOK/older tables as a number at or below this.
 SENTINEL_AT_MOST = Decimal(-99990)
 WITHHELD_TEXTS = {"", ".", "x", "-", "geheim"}
@@ -197,8 +199,11 @@ def _detect_format(header: list[str]) -> str:
 
 
 class _Checker:
-    def __init__(self, report: ImportReport, default_status: str) -> None:
+    def __init__(
+        self, report: ImportReport, default_status: str, progress: Callable[[float], None]
+    ) -> None:
         self.report = report
+        self.progress = progress
         self.areas = AreaResolver()
         self.indicators = _Indicators()
         self.default_status = default_status
@@ -436,6 +441,8 @@ def _data_rows(table: Table, checker: _Checker):
         if not any(cell_text(cell) for cell in cells):
             continue
         checker.report.rows += 1
+        if checker.report.rows % PROGRESS_EVERY == 0:
+            checker.progress(table.done())
         yield number, cells
 
 
@@ -447,10 +454,12 @@ def indicator_values_check(
     period: int | None = None,
     source: str = "",
     status: str = ValueStatus.FINAL,
+    progress: Callable[[float], None] = lambda done: None,
 ) -> ImportReport:
     """Read and check a file of indicator values without storing anything. A problem with the
     file as a whole raises ImportFileError (a ValidationError); every problem of a row or cell is
-    in the report, with its row and column. The counts say what a commit would change."""
+    in the report, with its row and column. The counts say what a commit would change.
+    ``progress`` hears the share of the file read so far (0 to 1) while it is checked."""
     table = _read_table(data, file_name)
     try:
         chosen = file_format or _detect_format(table.header)
@@ -461,7 +470,7 @@ def indicator_values_check(
             period=period,
             source=source,
         )
-        checker = _Checker(report, status)
+        checker = _Checker(report, status, progress)
         (_check_long if chosen == LONG else _check_wide)(table, checker, source)
     finally:
         table.close()
