@@ -37,6 +37,8 @@ PROGRESS_EVERY = 200  # rows between two reports of progress
 #: CBS writes a secret or unknown value as "." and PDOK/older tables as a number at or below this.
 SENTINEL_AT_MOST = Decimal(-99990)
 WITHHELD_TEXTS = {"", ".", "x", "-", "geheim"}
+#: A cell the source did not supply at all (not a secret: there is no such figure), left out.
+NOT_SUPPLIED_TEXTS = {"n.v.t.", "nvt", "niet geleverd", "not supplied"}
 
 AREA_COLUMNS = ("regiocode", "regio_code", "code", "gebiedscode", "gemeentecode", "wijk", "gebied")
 PERIOD_COLUMNS = ("jaar", "peiljaar", "periode", "period")
@@ -126,6 +128,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: Cells marked as not supplied by the source ("n.v.t."): left out, not a value nor withheld.
+    not_supplied: int = 0
 
     @property
     def ok(self) -> bool:
@@ -259,11 +263,15 @@ class _Checker:
         return area.pk
 
     def value(self, row: int, column: str, raw: Any, indicator: Indicator) -> tuple[bool, Any]:
-        """(ok, value): a Decimal, or None when withheld."""
+        """(ok, value): a Decimal, or None when withheld; not ok (and no problem) for a cell the
+        source did not supply."""
         try:
             refuse_control_characters(raw)
         except CellError as error:
             self.problem(row, column, str(error))
+            return False, None
+        if cell_text(raw).casefold() in NOT_SUPPLIED_TEXTS:
+            self.report.not_supplied += 1
             return False, None
         if cell_text(raw).casefold() in WITHHELD_TEXTS:
             return True, None
