@@ -58,7 +58,8 @@ def peer_group(*, municipality_code: str, year: int) -> tuple[int | None, list[P
     by_period: dict[int, dict[str, dict[str, float]]] = {}
     names: dict[str, str] = {}
     for indicator, area, name, period, value in values:
-        by_period.setdefault(period, {}).setdefault(area, {})[indicator] = float(value)
+        if value is not None:
+            by_period.setdefault(period, {}).setdefault(area, {})[indicator] = float(value)
         names[area] = name
     for period in sorted(by_period, reverse=True):
         rows = by_period[period]

@@ -70,7 +70,11 @@ def _series(area_code: str, year: int) -> dict[str, list[IndicatorValue]]:
     return series
 
 
-def _benchmark_values(codes: list[str], year: int) -> dict[tuple[str, int, str], IndicatorValue]:
+#: (area code, indicator id, period) -> (value, withheld)
+Benchmarks = dict[tuple[str, int, int], tuple[Decimal | None, bool]]
+
+
+def _benchmark_values(codes: list[str], year: int) -> Benchmarks:
     """(area code, indicator id, period) -> (value, withheld), for the benchmark areas."""
     levels = [AreaLevel.MUNICIPALITY, AreaLevel.COUNTRY]
     values = IndicatorValue.objects.filter(
@@ -84,7 +88,9 @@ def _benchmark_values(codes: list[str], year: int) -> dict[tuple[str, int, str],
     }
 
 
-def _benchmark(found, code: str, indicator_id: int, period: int) -> dict[str, Any] | None:
+def _benchmark(
+    found: Benchmarks, code: str, indicator_id: int, period: int
+) -> dict[str, Any] | None:
     hit = found.get((code, indicator_id, period))
     if hit is None:
         return None
@@ -92,20 +98,22 @@ def _benchmark(found, code: str, indicator_id: int, period: int) -> dict[str, An
     return {"code": code, "value": _number(value), "withheld": withheld}
 
 
-def _peer_mean(found, peers: list[str], indicator_id: int, period: int) -> dict[str, Any] | None:
-    numbers = [
-        hit[0]
-        for code in peers
-        if (hit := found.get((code, indicator_id, period))) is not None and not hit[1]
-    ]
+def _peer_mean(
+    found: Benchmarks, peers: list[str], indicator_id: int, period: int
+) -> dict[str, Any] | None:
+    numbers: list[Decimal] = []
+    for code in peers:
+        number = found.get((code, indicator_id, period), (None, True))[0]
+        if number is not None:
+            numbers.append(number)
     if not numbers:
         return None
-    mean = sum(numbers, Decimal(0)) / len(numbers)
+    mean = sum(numbers, Decimal(0)) / Decimal(len(numbers))
     return {"value": _number(mean.quantize(Decimal("0.0001"))), "count": len(numbers)}
 
 
 def _indicator_entry(indicator: Indicator, points: list[IndicatorValue]) -> dict[str, Any]:
-    trend = []
+    trend: list[dict[str, Any]] = []
     previous: IndicatorValue | None = None
     for point in points:
         broken = previous is not None and (
@@ -254,23 +262,22 @@ def photos_compared(first: dict[str, Any], second: dict[str, Any]) -> list[dict[
     rows = []
     for code in [*earlier, *(code for code in later if code not in earlier)]:
         a, b = earlier.get(code), later.get(code)
-        entry = b or a
+        entry = b or a or {}
         old = a["latest"] if a else None
         new = b["latest"] if b else None
-        broken = bool(
-            a
-            and b
-            and (
-                a["version"] != b["version"]
-                or any(
-                    point["break_before"] and old["period"] < point["period"] <= new["period"]
-                    for point in b["trend"]
-                )
+        broken = False
+        if a and b and old and new:
+            broken = a["version"] != b["version"] or any(
+                point["break_before"] and old["period"] < point["period"] <= new["period"]
+                for point in b["trend"]
             )
-        )
         old_value = _decimal(old["value"]) if old else None
         new_value = _decimal(new["value"]) if new else None
-        comparable = not broken and old_value is not None and new_value is not None
+        difference = None
+        change = None
+        if not broken and old_value is not None and new_value is not None:
+            difference = _number(new_value - old_value)
+            change = change_of(old_value, new_value, entry["direction"])
         rows.append(
             {
                 "code": code,
@@ -281,10 +288,8 @@ def photos_compared(first: dict[str, Any], second: dict[str, Any]) -> list[dict[
                 "direction": entry["direction"],
                 "first": old,
                 "second": new,
-                "difference": _number(new_value - old_value) if comparable else None,
-                "change": change_of(old_value, new_value, entry["direction"])
-                if comparable
-                else None,
+                "difference": difference,
+                "change": change,
                 "definition_break": broken,
             }
         )
