@@ -31,6 +31,7 @@ from tests.access_matrix import (
     catalogue,
     imports,
     monitoring,
+    photos,
     register,
 )
 from tests.factories import (
@@ -42,7 +43,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, imports, catalogue, audit, accounts, monitoring]
+PARTS = [register, imports, catalogue, audit, accounts, monitoring, photos]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone
@@ -204,7 +205,7 @@ def objects(groningen_areas):
 
 def request(client: Client, method: str, url: str, data):
     if method == "get":
-        return client.get(url)
+        return client.get(url, data)
     if method == "post" and url.startswith("/api/"):
         return client.post(url, data or {}, content_type="application/json")
     if method == "post":

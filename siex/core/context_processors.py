@@ -11,6 +11,7 @@ NAVIGATION = [
     ("interventions.view_household_data", "register:households", _("Households")),
     ("calculation.view_scenarios", "calculation:scenarios", _("Scenarios")),
     ("monitoring.view_neighbourhood_photo", "indicators:index", _("Neighbourhood photo")),
+    ("monitoring.view_photos", "photos:list", _("Kept photos")),
     ("interventions.view_household_data", "imports:index", _("Import and export")),
     ("interventions.view_catalogue", "catalogue:register", _("Catalogue")),
     ("interventions.view_catalogue", "api-docs", _("API")),
