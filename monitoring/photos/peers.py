@@ -7,8 +7,8 @@ rented dwellings): each indicator is turned into a z-score over every municipali
 for all of them in the period (mean 0, standard deviation 1, so no indicator weighs more for its
 unit), and the ``SIEX_PEER_GROUP_SIZE`` (10) municipalities at the smallest Euclidean distance
 from the municipality in that space form its peer group. An indicator that does not vary is left
-out. The period is the latest one at or before the photo's year in which the municipality has all
-of them, so the peers follow the benchmark values of that same period.
+out. The period is the latest one at or before the photo's year in which the municipality and at
+least that many others have all of them (else the latest with any other municipality).
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ def peer_group(*, municipality_code: str, year: int) -> tuple[int | None, list[P
         if value is not None:
             by_period.setdefault(period, {}).setdefault(area, {})[indicator] = float(value)
         names[area] = name
+    size = settings.SIEX_PEER_GROUP_SIZE
+    tables: list[tuple[int, dict[str, list[float]]]] = []
     for period in sorted(by_period, reverse=True):
         rows = by_period[period]
         if len(rows.get(municipality_code, {})) < len(codes):
@@ -70,6 +72,12 @@ def peer_group(*, municipality_code: str, year: int) -> tuple[int | None, list[P
             for code, row in rows.items()
             if len(row) == len(codes)
         }
-        found = nearest(municipality_code, table, settings.SIEX_PEER_GROUP_SIZE)
-        return period, [Peer(code, names[code], round(distance, 4)) for code, distance in found]
-    return None, []
+        if len(table) > 1:
+            tables.append((period, table))
+    # The latest period with a full peer group; else the latest with any other municipality.
+    chosen = next(((p, t) for p, t in tables if len(t) > size), tables[0] if tables else None)
+    if chosen is None:
+        return None, []
+    period, table = chosen
+    found = nearest(municipality_code, table, size)
+    return period, [Peer(code, names[code], round(distance, 4)) for code, distance in found]

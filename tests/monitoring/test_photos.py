@@ -387,3 +387,21 @@ def test_only_the_project_lead_deletes_a_kept_photo(wijk, user_for):
         photo_delete(photo=photo, user=user_for(Role.POLICY_OFFICER))
     photo_delete(photo=photo, user=user_for(Role.PROJECT_LEAD))
     assert not type(photo).objects.exists()
+
+
+def test_the_photo_of_groningen_from_the_shipped_cbs_files(cbs_values):
+    """On the real data: Groningen's peer group holds ten other municipalities, and a
+    wijk's photo carries the municipality's and the peers' values of the same period."""
+    period, peers = peer_group(municipality_code="GM0014", year=2024)
+    print(period, [(peer.name, peer.distance) for peer in peers])
+    assert period in (2022, 2023)
+    assert len(peers) == 10 and "GM0014" not in {peer.code for peer in peers}
+    wijk = Area.objects.filter(code="WK001401").order_by("-year").first()
+    photo = area_photo(area=wijk, on_date=date(2024, 12, 31))
+    entry = next(
+        e for e in photo["indicators"] if e["code"] == "pct_hh_onder_of_rond_sociaal_minimum"
+    )
+    assert entry["latest"]["period"] <= 2024
+    if entry["latest"]["period"] == period:
+        assert entry["benchmarks"]["peers"]["count"] >= 1
+    assert entry["benchmarks"]["municipality"] is not None
