@@ -170,6 +170,22 @@ class PhotoCompareView(TemplateView):
         return context
 
 
+def _download(content: dict, user, *, stem: str, title: str, file_format: str) -> HttpResponse:
+    shown = photo_for(content, user)
+    english = (get_language() or "nl").startswith("en")
+    if file_format == "csv":
+        body: str | bytes = export.photo_csv(shown, english=english)
+        content_type = CSV_CONTENT_TYPE
+    elif file_format == "xlsx":
+        body = export.photo_xlsx(shown, title=title, english=english)
+        content_type = XLSX_CONTENT_TYPE
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
+    return response
+
+
 class PhotoDownloadView(View):
     """A kept photo as CSV or XLSX (hidden counts stay hidden)."""
 
@@ -177,19 +193,20 @@ class PhotoDownloadView(View):
 
     def get(self, request, pk: int, file_format: str):
         kept = get_object_or_404(PhotoSnapshot.objects.select_related("area"), pk=pk)
-        content = photo_for(kept.content, request.user)
-        english = (get_language() or "nl").startswith("en")
         stem = f"wijkfoto-{kept.area.code}-{kept.date:%Y-%m-%d}"
-        if file_format == "csv":
-            response = HttpResponse(
-                export.photo_csv(content, english=english), content_type=CSV_CONTENT_TYPE
-            )
-        elif file_format == "xlsx":
-            response = HttpResponse(
-                export.photo_xlsx(content, title=kept.area.code, english=english),
-                content_type=XLSX_CONTENT_TYPE,
-            )
-        else:
-            raise Http404
-        response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
-        return response
+        return _download(
+            kept.content, request.user, stem=stem, title=kept.area.code, file_format=file_format
+        )
+
+
+class AreaPhotoDownloadView(View):
+    """The photo of an area at the chosen date as CSV or XLSX."""
+
+    permission_required = "monitoring.view_neighbourhood_photo"
+
+    def get(self, request, code: str, file_format: str):
+        area = _area(code)
+        on_date = _chosen_date(request.GET.get("datum"))
+        content = selectors.area_photo(area=area, on_date=on_date)
+        stem = f"wijkfoto-{area.code}-{on_date:%Y-%m-%d}"
+        return _download(content, request.user, stem=stem, title=area.code, file_format=file_format)

@@ -9,6 +9,7 @@ MATRIX: dict = {
     "photos:list": [("get", None, READERS)],
     "photos:area": [("get", "photo_area", {PO, PL})],
     "photos:take": [("post", "photo_take", {PO, PL})],
+    "photos:area-download": [("get", "photo_area_csv", {PO, PL})],
     "photos:detail": [("get", "photo", READERS)],
     "photos:download": [("get", "photo_csv", READERS), ("get", "photo_xlsx", READERS)],
     "photos:compare": [("get", "photo_compare", READERS)],
@@ -53,6 +54,7 @@ def builders(context: dict) -> dict:
     )
     return {
         "photo_area": ({"code": area.code}, None),
+        "photo_area_csv": ({"code": area.code, "file_format": "csv"}, {"datum": "2024-06-01"}),
         "photo_take": ({"code": area.code}, {"datum": "2024-06-01", "title": "Matrix"}),
         "photo_take_api": ({}, {"area": area.code, "date": "2024-06-01", "title": "Matrix"}),
         "photo": ({"pk": photo.pk}, None),

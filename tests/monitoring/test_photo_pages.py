@@ -54,6 +54,12 @@ def test_the_photo_at_a_chosen_date_and_keeping_it(client_for, wijk, values):
     assert "Wijkfoto van Oosterpoort op 30-06-2022" in text
     # The officer sees the small count as it is.
     assert page.context["programme"]["participants"]["active"] == 4
+    sheet = officer.get(
+        reverse("photos:area-download", args=["WK001401", "xlsx"]), {"datum": "2022-06-30"}
+    )
+    assert (
+        sheet["Content-Disposition"] == 'attachment; filename="wijkfoto-WK001401-2022-06-30.xlsx"'
+    )
     earlier = officer.get(url, {"datum": "2021-12-31"})
     assert earlier.context["rows"][0]["period"] == 2021
     response = officer.post(
@@ -94,6 +100,16 @@ def test_a_council_member_reads_kept_photos_with_small_counts_hidden(
     assert "<10" not in lead_csv.content.decode("utf-8-sig")
     xlsx = council.get(reverse("photos:download", args=[kept.pk, "xlsx"]))
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    from openpyxl import load_workbook
+
+    cells = [
+        cell
+        for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
+        for cell in row
+    ]
+    assert "pct_arm" in cells and 11 in cells and "<10" in cells
     api = council.get(reverse("photo-detail", args=[kept.pk])).json()
     assert api["content"]["programme"]["participants"]["active"] is None
     assert api["content"]["programme"]["suppressed"] is True
