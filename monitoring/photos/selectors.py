@@ -15,7 +15,7 @@ from ..indicators.selectors import context_notes_for
 from ..models import Area, AreaLevel
 from .models import PhotoSnapshot
 from .peers import peer_group
-from .programme import programme_figures
+from .programme import ProgrammeFigures, programme_figures
 
 #: How a change reads for an indicator's direction (a neutral one only goes up or down).
 BETTER, WORSE, EQUAL, UP, DOWN = "better", "worse", "equal", "up", "down"
@@ -221,7 +221,8 @@ def area_photo(*, area: Area, on_date: date) -> dict[str, Any]:
 
 def _programme(area: Area, on_date: date) -> dict[str, Any]:
     area_ids = programme_area_ids(area)
-    figures = programme_figures(area_ids, on_date)
+    # Households are registered by wijk: a buurt or the country has no programme figures (not 0).
+    figures = programme_figures(area_ids, on_date) if area_ids else ProgrammeFigures()
     expected = figures.expected_returns
     return {
         "participants": {

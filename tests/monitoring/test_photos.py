@@ -283,6 +283,10 @@ def test_the_programme_of_two_wijken_and_the_municipality(programme, groningen):
         ("werk-p", 5),
     ]
     assert total["spend"] == "22000"
+    country = Area.objects.create(code="NL01", name="Nederland", level=AreaLevel.COUNTRY, year=2024)
+    nowhere = area_photo(area=country, on_date=on)["programme"]
+    assert nowhere["participants"] == {"active": None, "ended": None}
+    assert nowhere["spend"] is None and nowhere["interventions"] == []
 
 
 def test_the_expected_returns_come_from_the_latest_calculation(programme, groningen):
