@@ -8,7 +8,6 @@ not finish answer 409; a recalculation while the calculation service is down ans
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, cast
 
 import django_filters
@@ -27,9 +26,9 @@ from siex.core.api import ErrorSerializer
 
 from . import presentation, selectors, services
 from .models import CalculationRun, PriceBasis, RunStatus, Scenario, ScenarioVersion
-from .results.cells import Cell, Kind, Row
-from .results.formats import cell_text
+from .results.serializers import ResultTableSerializer
 from .results.tables import run_tables
+from .revision.api import ACTION_PERMISSIONS, RevisionActions
 from .scenario import LIST_FIELDS, PARAMETER_FIELDS, PROGRAMME_CATEGORIES
 
 VIEW = "calculation.view_scenarios"
@@ -129,6 +128,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
         help_text=gettext_lazy("Lower-case letters, digits, hyphens and underscores."),
     )
     created_by = _username_field()
+    closed_by = _username_field()
     versions = VersionSummarySerializer(many=True, read_only=True)
 
     class Meta:
@@ -141,9 +141,11 @@ class ScenarioSerializer(serializers.ModelSerializer):
             "is_reference",
             "created_by",
             "created_at",
+            "closed_at",
+            "closed_by",
             "versions",
         ]
-        read_only_fields = ["is_reference", "created_at"]
+        read_only_fields = ["is_reference", "created_at", "closed_at"]
 
     def create(self, validated_data):
         version = _through_service(
@@ -170,7 +172,7 @@ class ScenarioViewSet(
             "number"
         )
         return (
-            Scenario.objects.select_related("created_by")
+            Scenario.objects.select_related("created_by", "closed_by")
             .prefetch_related(Prefetch("versions", queryset=versions))
             .order_by("name", "id")
         )
@@ -224,6 +226,9 @@ class ScenarioVersionSerializer(serializers.ModelSerializer):
             *PARAMETER_FIELDS,
             *LIST_FIELDS,
             "copied_from",
+            "kind",
+            "revises",
+            "revision_date",
             "version",
             "created_by",
             "created_at",
@@ -237,6 +242,9 @@ class ScenarioVersionSerializer(serializers.ModelSerializer):
             "number",
             "status",
             "copied_from",
+            "kind",
+            "revises",
+            "revision_date",
             "created_at",
             "updated_at",
             "fixed_at",
@@ -309,6 +317,7 @@ class ScenarioVersionFilter(django_filters.FilterSet):
 
 
 class ScenarioVersionViewSet(
+    RevisionActions,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.ListModelMixin,
@@ -319,7 +328,11 @@ class ScenarioVersionViewSet(
 
     serializer_class = ScenarioVersionSerializer
     filterset_class = ScenarioVersionFilter
-    permission_required = PERMISSIONS
+
+    @property
+    def permission_required(self) -> dict[str, str]:
+        return ACTION_PERMISSIONS.get(getattr(self, "action", None) or "", PERMISSIONS)
+
     # PATCH only: a PUT would have to send the whole version, catalogue snapshot aside.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -437,69 +450,6 @@ class ScenarioVersionViewSet(
 
 
 # --- result tables -------------------------------------------------------------------------------
-
-
-class ResultColumnSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    # A field named "label": the serializer's metaclass takes declared fields off the class, so it
-    # does not replace Field.label; the stubs do not know that.
-    label = serializers.CharField()  # type: ignore[assignment]
-    kind = serializers.ChoiceField(choices=[kind.value for kind in Kind])
-    decimals = serializers.IntegerField(source="places")
-
-
-class ResultCellSerializer(serializers.Serializer):
-    value = serializers.JSONField(
-        allow_null=True,
-        help_text=gettext_lazy(
-            "A number (euros, a count, a fraction for a percentage or share, a year), a text, "
-            "true or false, a list of years, or null for no value."
-        ),
-    )
-    kind = serializers.ChoiceField(choices=[kind.value for kind in Kind])
-    decimals = serializers.IntegerField()
-    text = serializers.SerializerMethodField(
-        help_text=gettext_lazy("The value as SIEX shows it, in the language of the request.")
-    )
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_text(self, cell: Cell) -> str:
-        return cell_text(cell)
-
-
-class ResultRowSerializer(serializers.Serializer):
-    key = serializers.CharField(
-        allow_null=True,
-        help_text=gettext_lazy("The code of what the row is about: an actor, a year, a figure."),
-    )
-    cells = ResultCellSerializer(
-        many=True,
-        help_text=gettext_lazy(
-            "One per column; a cell left empty (a total that is not summed) has the value null "
-            'and the text "".'
-        ),
-    )
-    note = serializers.CharField(allow_null=True)
-
-    def to_representation(self, instance: Row) -> dict:
-        blank = Cell(None, Kind.TEXT, missing="")
-        cells = tuple(blank if cell is None else cell for cell in instance.cells)
-        return super().to_representation(replace(instance, cells=cells))
-
-
-class ResultTableSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    title = serializers.CharField()
-    explanation = serializers.CharField()
-    facts = serializers.BooleanField(
-        help_text=gettext_lazy("A list of measures with a value each, rather than a grid.")
-    )
-    columns = ResultColumnSerializer(many=True)
-    rows = ResultRowSerializer(many=True)
-    totals = ResultRowSerializer(allow_null=True)
-    empty = serializers.CharField(
-        allow_null=True, help_text=gettext_lazy("What to say when the table has no rows.")
-    )
 
 
 class RunTablesSerializer(serializers.Serializer):

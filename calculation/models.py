@@ -60,6 +60,16 @@ class Scenario(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Closing (afsluiting): from then on the exploitation is locked (calculation.revision).
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("scenario")
@@ -68,6 +78,18 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class VersionKind(models.TextChoices):
+    """What a version is in the lifecycle of an exploitation (DESIGN §4)."""
+
+    PLAN = "plan", _("plan")
+    REVISION = "revision", _("revision (herziening)")
+    FINAL = "final", _("final version (afsluiting)")
 
 
 class VersionStatus(models.TextChoices):
@@ -190,6 +212,27 @@ class ScenarioVersion(VersionedModel):
         blank=True,
         related_name="+",
     )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=VersionKind.choices, default=VersionKind.PLAN
+    )
+    revises = models.ForeignKey(
+        "self",
+        verbose_name=_("revises"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        help_text=_("The fixed version this revision or final version starts from."),
+    )
+    revision_date = models.DateField(
+        _("revision date"),
+        null=True,
+        blank=True,
+        help_text=_("The years before this date carry actual volumes and costs."),
+    )
+    realised_outcomes = models.JSONField(
+        _("realised outcomes (frozen at the revision)"), default=list, blank=True
+    )
     fixed_at = models.DateTimeField(_("fixed on"), null=True, blank=True)
     fixed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -225,6 +268,11 @@ class ScenarioVersion(VersionedModel):
                 | Q(fixed_at__isnull=False, status=VersionStatus.FIXED),
                 name="scenarioversion_fixed_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(kind=VersionKind.PLAN)
+                | Q(revises__isnull=False, revision_date__isnull=False),
+                name="scenarioversion_revision_has_origin",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -237,6 +285,13 @@ class ScenarioVersion(VersionedModel):
     @property
     def end_year(self) -> int:
         return self.start_year + self.horizon_years - 1
+
+    @property
+    def actuals_until(self) -> int | None:
+        """The last year that carries actuals (a revision or final version), else None."""
+        if self.revision_date is None:
+            return None
+        return min(self.revision_date.year - 1, self.end_year)
 
 
 class RunStatus(models.TextChoices):

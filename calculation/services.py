@@ -32,6 +32,7 @@ from .models import (
     RunStatus,
     Scenario,
     ScenarioVersion,
+    VersionKind,
     VersionStatus,
 )
 from .scenario import (
@@ -57,6 +58,22 @@ MAX_ATTEMPTS = 3
 
 class FixedVersionError(ValidationError):
     pass
+
+
+class ScenarioClosedError(ValidationError):
+    """The exploitation is closed (afgesloten): no new versions, changes or revisions."""
+
+
+def refuse_closed(scenario: Scenario) -> None:
+    """Refuse any change to a closed exploitation, with the reason in the reader's words."""
+    if scenario.is_closed:
+        raise ScenarioClosedError(
+            _(
+                "The exploitation “%(name)s” is closed: its versions can no longer be changed, "
+                "and no new version or revision can be made."
+            )
+            % {"name": scenario.name}
+        )
 
 
 def _check(document: dict) -> None:
@@ -164,10 +181,18 @@ def scenario_import(*, document: Any, user=None, code: str | None = None) -> Sce
 
 
 def _new_version(
-    scenario: Scenario, document: dict, *, user, copied_from: ScenarioVersion | None = None
+    scenario: Scenario,
+    document: dict,
+    *,
+    user,
+    copied_from: ScenarioVersion | None = None,
+    **extra: Any,
 ) -> ScenarioVersion:
+    """The scenario's next version from a document; ``extra`` sets further fields (the lifecycle
+    fields of a revision). Refused when the exploitation is closed."""
     with transaction.atomic():
-        Scenario.objects.select_for_update().filter(pk=scenario.pk).first()
+        locked = Scenario.objects.select_for_update().filter(pk=scenario.pk).first()
+        refuse_closed(locked or scenario)
         number = (scenario.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         version = ScenarioVersion(
             scenario=scenario,
@@ -177,6 +202,7 @@ def _new_version(
             created_by=user,
             updated_by=user,
             **_version_fields(document),
+            **extra,
         )
         version.full_clean()
         version.save()
@@ -188,7 +214,17 @@ def scenario_version_new(*, version: ScenarioVersion, user=None, note: str = "")
     yearly revision, herziening, of a fixed version)."""
     document = scenario_document(version, include_registered=False)
     document["note"] = note or _("Copy of version %(number)s.") % {"number": version.number}
-    return _new_version(version.scenario, document, user=user, copied_from=version)
+    extra: dict[str, Any] = {}
+    if version.kind == VersionKind.REVISION:
+        # A copy of a revision is the same revision: its actuals stay frozen as they were.
+        extra = {
+            "kind": version.kind,
+            "revises": version.revises,
+            "revision_date": version.revision_date,
+            "registered_intake": version.registered_intake,
+            "realised_outcomes": version.realised_outcomes,
+        }
+    return _new_version(version.scenario, document, user=user, copied_from=version, **extra)
 
 
 def scenario_copy(*, version: ScenarioVersion, code: str, name: str, user=None) -> ScenarioVersion:
@@ -217,6 +253,7 @@ def scenario_version_update(
         raise ValueError(f"Not a scenario version field: {', '.join(sorted(unknown))}")
 
     def refuse(stored: ScenarioVersion) -> None:
+        refuse_closed(stored.scenario)
         if stored.is_fixed:
             raise FixedVersionError(
                 _(
@@ -224,6 +261,16 @@ def scenario_version_update(
                     "version to revise it."
                 )
                 % {"number": stored.number}
+            )
+        if stored.kind != VersionKind.PLAN and changes.get("count_registered") is False:
+            # Its past years are the registered interventions: without them they would be empty.
+            raise ValidationError(
+                {
+                    "count_registered": _(
+                        "A revision counts the registered interventions: they are the actuals "
+                        "of its past years."
+                    )
+                }
             )
 
     return save_versioned(
@@ -263,7 +310,12 @@ def scenario_version_fix(
     """Fix (vaststellen) a version: from now on it never changes. Registered interventions it
     counts are frozen into it, so that re-running it reproduces its results exactly."""
     with transaction.atomic():
-        current = ScenarioVersion.objects.select_for_update().get(pk=version.pk)
+        current = (
+            ScenarioVersion.objects.select_for_update()
+            .select_related("scenario")
+            .get(pk=version.pk)
+        )
+        refuse_closed(current.scenario)
         if current.is_fixed:
             raise FixedVersionError(_("This version is already fixed."))
         if current.version != expected_version:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .revision import views as revision_views
 
 app_name = "calculation"
 
@@ -18,6 +19,21 @@ urlpatterns = [
         "versies/<int:pk>/download/",
         views.VersionDownloadView.as_view(),
         name="version-download",
+    ),
+    path(
+        "versies/<int:pk>/herziening/",
+        revision_views.VersionReviseView.as_view(),
+        name="version-revise",
+    ),
+    path(
+        "versies/<int:pk>/plan-en-werkelijkheid/",
+        revision_views.PlanActualView.as_view(),
+        name="version-plan-actual",
+    ),
+    path(
+        "versies/<int:pk>/afsluiten/",
+        revision_views.ScenarioCloseView.as_view(),
+        name="scenario-close",
     ),
     path("versies/<int:pk>/berekenen/", views.VersionRunView.as_view(), name="version-run"),
     path("berekeningen/<int:pk>/", views.RunDetailView.as_view(), name="run"),

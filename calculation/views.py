@@ -141,6 +141,20 @@ class VersionMixin(ContextMixin, View):
         return context
 
 
+class OpenScenarioMixin(VersionMixin):
+    """Pages that change a scenario: refused, with the reason, once its exploitation is closed."""
+
+    def dispatch(self, request, *args, **kwargs):
+        version = self.get_version()
+        try:
+            services.refuse_closed(version.scenario)
+        except services.ScenarioClosedError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(version_url(version))
+        return super().dispatch(request, *args, **kwargs)
+
+
 class VersionDetailView(VersionMixin, TemplateView):
     """A version: its inputs, its status and its latest calculation."""
 
@@ -166,7 +180,7 @@ class VersionDetailView(VersionMixin, TemplateView):
         return context
 
 
-class VersionEditView(VersionMixin, TemplateView):
+class VersionEditView(OpenScenarioMixin, TemplateView):
     """Edit a draft version: parameters and lists, saved together with optimistic locking."""
 
     template_name = "calculation/version_edit.html"
@@ -227,7 +241,7 @@ class VersionEditView(VersionMixin, TemplateView):
         return context
 
 
-class VersionFixView(VersionMixin, FormView):
+class VersionFixView(OpenScenarioMixin, FormView):
     """Fix (vaststellen) a draft version after a confirmation: from then on it never changes."""
 
     template_name = "calculation/version_fix.html"
@@ -272,7 +286,7 @@ class VersionFixView(VersionMixin, FormView):
         return redirect(version_url(version))
 
 
-class VersionNewView(VersionMixin, FormView):
+class VersionNewView(OpenScenarioMixin, FormView):
     """A new draft version of the same scenario, starting as a copy (the yearly revision)."""
 
     template_name = "calculation/version_new.html"

@@ -1,7 +1,9 @@
 """Admin for the catalogue (superusers only: the project lead maintains it in SIEX itself).
 
-Households and interventions are deliberately not in the admin: household data is reached only
-through the register pages and API, where access is logged.
+The follow-up's instruments are here too: data that another municipality adapts. Households,
+interventions and follow-up records are deliberately not in the admin: household data is reached
+only through the register pages and API, where access is logged. The retention runs are (read
+only): they hold counts, never a household.
 """
 
 from django.contrib import admin
@@ -16,6 +18,8 @@ from interventions.catalogue.models import (
     Outcome,
     OutcomeValue,
 )
+from interventions.followup.models import Instrument, InstrumentDomain, InstrumentLevel
+from interventions.retention.models import RetentionRun
 
 
 class BudgetLineInline(admin.TabularInline):
@@ -64,3 +68,45 @@ class InterventionTypeAdmin(admin.ModelAdmin):
     list_filter = ("life_domain", "is_active")
     search_fields = ("code", "name_nl", "name_en", "provider")
     inlines = [InterventionOutcomeInline]
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "started_at",
+        "finished_at",
+        "trigger",
+        "mode",
+        "retention_years",
+        "cutoff",
+        "term_expired",
+        "consent_withdrawn",
+        "anonymised",
+        "deleted",
+    )
+    list_filter = ("trigger", "mode")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InstrumentDomainInline(admin.TabularInline):
+    model = InstrumentDomain
+    extra = 0
+
+
+class InstrumentLevelInline(admin.TabularInline):
+    model = InstrumentLevel
+    extra = 0
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_nl", "name_en", "min_score", "max_score", "sort_order")
+    inlines = [InstrumentDomainInline, InstrumentLevelInline]

@@ -14,10 +14,14 @@ class InterventionsConfig(AppConfig):
         from . import audit  # noqa: F401  (registers the change history)
         from .catalogue import start_page as catalogue_start_page
         from .exchange import tasks  # noqa: F401  (registers the import's job with Celery)
+        from .followup.views import follow_up_section
         from .register import photo as register_photo
         from .register import start_page as register_start_page
+        from .register.extensions import household_section_add
         from .register.models import Household
+        from .retention import tasks as retention_tasks  # noqa: F401  (the daily retention job)
 
+        household_section_add(follow_up_section)
         start_section_add(*register_start_page.SECTIONS, *catalogue_start_page.SECTIONS)
         # A worker answering a ping counts the households, to show it reads the same database.
         ping_count_add("households", Household.objects.count)

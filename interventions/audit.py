@@ -8,6 +8,7 @@ from interventions.catalogue.models import (
     Outcome,
     OutcomeValue,
 )
+from interventions.followup.models import Assessment, OutcomeEvent, SurveyResponse
 from interventions.register.models import Household, Intervention
 from siex.audit.selectors import amount_fields_register
 
@@ -17,6 +18,9 @@ auditlog.register(Intervention, exclude_fields=["updated_at", "version"])
 auditlog.register(InterventionType, exclude_fields=["updated_at", "version"])
 auditlog.register(Outcome, exclude_fields=["updated_at", "version"])
 auditlog.register(OutcomeValue)
+auditlog.register(Assessment, exclude_fields=["updated_at", "version"])
+auditlog.register(SurveyResponse, exclude_fields=["updated_at", "version"])
+auditlog.register(OutcomeEvent, exclude_fields=["updated_at", "version"])
 auditlog.register(InterventionOutcome)
 
 # The change history shows these as amounts in euros (EUR 1.234,56).

@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from calculation import api as calculation_api
 from interventions.catalogue import api as catalogue_api
+from interventions.followup import api as followup_api
 from interventions.register import api as register_api
 from monitoring import api as monitoring_api
 from monitoring.photos import api as photos_api
@@ -31,6 +32,9 @@ router.register(
 router.register("outcomes", catalogue_api.OutcomeViewSet, basename="outcome")
 router.register("households", register_api.HouseholdViewSet, basename="household")
 router.register("interventions", register_api.InterventionViewSet, basename="intervention")
+router.register("assessments", followup_api.AssessmentViewSet, basename="assessment")
+router.register("surveys", followup_api.SurveyViewSet, basename="survey")
+router.register("outcome-events", followup_api.OutcomeEventViewSet, basename="outcome-event")
 router.register("scenarios", calculation_api.ScenarioViewSet, basename="scenario")
 router.register(
     "scenario-versions", calculation_api.ScenarioVersionViewSet, basename="scenario-version"
@@ -45,6 +49,7 @@ urlpatterns = [
     path("account/", include("siex.accounts.urls")),
     path("beheer/", include("siex.core.urls")),
     path("huishoudens/", include("interventions.register.urls")),
+    path("huishoudens/", include("interventions.followup.urls")),
     path("import-export/", include("interventions.exchange.urls")),
     path("catalogus/", include("interventions.catalogue.urls")),
     path("audit/", include("siex.audit.urls")),

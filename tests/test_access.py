@@ -29,10 +29,12 @@ from tests.access_matrix import (
     accounts,
     audit,
     catalogue,
+    followup,
     imports,
     monitoring,
     photos,
     register,
+    revision,
 )
 from tests.factories import (
     HouseholdFactory,
@@ -43,7 +45,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, imports, catalogue, audit, accounts, monitoring, photos]
+PARTS = [register, followup, imports, catalogue, audit, accounts, monitoring, revision, photos]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone

@@ -1,8 +1,9 @@
 """The layers of SIEX import only downward, and no two modules import each other.
 
 From the ground up: ``siex.core`` → ``siex.accounts`` → ``siex.audit`` → ``monitoring`` →
-``interventions`` (``catalogue`` → ``register`` → ``exchange``, then the app's own wiring:
-``interventions.models``, ``apps``, ``admin``, ``audit`` and the commands) → ``calculation``.
+``interventions`` (``catalogue`` → ``register`` → ``followup`` → ``exchange``, then the app's
+own wiring: ``interventions.models``, ``apps``, ``admin``, ``audit`` and the commands) →
+``calculation``.
 A module may import from its own layer and the layers below it; where a lower layer must reach a
 higher one it offers a registry that the higher layer fills in its ``AppConfig.ready`` (the start
 page's sections, the household page's expected return, the worker's counts). The root URLs, the
@@ -28,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("monitoring",),
     ("interventions.catalogue",),
     ("interventions.register",),
+    ("interventions.followup",),
     ("interventions.exchange",),
     ("interventions",),
     ("calculation",),

@@ -27,4 +27,4 @@ def test_exactly_one_beat_sends_the_periodic_tasks_to_the_workers():
 
 def test_the_schedule_beat_runs_holds_the_check_of_calculations_left_behind():
     schedule = celery_app.conf.beat_schedule
-    assert [entry["task"] for entry in schedule.values()] == [SWEEP_RUNS]
+    assert SWEEP_RUNS in [entry["task"] for entry in schedule.values()]

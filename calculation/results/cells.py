@@ -42,6 +42,9 @@ class Kind(StrEnum):
         return _DEFAULT_DECIMALS.get(self, 0)
 
 
+#: The kinds as the API names them (the choices of a cell's and a column's ``kind``).
+KIND_VALUES = tuple(kind.value for kind in Kind)
+
 _DEFAULT_DECIMALS = {
     Kind.NUMBER: 1,
     Kind.RATIO: 2,

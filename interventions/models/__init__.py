@@ -2,7 +2,8 @@
 them under the app label ``interventions`` (and the migrations stay as they are).
 
 Import a model from the package it lives in (``interventions.catalogue.models``,
-``interventions.register.models``, ``interventions.exchange.models``), not from here.
+``interventions.register.models``, ``interventions.exchange.models``,
+``interventions.followup.models``, ``interventions.retention.models``), not from here.
 """
 
 from interventions.catalogue.models import (
@@ -16,18 +17,35 @@ from interventions.catalogue.models import (
     OutcomeValue,
 )
 from interventions.exchange.models import ImportBatch
+from interventions.followup.models import (
+    Assessment,
+    Instrument,
+    InstrumentDomain,
+    InstrumentLevel,
+    OutcomeEvent,
+    SurveyResponse,
+)
 from interventions.register.models import Household, Intervention
+from interventions.retention.models import AnonymisedHousehold, RetentionRun
 
 __all__ = [
     "Actor",
+    "AnonymisedHousehold",
+    "Assessment",
     "BudgetLine",
     "Household",
     "ImportBatch",
+    "Instrument",
+    "InstrumentDomain",
+    "InstrumentLevel",
     "Intervention",
     "InterventionOutcome",
     "InterventionType",
     "LifeDomain",
     "LifeDomainMapping",
     "Outcome",
+    "OutcomeEvent",
     "OutcomeValue",
+    "RetentionRun",
+    "SurveyResponse",
 ]

@@ -4,6 +4,8 @@ calculation: it does not import it, but asks the providers that the higher layer
 
 - Expected return (``expected_return_provider_add``): what a calculation expects a household's
   interventions to bring society, for the household page; ``calculation`` provides it.
+- Household page sections (``household_section_add``): more about a household on its page, such
+  as its follow-up (``interventions.followup``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Intervention
+from .models import Household, Intervention
 
 
 @dataclass
@@ -47,3 +49,30 @@ def expected_return(interventions: list[Intervention]) -> ExpectedReturn | None:
         if found is not None:
             return found
     return None
+
+
+@dataclass
+class HouseholdSection:
+    """A section of the household page: a template and what it shows."""
+
+    template_name: str
+    context: dict
+
+
+HouseholdSectionProvider = Callable[[object, Household], HouseholdSection | None]
+_HOUSEHOLD_SECTIONS: list[HouseholdSectionProvider] = []
+
+
+def household_section_add(provider: HouseholdSectionProvider) -> None:
+    if provider not in _HOUSEHOLD_SECTIONS:
+        _HOUSEHOLD_SECTIONS.append(provider)
+
+
+def household_sections(request, household: Household) -> list[HouseholdSection]:
+    """The sections the higher layers add to ``household``'s page for this request (a provider
+    also writes its reads to the access log)."""
+    return [
+        section
+        for provider in _HOUSEHOLD_SECTIONS
+        if (section := provider(request, household)) is not None
+    ]

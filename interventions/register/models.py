@@ -93,6 +93,13 @@ class Household(VersionedModel):
     participation_start = models.DateField(_("start of participation"))
     participation_end = models.DateField(_("end of participation"), null=True, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    # The household's data is anonymised or deleted at the next retention run after this date.
+    consent_withdrawn_on = models.DateField(
+        _("consent withdrawn on"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the legal basis is consent: the day the household withdrew it."),
+    )
     source = models.CharField(
         _("registered by"), max_length=10, choices=Source.choices, default=Source.MANUAL
     )
@@ -178,6 +185,10 @@ class Household(VersionedModel):
                 "end": short_date(self.participation_end),
                 "start": short_date(self.participation_start),
             }
+        if self.consent_withdrawn_on and self.legal_basis != LegalBasis.CONSENT:
+            errors["consent_withdrawn_on"] = _(
+                "Only a household whose legal basis is consent can withdraw its consent."
+            )
         if self.area_id and self.area.level != "wijk":
             errors["area"] = _("Choose a district (wijk).")
         if errors:

@@ -47,6 +47,7 @@ def household_create(
     children: int = 0,
     income_pct_social_minimum: Decimal | None = None,
     participation_end: date | None = None,
+    consent_withdrawn_on: date | None = None,
     source: str = Source.MANUAL,
     created_by=None,
 ) -> Household:
@@ -66,6 +67,7 @@ def household_create(
         participation_start=participation_start,
         participation_end=participation_end,
         legal_basis=legal_basis,
+        consent_withdrawn_on=consent_withdrawn_on,
         source=source,
         created_by=created_by,
     )
@@ -94,6 +96,7 @@ HOUSEHOLD_EDITABLE_FIELDS = (
     "participation_start",
     "participation_end",
     "legal_basis",
+    "consent_withdrawn_on",
 )
 
 

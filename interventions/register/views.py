@@ -26,6 +26,7 @@ from siex.core.templatetags.siex import short_date
 from siex.core.versioning import ConflictError
 
 from . import selectors, services
+from .extensions import household_sections
 from .forms import (
     HouseholdCreateForm,
     HouseholdForm,
@@ -165,6 +166,7 @@ class HouseholdDetailView(HouseholdMixin, TemplateView):
             timeline=selectors.intervention_timeline(overview.interventions),
             history=selectors.household_history(self.object, overview.interventions),
             can_change=self.request.user.has_perm(CHANGE),
+            sections=household_sections(self.request, self.object),
         )
         return context
 

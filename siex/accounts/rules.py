@@ -50,6 +50,9 @@ rules.add_perm("interventions.change_catalogue", is_project_lead)
 # Scenarios and calculation runs.
 rules.add_perm("calculation.view_scenarios", is_project_lead)
 rules.add_perm("calculation.change_scenarios", is_project_lead)
+# Plan versus actual of a fixed version: aggregates per intervention type and year, which the
+# council reads too (the page and the API refuse a council member a draft).
+rules.add_perm("calculation.view_plan_actual", is_project_lead | is_council_member)
 
 # Operations.
 rules.add_perm("siex.view_system_status", is_administrator)
@@ -72,6 +75,9 @@ CHANGE_HISTORY_READERS = {
     "auth.group": is_administrator,
     "interventions.household": sees_households,
     "interventions.intervention": sees_households,
+    "interventions.assessment": sees_households,
+    "interventions.surveyresponse": sees_households,
+    "interventions.outcomeevent": sees_households,
     "interventions.interventiontype": sees_households | is_administrator,
     "interventions.interventionoutcome": sees_households | is_administrator,
     "interventions.outcome": sees_households | is_administrator,

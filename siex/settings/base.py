@@ -11,7 +11,9 @@ Celery worker behind the Redis broker.
 import contextlib
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from ._env import BASE_DIR, env
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "siex.audit.middleware.AuditlogMiddleware",  # the change history, with the trusted address
     # Beat's periodic check of calculation runs where there is no beat (SIEX_RUN_SWEEP_IN_PROCESS).
     "calculation.sweeping.InProcessSweepMiddleware",
+    # Beat's daily retention run where there is no beat (SIEX_RETENTION_IN_PROCESS).
+    "interventions.retention.in_process.InProcessRetentionMiddleware",
     # django-axes must come last: it inspects the result of the authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -263,6 +267,25 @@ CSRF_COOKIE_HTTPONLY = True
 SIEX_PSEUDONYM_KEY = env.str("SIEX_PSEUDONYM_KEY", default="")
 # Counts below this number are shown as "<10" on every aggregate a council member sees.
 SIEX_SMALL_CELL_THRESHOLD = env.int("SIEX_SMALL_CELL_THRESHOLD", default=10)
+# Retention (docs/retention.md): the participation data of a household whose participation ended
+# more than SIEX_RETENTION_YEARS years ago, or that withdrew its consent, is anonymised (or, with
+# SIEX_RETENTION_MODE=delete, deleted) by a daily job at SIEX_RETENTION_HOUR o'clock.
+SIEX_RETENTION_YEARS = env.int("SIEX_RETENTION_YEARS", default=7)
+SIEX_RETENTION_MODE = env.str("SIEX_RETENTION_MODE", default="anonymise")
+if SIEX_RETENTION_MODE not in ("anonymise", "delete"):
+    raise ImproperlyConfigured("SIEX_RETENTION_MODE must be “anonymise” or “delete”.")
+if SIEX_RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("SIEX_RETENTION_YEARS must be at least 1.")
+SIEX_RETENTION_HOUR = env.int("SIEX_RETENTION_HOUR", default=3)
+# Without Celery beat (the embedded default, tasks in-process) the application runs it itself, once
+# a day, in a background thread started by a request (interventions/retention/in_process.py).
+SIEX_RETENTION_IN_PROCESS = env.bool("SIEX_RETENTION_IN_PROCESS", default=CELERY_TASK_ALWAYS_EAGER)
+CELERY_BEAT_SCHEDULE["interventions-retention"] = {
+    "task": "interventions.retention_apply",
+    "schedule": crontab(hour=SIEX_RETENTION_HOUR, minute=15),
+    # A day's run no worker took up within the hour is dropped: the next day's finds the same.
+    "options": {"expires": 3600},
+}
 # Whether the demo commands (demo users with printed passwords, demo households) may run.
 SIEX_DEMO_ALLOWED = env.bool("SIEX_DEMO_ALLOWED", default=False)
 SIEX_MUNICIPALITY_CODE = env.str("SIEX_MUNICIPALITY_CODE", default="GM0014")
@@ -395,6 +418,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ConfidenceGradeEnum": "interventions.catalogue.models.ConfidenceGrade",
         "ScenarioVersionStatusEnum": "calculation.models.VersionStatus",
+        "ScenarioVersionKindEnum": "calculation.models.VersionKind",
+        "ResultCellKindEnum": "calculation.results.cells.KIND_VALUES",
         "CalculationRunStatusEnum": "calculation.models.RunStatus",
     },
 }

@@ -27,6 +27,8 @@ AXES_ENABLED = False
 CELERY_TASK_ALWAYS_EAGER = True
 # No background thread checks runs behind the tests' back; the test of that check switches it on.
 SIEX_RUN_SWEEP_IN_PROCESS = False
+# Nor does one run retention; the test of that switches it on.
+SIEX_RETENTION_IN_PROCESS = False
 CELERY_BROKER_URL = REDIS_URL or EMBEDDED_BROKER_URL
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405

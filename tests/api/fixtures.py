@@ -10,6 +10,7 @@ from functools import cached_property
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from interventions.register.models import Household, Intervention
 from tests.access_matrix import AD, ANONYMOUS, CM, NO_ROLE, PL, PO
@@ -127,6 +128,18 @@ class World:
 
         return scenario_version_new(version=self.version)
 
+    @cached_property
+    def fixed(self):
+        """The scenario's version 1, fixed, from last year on (so that it can be revised)."""
+        from calculation.services import scenario_version_fix, scenario_version_update
+
+        version = scenario_version_update(
+            version=self.version,
+            expected_version=self.version.version,
+            start_year=timezone.localdate().year - 1,
+        )
+        return scenario_version_fix(version=version, expected_version=version.version)
+
     def new_scenario(self) -> dict:
         self.intervention  # noqa: B018 - a new scenario snapshots the catalogue
         return {"code": f"api-{self.number()}", "name": "Nieuw"}
@@ -186,6 +199,89 @@ class World:
             "notes": "Afgerond",
             "version": intervention.version,
         }
+
+    # --- follow-up ---------------------------------------------------------------------------
+
+    @cached_property
+    def zrm(self):
+        import importlib
+
+        from django.apps import apps
+
+        from interventions.followup.models import Instrument
+
+        importlib.import_module("interventions.migrations.0008_follow_up_instruments").seed(
+            apps, None
+        )
+        return Instrument.objects.get(code="zrm")
+
+    @cached_property
+    def assessment(self):
+        from interventions.followup.services import assessment_create
+
+        return assessment_create(
+            household=self.household,
+            instrument=self.zrm,
+            date=date(2023, 2, 1),
+            scores={"financien": 2},
+        )
+
+    def new_assessment(self) -> dict:
+        return {
+            "household": self.household.pk,
+            "instrument": self.zrm.code,
+            "date": "2023-03-01",
+            "scores": {"financien": 3, "huisvesting": 4},
+        }
+
+    def assessment_put(self) -> dict:
+        return {**self.new_assessment(), "version": self.fresh(self.assessment).version}
+
+    @cached_property
+    def survey(self):
+        from interventions.followup.services import survey_create
+
+        return survey_create(household=self.household, wave=0, date=date(2023, 2, 1), stress=4)
+
+    def new_survey(self) -> dict:
+        n = self.number()
+        return {
+            "household": self.household.pk,
+            "wave": 12 * n,
+            "date": date(2023 + n, 2, 2).isoformat(),
+            "stress": 6,
+        }
+
+    def survey_put(self) -> dict:
+        return {
+            "household": self.household.pk,
+            "wave": 0,
+            "date": "2023-02-01",
+            "stress": 5,
+            "version": self.fresh(self.survey).version,
+        }
+
+    @cached_property
+    def outcome_event(self):
+        from interventions.followup.services import outcome_event_create
+
+        return outcome_event_create(
+            household=self.household,
+            outcome=self.outcome,
+            date=date(2023, 6, 1),
+            evidence="registration",
+        )
+
+    def new_outcome_event(self) -> dict:
+        return {
+            "household": self.household.pk,
+            "outcome": self.outcome.code,
+            "date": "2023-07-01",
+            "evidence": "document",
+        }
+
+    def outcome_event_put(self) -> dict:
+        return {**self.new_outcome_event(), "version": self.fresh(self.outcome_event).version}
 
 
 @pytest.fixture

@@ -140,6 +140,82 @@ ROUTES = [
         unknown={"pk": UNKNOWN_PK},
     ),
     Route(
+        "assessment-list",
+        None,
+        REGISTER_READERS,
+        {
+            "GET": Method(REGISTER_READERS, 200),
+            "POST": Method({PO}, 201, lambda w: w.new_assessment()),
+        },
+    ),
+    Route(
+        "assessment-detail",
+        lambda w: {"pk": w.assessment.pk},
+        REGISTER_READERS,
+        {
+            "GET": Method(REGISTER_READERS, 200),
+            "PUT": Method({PO}, 200, lambda w: w.assessment_put()),
+            "PATCH": Method(
+                {PO},
+                200,
+                lambda w: {"version": w.fresh(w.assessment).version, "scores": {"financien": 4}},
+            ),
+            # Without the version read, a deletion is refused (400) after the role is admitted.
+            "DELETE": Method({PO}, 400),
+        },
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "survey-list",
+        None,
+        REGISTER_READERS,
+        {
+            "GET": Method(REGISTER_READERS, 200),
+            "POST": Method({PO}, 201, lambda w: w.new_survey()),
+        },
+    ),
+    Route(
+        "survey-detail",
+        lambda w: {"pk": w.survey.pk},
+        REGISTER_READERS,
+        {
+            "GET": Method(REGISTER_READERS, 200),
+            "PUT": Method({PO}, 200, lambda w: w.survey_put()),
+            "PATCH": Method(
+                {PO}, 200, lambda w: {"version": w.fresh(w.survey).version, "stress": 7}
+            ),
+            # Without the version read, a deletion is refused (400) after the role is admitted.
+            "DELETE": Method({PO}, 400),
+        },
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "outcome-event-list",
+        None,
+        REGISTER_READERS,
+        {
+            "GET": Method(REGISTER_READERS, 200),
+            "POST": Method({PO}, 201, lambda w: w.new_outcome_event()),
+        },
+    ),
+    Route(
+        "outcome-event-detail",
+        lambda w: {"pk": w.outcome_event.pk},
+        REGISTER_READERS,
+        {
+            "GET": Method(REGISTER_READERS, 200),
+            "PUT": Method({PO}, 200, lambda w: w.outcome_event_put()),
+            "PATCH": Method(
+                {PO},
+                200,
+                lambda w: {"version": w.fresh(w.outcome_event).version, "evidence": "observation"},
+            ),
+            # Without the version read, a deletion is refused (400) after the role is admitted.
+            "DELETE": Method({PO}, 400),
+        },
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
         "scenario-list",
         None,
         {PL},
@@ -194,6 +270,28 @@ ROUTES = [
         lambda w: {"pk": w.version.pk},
         {PL},
         {"POST": Method({PL}, 202)},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "scenario-version-revise",
+        lambda w: {"pk": w.fixed.pk},
+        {PL},
+        {"POST": Method({PL}, 201, lambda w: {"note": "herziening"})},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "scenario-version-close",
+        lambda w: {"pk": w.fixed.pk},
+        {PL},
+        {"POST": Method({PL}, 201)},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    # The council reads plan versus actual of a fixed version (and nothing else of a version).
+    Route(
+        "scenario-version-plan-actual",
+        lambda w: {"pk": w.fixed.pk},
+        {PL},
+        {"GET": Method({PL, CM}, 200)},
         unknown={"pk": UNKNOWN_PK},
     ),
     Route(

@@ -359,7 +359,7 @@ def test_a_council_member_never_reads_the_change_history(client_for, role, url):
     assert client_for(role).get(url, {"format": "csv"}).status_code == 403
 
 
-HOUSEHOLD_KINDS = {"household", "intervention"}
+HOUSEHOLD_KINDS = {"household", "intervention", "assessment", "surveyresponse", "outcomeevent"}
 CATALOGUE_KINDS = {"interventiontype", "outcome", "outcomevalue", "interventionoutcome"}
 ACCOUNT_KINDS = {"user", "group"}
 

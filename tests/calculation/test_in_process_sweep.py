@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def sweep(monkeypatch, settings):
     settings.SIEX_RUN_SWEEP_IN_PROCESS = True
-    fresh = sweeping.InProcessSweep()
+    fresh = sweeping.in_process_sweep()
     monkeypatch.setattr(sweeping, "sweep", fresh)
     return fresh
 
@@ -56,7 +56,7 @@ def test_the_check_runs_at_most_once_per_interval(sweep, settings, client_for, m
 
 def test_where_beat_runs_no_request_starts_a_check(settings, client_for, monkeypatch):
     settings.SIEX_RUN_SWEEP_IN_PROCESS = False
-    fresh = sweeping.InProcessSweep()
+    fresh = sweeping.in_process_sweep()
     monkeypatch.setattr(sweeping, "sweep", fresh)
     client_for(Role.POLICY_OFFICER).get(reverse("home"))
     assert fresh.thread is None

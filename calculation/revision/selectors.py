@@ -1,0 +1,207 @@
+"""Reads of the lifecycle of an exploitation: plan versus actual of a version, and the ex-post
+result of a closed one. Aggregates per intervention type and year only, never a household."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.utils import timezone
+
+from monitoring.suppression import suppress_total, suppression_mask
+
+from ..engine import price_index
+from ..labels import catalogue_labels, name
+from ..models import ScenarioVersion, VersionKind, VersionStatus
+from ..scenario import parse_scenario
+from ..selectors import KPI_KEYS, latest_result, registered_for, scenario_document
+from .actuals import registered_actuals
+from .variance import TypeSeries, TypeVariance, split
+
+#: The key figures of the ex-post comparison, in the order they are shown.
+EX_POST_KEYS = tuple(
+    key
+    for key in KPI_KEYS
+    if key
+    in {
+        "npv",
+        "multiplier_discounted",
+        "multiplier_undiscounted",
+        "pv_costs",
+        "pv_benefits",
+        "costs_undiscounted",
+        "benefits_undiscounted",
+    }
+)
+
+
+def original_plan(version: ScenarioVersion) -> ScenarioVersion | None:
+    """The original plan of the exploitation: its first fixed version."""
+    return (
+        version.scenario.versions.filter(status=VersionStatus.FIXED, kind=VersionKind.PLAN)
+        .order_by("number")
+        .first()
+    )
+
+
+def _planned(version: ScenarioVersion) -> tuple[dict[str, Any], list[str], int]:
+    """Planned volumes and cohort costs per type code and calendar year of ``version``: the
+    planned intake at its unit cost (indexed to the intake year on a nominal price basis) plus
+    the registered interventions the version counts, at their cost. Also the type codes in
+    catalogue order and the start year."""
+    inputs = parse_scenario(
+        scenario_document(version, include_registered=False), registered=registered_for(version)
+    ).inputs
+    index = price_index(inputs.cost_indexation, inputs.horizon, inputs.price_basis)
+    volumes = inputs.planned + inputs.registered
+    costs = inputs.planned * inputs.planned_unit_cost * index[None, :] + inputs.registered_cost
+    planned: dict[str, Any] = {}
+    for i, code in enumerate(inputs.types):
+        planned[code] = {
+            "unit_cost": float(inputs.type_unit_cost[i]),
+            "volume": {inputs.start_year + t: float(volumes[i, t]) for t in range(inputs.horizon)},
+            "cost": {inputs.start_year + t: float(costs[i, t]) for t in range(inputs.horizon)},
+        }
+    return planned, list(inputs.types), inputs.start_year
+
+
+def _actual(rows: list[dict]) -> dict[tuple[str, int], tuple[float, float]]:
+    totals: dict[tuple[str, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in rows:
+        key = (row["intervention_type"], int(row["year"]))
+        totals[key][0] += float(row.get("households") or 0)
+        totals[key][1] += float(row.get("cost") or 0)
+    return {key: (value[0], value[1]) for key, value in totals.items()}
+
+
+def comparison_basis(version: ScenarioVersion) -> tuple[ScenarioVersion, list[dict], list[int]]:
+    """What plan versus actual of ``version`` compares: the plan, the actual rows and the years.
+
+    A revision or final version sets its frozen actuals against the original plan (the first
+    fixed version, the one the council decided on); a plan version sets the register against
+    itself, for its finished years (before 1 January of this year).
+    """
+    if version.actuals_until is not None:
+        plan = original_plan(version) or version.revises or version
+        last = version.actuals_until
+        rows = [row for row in version.registered_intake or [] if int(row["year"]) <= last]
+    else:
+        plan = version
+        last = min(timezone.localdate().year - 1, version.end_year)
+        rows = registered_actuals(start_year=version.start_year, last_year=last)
+    return plan, rows, list(range(version.start_year, last + 1))
+
+
+def plan_actual(version: ScenarioVersion, *, suppress: bool = False) -> dict[str, Any]:
+    """Plan versus actual per intervention type and year, the cost variance split into volume,
+    price and timing (``variance.split``), with totals. A document the tables read.
+
+    With ``suppress`` (a council member's view, DESIGN §6) the actual figures of small cells are
+    marked hidden: ``hidden`` holds the (type, year) cells and ``hidden_types`` the types whose
+    totals are hidden (``small_cells``)."""
+    plan, rows, years = comparison_basis(version)
+    planned, codes, _start = _planned(plan)
+    actual = _actual(rows)
+    labels = catalogue_labels(version.catalogue)
+    plan_labels = catalogue_labels(plan.catalogue)
+    for code, _year in actual:
+        if code not in planned:
+            codes.append(code)
+    variances: list[TypeVariance] = []
+    for code in codes:
+        entry = planned.get(code, {"unit_cost": 0.0, "volume": {}, "cost": {}})
+        series = TypeSeries(
+            code=code,
+            name=name(labels, "intervention_types", code)
+            if code in labels.get("intervention_types", {})
+            else name(plan_labels, "intervention_types", code),
+            planned_volume=[entry["volume"].get(year, 0.0) for year in years],
+            planned_cost=[entry["cost"].get(year, 0.0) for year in years],
+            actual_volume=[actual.get((code, year), (0.0, 0.0))[0] for year in years],
+            actual_cost=[actual.get((code, year), (0.0, 0.0))[1] for year in years],
+            reference_unit_cost=entry["unit_cost"],
+        )
+        variance = split(series, years)
+        if (
+            variance.planned_cost
+            or variance.actual_cost
+            or variance.planned_volume
+            or (variance.actual_volume)
+        ):
+            variances.append(variance)
+    hidden, hidden_types, hidden_total = (
+        small_cells(variances) if suppress else (set(), set(), False)
+    )
+    return {
+        "version": version.pk,
+        "plan_version": plan.pk,
+        "plan_number": plan.number,
+        "years": years,
+        "types": variances,
+        "hidden": hidden,
+        "hidden_types": hidden_types,
+        "hidden_total": hidden_total,
+        "realised_outcomes": version.realised_outcomes,
+    }
+
+
+def small_cells(
+    variances: list[TypeVariance],
+) -> tuple[set[tuple[str, int]], set[str], bool]:
+    """The actual figures a council member may not see (DESIGN §6): per type and year the cells
+    with fewer interventions than the threshold, with secondary suppression so that no hidden
+    cell follows from a type's total (``monitoring.suppression``); the type totals below the
+    threshold, likewise against the grand total; and whether the grand total itself is hidden.
+    Actual costs go with their count: a cost of a few households is theirs."""
+    threshold = settings.SIEX_SMALL_CELL_THRESHOLD
+    if not variances:
+        return set(), set(), False
+    counts = np.array([[float(row.actual_volume) for row in v.years] for v in variances])
+    hidden: set[tuple[str, int]] = set()
+    if counts.size:
+        mask = suppression_mask(counts, threshold)
+        hidden = {
+            (variance.code, row.year)
+            for i, variance in enumerate(variances)
+            for j, row in enumerate(variance.years)
+            if mask[i, j]
+        }
+    totals = np.array([float(variance.actual_volume) for variance in variances])
+    type_mask = suppression_mask(totals, threshold)
+    hidden_types = {
+        variance.code for variance, hide in zip(variances, type_mask, strict=True) if hide
+    }
+    return hidden, hidden_types, suppress_total(int(totals.sum()), threshold)
+
+
+def comparison_versions(final: ScenarioVersion) -> list[ScenarioVersion]:
+    """The versions the ex-post result is set against: the original plan (the first fixed
+    version) and the last fixed revision, where there is one."""
+    fixed = final.scenario.versions.filter(status=VersionStatus.FIXED).exclude(pk=final.pk)
+    original = fixed.order_by("number").first()
+    revision = fixed.filter(kind=VersionKind.REVISION).order_by("-number").first()
+    return [version for version in (original, revision) if version is not None]
+
+
+def ex_post(final: ScenarioVersion) -> dict[str, Any] | None:
+    """The ex-post result of a closed exploitation: the key figures of its final version next to
+    those of the original plan and the last revision (each from its newest finished
+    calculation). None for a version that is not a final one."""
+    if final.kind != VersionKind.FINAL:
+        return None
+    compared = comparison_versions(final)
+    original = compared[0] if compared else None
+    revision = compared[1] if len(compared) > 1 else None
+
+    def kpis(version: ScenarioVersion | None) -> dict | None:
+        run = latest_result(version) if version is not None else None
+        return run.succeeded_results["kpis"] if run is not None else None
+
+    return {
+        "final": final,
+        "original": original,
+        "revision": revision,
+        "kpis": {"final": kpis(final), "original": kpis(original), "revision": kpis(revision)},
+    }
