@@ -253,3 +253,4 @@ from .indicators.models import (  # noqa: E402, F401  (the app label of these mo
     IndicatorValue,
     IndicatorValueImport,
 )
+from .photos.models import PhotoSnapshot  # noqa: E402, F401

@@ -33,6 +33,7 @@ from tests.access_matrix import (
     imports,
     indicator_imports,
     monitoring,
+    photos,
     register,
     revision,
 )
@@ -55,6 +56,7 @@ PARTS = [
     monitoring,
     revision,
     indicator_imports,
+    photos,
 ]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
@@ -217,7 +219,7 @@ def objects(groningen_areas):
 
 def request(client: Client, method: str, url: str, data):
     if method == "get":
-        return client.get(url)
+        return client.get(url, data)
     if method == "post" and url.startswith("/api/"):
         return client.post(url, data or {}, content_type="application/json")
     if method == "post":

@@ -12,6 +12,7 @@ NAVIGATION = [
     ("calculation.view_scenarios", "calculation:scenarios", _("Scenarios")),
     ("monitoring.view_neighbourhood_photo", "indicators:index", _("Neighbourhood photo")),
     ("monitoring.import_indicator_values", "indicator_imports:index", _("Import indicators")),
+    ("monitoring.view_photos", "photos:list", _("Kept photos")),
     ("interventions.view_household_data", "imports:index", _("Import and export")),
     ("interventions.view_catalogue", "catalogue:register", _("Catalogue")),
     ("interventions.view_catalogue", "api-docs", _("API")),
