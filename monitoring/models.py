@@ -246,9 +246,11 @@ class AreaCrosswalk(models.Model):
         return f"{self.from_area.code} → {self.to_area.code}: {self.share}"
 
 
+from .exchange.models import IndicatorUpload  # noqa: E402, F401
 from .indicators.models import (  # noqa: E402, F401  (the app label of these models is "monitoring")
     ContextNote,
     Indicator,
     IndicatorValue,
     IndicatorValueImport,
 )
+from .photos.models import PhotoSnapshot  # noqa: E402, F401

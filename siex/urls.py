@@ -13,6 +13,7 @@ from interventions.catalogue import api as catalogue_api
 from interventions.followup import api as followup_api
 from interventions.register import api as register_api
 from monitoring import api as monitoring_api
+from monitoring.photos import api as photos_api
 from siex.core import views as core_views
 
 router = SimpleRouter()
@@ -22,6 +23,8 @@ router.register(
     "indicator-values", monitoring_api.IndicatorValueViewSet, basename="indicator-value"
 )
 router.register("context-notes", monitoring_api.ContextNoteViewSet, basename="context-note")
+router.register("area-photos", photos_api.AreaPhotoViewSet, basename="area-photo")
+router.register("photos", photos_api.PhotoSnapshotViewSet, basename="photo")
 router.register("life-domains", catalogue_api.LifeDomainViewSet, basename="life-domain")
 router.register("actors", catalogue_api.ActorViewSet, basename="actor")
 router.register(
@@ -53,6 +56,8 @@ urlpatterns = [
     path("catalogus/", include("interventions.catalogue.urls")),
     path("audit/", include("siex.audit.urls")),
     path("scenarios/", include("calculation.urls")),
+    path("wijkfoto/importeren/", include("monitoring.exchange.urls")),
+    path("wijkfoto/fotos/", include("monitoring.photos.urls")),
     path("wijkfoto/", include("monitoring.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include(router.urls)),

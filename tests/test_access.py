@@ -31,7 +31,9 @@ from tests.access_matrix import (
     catalogue,
     followup,
     imports,
+    indicator_imports,
     monitoring,
+    photos,
     realised,
     register,
     revision,
@@ -45,7 +47,19 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PARTS = [register, followup, imports, catalogue, audit, accounts, monitoring, revision, realised]
+PARTS = [
+    register,
+    followup,
+    imports,
+    catalogue,
+    audit,
+    accounts,
+    monitoring,
+    revision,
+    indicator_imports,
+    photos,
+    realised,
+]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
 # "allowed" means the request is served (2xx, or the redirect a form post ends with); everyone
@@ -207,7 +221,7 @@ def objects(groningen_areas):
 
 def request(client: Client, method: str, url: str, data):
     if method == "get":
-        return client.get(url)
+        return client.get(url, data)
     if method == "post" and url.startswith("/api/"):
         return client.post(url, data or {}, content_type="application/json")
     if method == "post":

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from interventions.catalogue.models import Outcome
 from interventions.register.models import Household, Intervention, Source
+from interventions.register.services import household_refuse_if_frozen
 from siex.core.templatetags.siex import short_date
 from siex.core.versioning import ConflictError, VersionedModel, save_versioned
 
@@ -77,6 +78,7 @@ def assessment_create(
     source: str = Source.MANUAL,
     created_by=None,
 ) -> Assessment:
+    household_refuse_if_frozen(household)
     assessment = Assessment(
         household=household,
         instrument=instrument,
@@ -95,6 +97,7 @@ def assessment_update(
     *, assessment: Assessment, expected_version: int, updated_by=None, **changes
 ) -> Assessment:
     _refuse_unknown(changes, ASSESSMENT_EDITABLE_FIELDS)
+    household_refuse_if_frozen(assessment.household)
     if "scores" in changes:
         changes["scores"] = _scores_cleaned(changes["scores"])
     changes["updated_by"] = updated_by
@@ -102,6 +105,7 @@ def assessment_update(
 
 
 def assessment_delete(*, assessment: Assessment, expected_version: int) -> None:
+    household_refuse_if_frozen(assessment.household)
     _delete_versioned(assessment, expected_version=expected_version)
 
 
@@ -163,6 +167,7 @@ def survey_create(
     **answers: int | None,
 ) -> SurveyResponse:
     _refuse_unknown(answers, SurveyResponse.ITEMS)
+    household_refuse_if_frozen(household)
     survey = SurveyResponse(
         household=household,
         wave=wave,
@@ -190,6 +195,7 @@ def survey_update(
     *, survey: SurveyResponse, expected_version: int, updated_by=None, **changes
 ) -> SurveyResponse:
     _refuse_unknown(changes, SURVEY_EDITABLE_FIELDS)
+    household_refuse_if_frozen(survey.household)
     changes["updated_by"] = updated_by
 
     def waves_checked(current: SurveyResponse) -> None:
@@ -207,6 +213,7 @@ def survey_update(
 
 
 def survey_delete(*, survey: SurveyResponse, expected_version: int) -> None:
+    household_refuse_if_frozen(survey.household)
     _delete_versioned(survey, expected_version=expected_version)
 
 
@@ -225,6 +232,7 @@ def outcome_event_create(
     source: str = Source.MANUAL,
     created_by=None,
 ) -> OutcomeEvent:
+    household_refuse_if_frozen(household)
     event = OutcomeEvent(
         household=household,
         outcome=outcome,
@@ -245,9 +253,11 @@ def outcome_event_update(
     *, event: OutcomeEvent, expected_version: int, updated_by=None, **changes
 ) -> OutcomeEvent:
     _refuse_unknown(changes, EVENT_EDITABLE_FIELDS)
+    household_refuse_if_frozen(event.household)
     changes["updated_by"] = updated_by
     return save_versioned(event, expected_version=expected_version, changes=changes)
 
 
 def outcome_event_delete(*, event: OutcomeEvent, expected_version: int) -> None:
+    household_refuse_if_frozen(event.household)
     _delete_versioned(event, expected_version=expected_version)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
-from interventions.register.extensions import HouseholdSection
+from interventions.register.extensions import HouseholdSection, household_frozen
 from interventions.register.models import Household
 from siex.audit.services import log_access
 from siex.core.forms import apply_errors
@@ -61,7 +61,7 @@ def follow_up_section(request, household: Household) -> HouseholdSection | None:
         context={
             "household": household,
             "follow_up": follow_up,
-            "can_change": request.user.has_perm(CHANGE),
+            "can_change": request.user.has_perm(CHANGE) and household_frozen(household) is None,
         },
     )
 

@@ -6,6 +6,9 @@ calculation: it does not import it, but asks the providers that the higher layer
   interventions to bring society, for the household page; ``calculation`` provides it.
 - Household page sections (``household_section_add``): more about a household on its page, such
   as its follow-up (``interventions.followup``).
+- Frozen households (``household_freeze_add``): a reason why a household can no longer be
+  changed, such as its anonymisation under the retention rules (``interventions.retention``); the
+  register's and the follow-up's services refuse every change to it with that reason.
 """
 
 from __future__ import annotations
@@ -76,3 +79,20 @@ def household_sections(request, household: Household) -> list[HouseholdSection]:
         for provider in _HOUSEHOLD_SECTIONS
         if (section := provider(request, household)) is not None
     ]
+
+
+HouseholdFreeze = Callable[[Household], str | None]
+_FREEZES: list[HouseholdFreeze] = []
+
+
+def household_freeze_add(check: HouseholdFreeze) -> None:
+    if check not in _FREEZES:
+        _FREEZES.append(check)
+
+
+def household_frozen(household: Household) -> str | None:
+    """Why ``household`` can no longer be changed, or None when it can."""
+    for check in _FREEZES:
+        if (reason := check(household)) is not None:
+            return reason
+    return None

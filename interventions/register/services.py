@@ -19,6 +19,7 @@ from interventions.catalogue.models import InterventionType
 from siex.core.templatetags.siex import short_date
 from siex.core.versioning import save_versioned
 
+from .extensions import household_frozen
 from .models import Household, Intervention, InterventionStatus, Source
 from .pseudonyms import pseudonymise, validate_reference
 
@@ -116,10 +117,18 @@ def _no_intervention_before_participation(household: Household) -> None:
         )
 
 
+def household_refuse_if_frozen(household: Household) -> None:
+    """A household that can no longer be changed (anonymised, see ``extensions``) refuses every
+    change to itself and to what is registered about it."""
+    if (reason := household_frozen(household)) is not None:
+        raise ValidationError(reason)
+
+
 def household_update(*, household: Household, expected_version: int, **changes) -> Household:
     unknown = set(changes).difference(HOUSEHOLD_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    household_refuse_if_frozen(household)
     return save_versioned(
         household,
         expected_version=expected_version,
@@ -188,6 +197,7 @@ def intervention_create(
     """Register an intervention. When the household already has a running intervention of the
     same type, a ValidationError under ``confirm_duplicate`` asks to confirm the second one;
     ``confirm_duplicate=True`` adds it."""
+    household_refuse_if_frozen(household)
     intervention = Intervention(
         household=household,
         intervention_type=intervention_type,
@@ -229,5 +239,6 @@ def intervention_update(
     unknown = set(changes).difference(INTERVENTION_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    household_refuse_if_frozen(intervention.household)
     changes["updated_by"] = updated_by
     return save_versioned(intervention, expected_version=expected_version, changes=changes)

@@ -26,7 +26,7 @@ from siex.core.templatetags.siex import short_date
 from siex.core.versioning import ConflictError
 
 from . import selectors, services
-from .extensions import household_sections
+from .extensions import household_frozen, household_sections
 from .forms import (
     HouseholdCreateForm,
     HouseholdForm,
@@ -160,12 +160,14 @@ class HouseholdDetailView(HouseholdMixin, TemplateView):
             model=HOUSEHOLD_MODEL,
             object_ids=[self.object.pk],
         )
+        frozen = household_frozen(self.object)
         context.update(
             household=self.object,
             overview=overview,
             timeline=selectors.intervention_timeline(overview.interventions),
             history=selectors.household_history(self.object, overview.interventions),
-            can_change=self.request.user.has_perm(CHANGE),
+            can_change=self.request.user.has_perm(CHANGE) and frozen is None,
+            frozen=frozen,
             sections=household_sections(self.request, self.object),
         )
         return context

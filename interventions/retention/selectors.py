@@ -6,8 +6,11 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from interventions.register.models import Household, LegalBasis
+from siex.core.templatetags.siex import short_date
 
 from .models import AnonymisedHousehold, RetentionRun, RetentionTrigger
 
@@ -66,3 +69,16 @@ def retention_scheduled_run_on(day: date) -> bool:
     return RetentionRun.objects.filter(
         trigger=RetentionTrigger.SCHEDULE, started_at__date=day
     ).exists()
+
+
+def household_anonymised_reason(household: Household) -> str | None:
+    """Why an anonymised household can no longer be changed (``register.extensions``), or None."""
+    marker = (
+        AnonymisedHousehold.objects.filter(household_id=household.pk).select_related("run").first()
+    )
+    if marker is None:
+        return None
+    return _(
+        "This household was anonymised on %(date)s under the retention rules: what identified or "
+        "described it has been removed, and it can no longer be changed."
+    ) % {"date": short_date(timezone.localtime(marker.run.started_at).date())}

@@ -71,6 +71,32 @@ def series_of_known_areas(path: Path) -> tuple[bytes, int]:
     return out.getvalue().encode("utf-8"), left_out
 
 
+def columns_not_supplied_marked(path: Path) -> bytes:
+    """A wide CBS file in which a column that is empty for every area of one kind (soort_regio)
+    is marked "n.v.t." for those areas: the source did not supply it for them, so it is left out
+    rather than stored as withheld. (The 2022 wijk file carries the poverty columns for the
+    gemeente only; an empty cell among values of the same kind stays withheld.)"""
+    with path.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    header, body = rows[0], rows[1:]
+    if "soort_regio" not in header:
+        return path.read_bytes()
+    kind = header.index("soort_regio")
+    groups: dict[str, list[list[str]]] = {}
+    for row in body:
+        groups.setdefault(row[kind], []).append(row)
+    for members in groups.values():
+        for index, name in enumerate(header):
+            if name == "soort_regio" or any(row[index].strip() for row in members):
+                continue
+            for row in members:
+                row[index] = "n.v.t."
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([header, *body])
+    return out.getvalue().encode("utf-8")
+
+
 @transaction.atomic
 def cbs_values_load(*, user=None) -> list[CbsLoadResult]:
     """Load the areas they need (the country, area versions, all municipalities) and every CBS
@@ -82,6 +108,8 @@ def cbs_values_load(*, user=None) -> list[CbsLoadResult]:
         left_out = 0
         if cbs_file.path == POVERTY_SERIES:
             data, left_out = series_of_known_areas(cbs_file.path)
+        elif cbs_file.file_format == WIDE:
+            data = columns_not_supplied_marked(cbs_file.path)
         else:
             data = cbs_file.path.read_bytes()
         report = indicator_values_check(

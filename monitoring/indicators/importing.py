@@ -9,6 +9,7 @@ nothing, and says when nothing changed (the same file twice)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,9 +33,12 @@ from .models import Indicator, IndicatorValue, IndicatorValueImport, ValueStatus
 
 LONG, WIDE = "long", "wide"
 MAX_PROBLEMS = 500
+PROGRESS_EVERY = 200  # rows between two reports of progress
 #: CBS writes a secret or unknown value as "." and PDOK/older tables as a number at or below this.
 SENTINEL_AT_MOST = Decimal(-99990)
 WITHHELD_TEXTS = {"", ".", "x", "-", "geheim"}
+#: A cell the source did not supply at all (not a secret: there is no such figure), left out.
+NOT_SUPPLIED_TEXTS = {"n.v.t.", "nvt", "niet geleverd", "not supplied"}
 
 AREA_COLUMNS = ("regiocode", "regio_code", "code", "gebiedscode", "gemeentecode", "wijk", "gebied")
 PERIOD_COLUMNS = ("jaar", "peiljaar", "periode", "period")
@@ -124,6 +128,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: Cells marked as not supplied by the source ("n.v.t."): left out, not a value nor withheld.
+    not_supplied: int = 0
 
     @property
     def ok(self) -> bool:
@@ -197,8 +203,11 @@ def _detect_format(header: list[str]) -> str:
 
 
 class _Checker:
-    def __init__(self, report: ImportReport, default_status: str) -> None:
+    def __init__(
+        self, report: ImportReport, default_status: str, progress: Callable[[float], None]
+    ) -> None:
         self.report = report
+        self.progress = progress
         self.areas = AreaResolver()
         self.indicators = _Indicators()
         self.default_status = default_status
@@ -254,11 +263,15 @@ class _Checker:
         return area.pk
 
     def value(self, row: int, column: str, raw: Any, indicator: Indicator) -> tuple[bool, Any]:
-        """(ok, value): a Decimal, or None when withheld."""
+        """(ok, value): a Decimal, or None when withheld; not ok (and no problem) for a cell the
+        source did not supply."""
         try:
             refuse_control_characters(raw)
         except CellError as error:
             self.problem(row, column, str(error))
+            return False, None
+        if cell_text(raw).casefold() in NOT_SUPPLIED_TEXTS:
+            self.report.not_supplied += 1
             return False, None
         if cell_text(raw).casefold() in WITHHELD_TEXTS:
             return True, None
@@ -436,6 +449,8 @@ def _data_rows(table: Table, checker: _Checker):
         if not any(cell_text(cell) for cell in cells):
             continue
         checker.report.rows += 1
+        if checker.report.rows % PROGRESS_EVERY == 0:
+            checker.progress(table.done())
         yield number, cells
 
 
@@ -447,10 +462,12 @@ def indicator_values_check(
     period: int | None = None,
     source: str = "",
     status: str = ValueStatus.FINAL,
+    progress: Callable[[float], None] = lambda done: None,
 ) -> ImportReport:
     """Read and check a file of indicator values without storing anything. A problem with the
     file as a whole raises ImportFileError (a ValidationError); every problem of a row or cell is
-    in the report, with its row and column. The counts say what a commit would change."""
+    in the report, with its row and column. The counts say what a commit would change.
+    ``progress`` hears the share of the file read so far (0 to 1) while it is checked."""
     table = _read_table(data, file_name)
     try:
         chosen = file_format or _detect_format(table.header)
@@ -461,7 +478,7 @@ def indicator_values_check(
             period=period,
             source=source,
         )
-        checker = _Checker(report, status)
+        checker = _Checker(report, status, progress)
         (_check_long if chosen == LONG else _check_wide)(table, checker, source)
     finally:
         table.close()

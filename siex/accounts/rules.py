@@ -30,6 +30,16 @@ rules.add_perm("monitoring.view_aggregates", has_a_role)
 # its page is for the project lead and the policy officers.
 rules.add_perm("monitoring.view_indicators", has_a_role)
 rules.add_perm("monitoring.view_neighbourhood_photo", is_policy_officer | is_project_lead)
+# Uploading indicator files (published aggregates, no household data): the project lead, and the
+# policy officers who also import the register.
+rules.add_perm("monitoring.import_indicator_values", is_policy_officer | is_project_lead)
+# Kept neighbourhood photos: aggregates only, so council members read them too (with the
+# programme's small counts suppressed, for everyone who does not see households); the policy
+# officers and the project lead keep them; only the project lead deletes one.
+rules.add_perm("monitoring.view_photos", is_policy_officer | is_project_lead | is_council_member)
+rules.add_perm("monitoring.take_photos", is_policy_officer | is_project_lead)
+rules.add_perm("monitoring.delete_photos", is_project_lead)
+rules.add_perm("monitoring.view_small_counts", is_policy_officer | is_project_lead)
 
 # Household-level data: pseudonymised registrations of poor households.
 rules.add_perm("interventions.view_household_data", sees_households)

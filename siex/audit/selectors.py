@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 
 from siex.core.templatetags.siex import euro
 
+from .masks import MASK
 from .models import AccessLogEntry
 
 PAGE_SIZE = 50
@@ -157,6 +158,8 @@ class FieldChange:
 
 
 EMPTY = "—"
+#: A value the retention rules removed from the change history (both sides are masked).
+REMOVED = _("removed (retention)")
 
 # Decimal fields that hold an amount in euros, as (model label, field name): their values show as
 # EUR 1.234,56. The app that registers a model with django-auditlog names them (interventions/
@@ -194,6 +197,9 @@ def field_changes(entries: list[LogEntry]) -> list[list[FieldChange]]:
         for label, field, old, new in changes:
             if field is None:
                 rows.append(FieldChange(label, old or EMPTY, new or EMPTY, label))
+                continue
+            if old == new == MASK:  # removed under the retention rules
+                rows.append(FieldChange(label, str(REMOVED), str(REMOVED), field.name))
                 continue
             old_text = _value(model, field, old, names)
             new_text = _value(model, field, new, names)

@@ -11,6 +11,8 @@ NAVIGATION = [
     ("interventions.view_household_data", "register:households", _("Households")),
     ("calculation.view_scenarios", "calculation:scenarios", _("Scenarios")),
     ("monitoring.view_neighbourhood_photo", "indicators:index", _("Neighbourhood photo")),
+    ("monitoring.import_indicator_values", "indicator_imports:index", _("Import indicators")),
+    ("monitoring.view_photos", "photos:list", _("Kept photos")),
     ("interventions.view_household_data", "imports:index", _("Import and export")),
     ("interventions.view_catalogue", "catalogue:register", _("Catalogue")),
     ("interventions.view_catalogue", "api-docs", _("API")),
@@ -32,6 +34,11 @@ def siex(request):
             for permission, name, label in NAVIGATION
             if user.has_perm(permission) and (url := reverse(name))
         ]
+        # A section below another (the indicator import under the neighbourhood photo) is the
+        # one current page: only the most specific active link is marked.
+        active = [item for item in navigation if item["active"]]
+        for item in active:
+            item["active"] = item is max(active, key=lambda a: len(a["url"]))
         if user.is_superuser:
             navigation.append(
                 {"url": reverse("admin:index"), "label": _("Administration"), "active": False}

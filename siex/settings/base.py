@@ -289,6 +289,20 @@ CELERY_BEAT_SCHEDULE["interventions-retention"] = {
 # Whether the demo commands (demo users with printed passwords, demo households) may run.
 SIEX_DEMO_ALLOWED = env.bool("SIEX_DEMO_ALLOWED", default=False)
 SIEX_MUNICIPALITY_CODE = env.str("SIEX_MUNICIPALITY_CODE", default="GM0014")
+# The neighbourhood photo's benchmarks: the country's code, and the peer group of the
+# municipality: the SIEX_PEER_GROUP_SIZE municipalities nearest on z-scores of these context
+# indicators (codes of monitoring's indicators; see monitoring/photos/peers.py).
+SIEX_COUNTRY_CODE = env.str("SIEX_COUNTRY_CODE", default="NL01")
+SIEX_PEER_GROUP_SIZE = env.int("SIEX_PEER_GROUP_SIZE", default=10)
+SIEX_PEER_GROUP_INDICATORS = env.list(
+    "SIEX_PEER_GROUP_INDICATORS",
+    default=[
+        "aantal_inwoners",
+        "gem_gestandaardiseerd_inkomen_hh_x1000eur",
+        "pct_hh_onder_of_rond_sociaal_minimum",
+        "pct_huurwoningen_corporatie",
+    ],
+)
 # The largest spreadsheet (CSV or XLSX) a policy officer may upload to the register import.
 SIEX_IMPORT_MAX_BYTES = env.int("SIEX_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # Rows below the column names and columns the register import reads per sheet (or CSV file); a

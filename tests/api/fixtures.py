@@ -71,6 +71,19 @@ class World:
             key="corona", period_from=2020, period_to=2021, title="Corona", text="Coronapandemie"
         )
 
+    def photo(self):
+        """A kept photo of the district (a new one on every call)."""
+        from monitoring.photos.services import photo_take
+
+        self.indicator_value  # noqa: B018  (a value for the photo to hold)
+        return photo_take(
+            area=self.district, on_date=date(2024, 1, 1), title=f"Foto {self.number()}", user=None
+        )
+
+    @cached_property
+    def kept_photo(self):
+        return self.photo()
+
     @cached_property
     def household(self) -> Household:
         return HouseholdFactory(area=self.district, participation_start=date(2023, 1, 1))

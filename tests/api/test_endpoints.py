@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 REGISTER_READERS = {PO, PL}
+PHOTO_READERS = {PO, PL, CM}
 UNKNOWN_PK = 987654
 
 
@@ -293,6 +294,45 @@ ROUTES = [
         {"GET": Method({PL, CM}, 200)},
         unknown={"pk": UNKNOWN_PK},
     ),
+    Route(
+        "area-photo-detail",
+        lambda w: {"code": w.district.code},
+        REGISTER_READERS,
+        {"GET": Method(REGISTER_READERS, 200, lambda w: {"date": "2024-06-01"})},
+        unknown={"code": "WK999999"},
+    ),
+    Route(
+        "photo-list",
+        None,
+        PHOTO_READERS,
+        {
+            "GET": Method(PHOTO_READERS, 200),
+            "POST": Method(
+                REGISTER_READERS,
+                201,
+                lambda w: {"area": w.district.code, "date": "2024-06-01", "title": "API"},
+            ),
+        },
+    ),
+    Route(
+        "photo-detail",
+        lambda w: {"pk": w.kept_photo.pk},
+        PHOTO_READERS,
+        {"GET": Method(PHOTO_READERS, 200), "DELETE": Method({PL}, 204)},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "photo-compare",
+        None,
+        PHOTO_READERS,
+        {
+            "GET": Method(
+                PHOTO_READERS,
+                200,
+                lambda w: {"first": w.kept_photo.pk, "second": w.photo().pk},
+            )
+        },
+    ),
     read_only("calculation-run-list", readers={PL}),
     read_only("calculation-run-detail", lambda w: {"pk": w.run.pk}, {PL}, {"pk": UNKNOWN_PK}),
     read_only("calculation-run-results", lambda w: {"pk": w.run.pk}, {PL}, {"pk": UNKNOWN_PK}),
@@ -302,7 +342,7 @@ ROUTES = [
 
 def send(client, method: str, url: str, data=None):
     if method == "GET":
-        return client.get(url)
+        return client.get(url, data or {})
     return client.generic(method, url, data=json.dumps(data or {}), content_type="application/json")
 
 

@@ -103,3 +103,18 @@ def test_loading_the_cbs_values_twice_changes_nothing(cbs_values):
     lines = out.getvalue().strip().splitlines()
     assert len(lines) == 5
     assert all("nothing changed" in line for line in lines), lines
+
+
+def test_what_the_source_did_not_supply_is_left_out_and_a_suppressed_cell_is_withheld(cbs_values):
+    # The 2022 wijk file carries the poverty columns for the gemeente only: the wijken get no
+    # value for them (not "secret"), while income per inhabitant, suppressed for two wijken
+    # among the others' values, is withheld there.
+    assert value_of("pct_hh_onder_of_rond_sociaal_minimum", "GM0014", 2022).value == 10
+    assert not IndicatorValue.objects.filter(
+        indicator__code="pct_hh_onder_of_rond_sociaal_minimum",
+        area__code="WK001400",
+        period=2022,
+    ).exists()
+    suppressed = value_of("gem_inkomen_per_inwoner_x1000eur", "WK001413", 2022)
+    assert suppressed.withheld and suppressed.value is None
+    assert value_of("gem_inkomen_per_inwoner_x1000eur", "WK001400", 2022).value == 24

@@ -1,0 +1,36 @@
+"""The calculation's part of the neighbourhood photo (``monitoring.photos.programme``): what the
+programme's latest calculation (the newest fixed version's run, ``household_returns``) expects
+the interventions of the area's households to bring society, summed over their household-level
+returns. Registered in ``CalculationConfig.ready``. Realised returns are not measured here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from interventions.register.models import Intervention
+from monitoring.photos.programme import ExpectedReturns, ProgrammeFigures
+
+from .household_returns import expected_return
+
+
+def expected_in(area_ids: list[int], on_date: date) -> ProgrammeFigures:
+    interventions = list(
+        Intervention.objects.filter(
+            household__area_id__in=area_ids,
+            household__participation_start__lte=on_date,
+            start_date__lte=on_date,
+        ).select_related("intervention_type")
+    )
+    found = expected_return(interventions)
+    if found is None:
+        return ProgrammeFigures()
+    return ProgrammeFigures(
+        expected_returns=ExpectedReturns(
+            benefits=found.benefits,
+            benefits_pv=found.benefits_pv,
+            scenario_name=found.scenario_name,
+            version_number=found.version_number,
+            first_year=found.first_year,
+            last_year=found.last_year,
+        )
+    )
