@@ -13,9 +13,10 @@ class CalculationConfig(AppConfig):
         # Registers the jobs under their names (``jobs``), which the services send them by.
         from . import tasks  # noqa: F401
         from .household_returns import expected_return
-        from .photo import expected_in
+        from .photo import expected_in, realised_in
 
         # The household page shows the expected return from the latest calculation.
         expected_return_provider_add(expected_return)
         # The neighbourhood photo shows what the calculation expects an area's households to bring.
         programme_provider_add(expected_in)
+        programme_provider_add(realised_in)

@@ -1,7 +1,8 @@
 """The calculation's part of the neighbourhood photo (``monitoring.photos.programme``): what the
 programme's latest calculation (the newest fixed version's run, ``household_returns``) expects
 the interventions of the area's households to bring society, summed over their household-level
-returns. Registered in ``CalculationConfig.ready``. Realised returns are not measured here."""
+returns; and what the area's households' outcome events realised so far, valued with that same
+version's catalogue (``realised``). Registered in ``CalculationConfig.ready``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import date
 from interventions.register.models import Intervention
 from monitoring.photos.programme import ExpectedReturns, ProgrammeFigures
 
-from .household_returns import expected_return
+from .household_returns import expected_return, programme_run
 
 
 def expected_in(area_ids: list[int], on_date: date) -> ProgrammeFigures:
@@ -34,3 +35,18 @@ def expected_in(area_ids: list[int], on_date: date) -> ProgrammeFigures:
             last_year=found.last_year,
         )
     )
+
+
+def realised_in(area_ids: list[int], on_date: date) -> ProgrammeFigures:
+    """What the outcome events of the area's households realised for society up to ``on_date``
+    (attributable, transfers left out), valued with the programme's version; None without one."""
+    from interventions.register.models import Household
+
+    from .realised.selectors import realised_returns
+
+    run = programme_run()
+    if run is None:
+        return ProgrammeFigures()
+    households = list(Household.objects.filter(area_id__in=area_ids).values_list("pk", flat=True))
+    found = realised_returns(run.scenario_version, reference=on_date, households=households)
+    return ProgrammeFigures(realised_returns=found.society_attributable)

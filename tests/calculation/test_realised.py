@@ -197,3 +197,19 @@ def test_a_revision_carries_the_realised_outcomes_of_its_past_years(programme):
         {"outcome": "werk", "year": 2024, "count": 2},
         {"outcome": "werk", "year": 2025, "count": 2},
     ]
+
+
+def test_the_neighbourhood_photo_shows_what_the_areas_households_realised(programme, monkeypatch):
+    from types import SimpleNamespace
+
+    from calculation import photo
+
+    version, households = programme
+    monkeypatch.setattr(photo, "programme_run", lambda: SimpleNamespace(scenario_version=version))
+    wijk_a = households["H1"][0].area
+    # Wijk A: H1 and H5 two full years each (1,000 + 800), H3 none yet; society, attributable.
+    assert photo.realised_in([wijk_a.pk], REFERENCE).realised_returns == pytest.approx(
+        3600.0 * 0.75
+    )
+    monkeypatch.setattr(photo, "programme_run", lambda: None)
+    assert photo.realised_in([wijk_a.pk], REFERENCE).realised_returns is None
