@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from django.views.generic import TemplateView
 
 from interventions.followup.models import Instrument
 from monitoring.suppression import suppress_total
+from siex.core.forms import DateField
 
 from ..views import VersionMixin
 from . import selectors
@@ -20,7 +22,6 @@ from .api import (
     LEAD,
     SEE_HOUSEHOLDS,
     VIEW_REALISED,
-    ReferenceSerializer,
     realised_document,
 )
 
@@ -32,6 +33,12 @@ CAPTIONS = {
     "area": _("Per area"),
     "household": _("Per household"),
 }
+
+
+class ReferenceForm(forms.Form):
+    """The reference date, typed as on every page (31-03-2026)."""
+
+    reference_date = DateField(label=_("Reference date"), required=False)
 
 
 class RealisedView(VersionMixin, TemplateView):
@@ -48,9 +55,9 @@ class RealisedView(VersionMixin, TemplateView):
         lead = user.has_perm(LEAD)
         if not households and not version.is_fixed:
             raise PermissionDenied
-        form = ReferenceSerializer(data=request.GET)
+        form = ReferenceForm(request.GET or None)
         reference = (
-            form.validated_data.get("reference_date") if form.is_valid() else None
+            form.cleaned_data.get("reference_date") if form.is_valid() else None
         ) or selectors.default_reference()
         realised = realised_document(
             selectors.realised_returns(version, reference=reference),
@@ -63,7 +70,7 @@ class RealisedView(VersionMixin, TemplateView):
             if f"by_{by}" in realised
         ]
         context = self.get_context_data(
-            realised=realised, tables=tables, reference=reference, lead=lead
+            realised=realised, tables=tables, reference=reference, lead=lead, form=form
         )
         if user.has_perm(AGGREGATES):
             degree: dict[str, Any] | None = selectors.realisation_degree(

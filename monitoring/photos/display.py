@@ -41,9 +41,7 @@ def indicator_rows(content: dict[str, Any]) -> list[dict[str, Any]]:
                 "change_text": change_label(entry["trend_direction"]),
                 "municipality": _benchmark(marks["municipality"], unit, decimals),
                 "country": _benchmark(marks["country"], unit, decimals),
-                "peers": _text((marks["peers"] or {}).get("value"), unit, decimals)
-                if marks["peers"]
-                else "",
+                "peers": _peers_text(marks["peers"], latest["period"], unit, decimals),
                 "trend": [
                     {
                         "period": point["period"],
@@ -90,3 +88,12 @@ def _point(point: dict[str, Any] | None, unit: str, decimals: int) -> dict[str, 
         "withheld": point["withheld"],
         "text": _text(point["value"], unit, decimals),
     }
+
+
+def _peers_text(peers: dict[str, Any] | None, period: int, unit: str, decimals: int) -> str:
+    """The peers' mean; with its period when it is an earlier one than the area's value."""
+    if not peers:
+        return ""
+    text = _text(peers.get("value"), unit, decimals)
+    earlier = peers.get("period")
+    return f"{text} ({earlier})" if earlier is not None and earlier != period else text

@@ -33,6 +33,7 @@ HEADERS = [
     gettext_lazy("Netherlands"),
     gettext_lazy("Peer municipalities (mean)"),
     gettext_lazy("Peers with a value"),
+    gettext_lazy("Period of the peers' mean"),
 ]
 
 
@@ -77,6 +78,7 @@ def rows(content: dict[str, Any], *, english: bool = False) -> Iterator[list[Any
             _decimal((marks["country"] or {}).get("value")),
             _decimal(peers.get("value")),
             peers.get("count"),
+            peers.get("period"),
         ]
     programme = content["programme"]
     hidden = bool(programme.get("suppressed"))

@@ -101,15 +101,27 @@ def _benchmark(
 def _peer_mean(
     found: Benchmarks, peers: list[str], indicator_id: int, period: int
 ) -> dict[str, Any] | None:
-    numbers: list[Decimal] = []
-    for code in peers:
-        number = found.get((code, indicator_id, period), (None, True))[0]
-        if number is not None:
-            numbers.append(number)
-    if not numbers:
-        return None
-    mean = sum(numbers, Decimal(0)) / Decimal(len(numbers))
-    return {"value": _number(mean.quantize(Decimal("0.0001"))), "count": len(numbers)}
+    """The mean of the peers' values of the period; when no peer has one (CBS publishes the
+    municipalities' figures later than the wijken'), of the latest earlier period that has,
+    with that period said."""
+    periods = sorted(
+        {p for (code, indicator, p) in found if indicator == indicator_id and p <= period},
+        reverse=True,
+    )
+    for candidate in periods:
+        numbers = [
+            number
+            for code in peers
+            if (number := found.get((code, indicator_id, candidate), (None, True))[0]) is not None
+        ]
+        if numbers:
+            mean = sum(numbers, Decimal(0)) / Decimal(len(numbers))
+            return {
+                "value": _number(mean.quantize(Decimal("0.0001"))),
+                "count": len(numbers),
+                "period": candidate,
+            }
+    return None
 
 
 def _indicator_entry(indicator: Indicator, points: list[IndicatorValue]) -> dict[str, Any]:

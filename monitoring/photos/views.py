@@ -8,7 +8,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from siex.core.forms import DateField
 from siex.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from siex.core.templatetags.siex import short_date
 
 from ..models import Area
 from ..selectors import area_latest
@@ -28,10 +30,17 @@ from .presentation import photo_for
 
 
 def _chosen_date(text: str | None) -> date:
+    """The date typed as on every page (31-03-2026; also 2026-03-31 from a link); today when none
+    is given. A date that cannot be read raises ValidationError (the page shows it)."""
+    return DateField(required=False).clean(text) or timezone.localdate()
+
+
+def _date_or_today(text: str | None) -> tuple[date, str]:
+    """(the chosen date, or today when it cannot be read; the message when it cannot)."""
     try:
-        return date.fromisoformat(text) if text else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+        return _chosen_date(text), ""
+    except ValidationError as error:
+        return timezone.localdate(), " ".join(error.messages)
 
 
 def _area(code: str) -> Area:
@@ -61,7 +70,7 @@ class AreaPhotoView(TemplateView):
         chosen = (request.GET.get("gebied") or "").strip().upper()
         if chosen and chosen != kwargs["code"].upper():
             target = _area(chosen)
-            day = _chosen_date(request.GET.get("datum"))
+            day, _problem = _date_or_today(request.GET.get("datum"))
             url = reverse("photos:area", args=[target.code])
             return redirect(f"{url}?datum={day.isoformat()}")
         return super().get(request, *args, **kwargs)
@@ -69,12 +78,15 @@ class AreaPhotoView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         area = _area(kwargs["code"])
-        on_date = _chosen_date(self.request.GET.get("datum"))
+        typed = self.request.GET.get("datum")
+        on_date, date_error = _date_or_today(typed)
         content = selectors.area_photo(area=area, on_date=on_date)
         context.update(
             _photo_context(content, self.request.user),
             area=area,
             on_date=on_date,
+            date_typed=typed if date_error else short_date(on_date),
+            date_error=date_error,
             areas=_areas_to_choose(),
             may_take=self.request.user.has_perm("monitoring.take_photos"),
         )
@@ -88,7 +100,11 @@ class PhotoTakeView(View):
 
     def post(self, request, code: str):
         area = _area(code)
-        on_date = _chosen_date(request.POST.get("datum"))
+        try:
+            on_date = _chosen_date(request.POST.get("datum"))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("photos:area", code=area.code)
         title = request.POST.get("title", "")[:200]
         try:
             photo = services.photo_take(area=area, on_date=on_date, title=title, user=request.user)
@@ -206,7 +222,10 @@ class AreaPhotoDownloadView(View):
 
     def get(self, request, code: str, file_format: str):
         area = _area(code)
-        on_date = _chosen_date(request.GET.get("datum"))
+        try:
+            on_date = _chosen_date(request.GET.get("datum"))
+        except ValidationError as error:
+            return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
         content = selectors.area_photo(area=area, on_date=on_date)
         stem = f"wijkfoto-{area.code}-{on_date:%Y-%m-%d}"
         return _download(content, request.user, stem=stem, title=area.code, file_format=file_format)

@@ -92,3 +92,14 @@ def test_the_page_shows_the_lead_the_degree_and_the_council_no_household(client_
     assert "&lt;10" in text, text[text.find("EUR\u00a04.600") - 300 :][:400]
     assert "EUR\u00a04.600" not in text, text[text.find("EUR\u00a04.600") - 600 :][:700]
     assert str(_households["H1"][0].pk) not in text or "Per household" not in text
+
+
+def test_the_page_reads_the_reference_date_the_dutch_way_and_says_a_wrong_one(client_for, fixed):
+    version, _households = fixed
+    url = reverse("calculation:version-realised", kwargs={"pk": version.pk})
+    lead = client_for(Role.PROJECT_LEAD)
+    dutch = lead.get(url, {"reference_date": "30-06-2026"}).content.decode()
+    assert "EUR\u00a04.600" in dutch and 'type="date"' not in dutch
+    wrong = lead.get(url, {"reference_date": "31-02-2026"})
+    assert wrong.status_code == 200
+    assert "Enter a date as day-month-year" in wrong.content.decode()

@@ -74,6 +74,25 @@ def test_the_photo_at_a_chosen_date_and_keeping_it(client_for, wijk, values):
     assert moved["Location"] == reverse("photos:area", args=[other.code]) + "?datum=2022-06-30"
 
 
+def test_the_date_is_typed_the_dutch_way_and_a_wrong_one_is_said_not_ignored(
+    client_for, wijk, values
+):
+    officer = client_for(Role.POLICY_OFFICER)
+    officer.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    url = reverse("photos:area", args=["WK001401"])
+    page = officer.get(url, {"datum": "30-06-2022"}).content.decode()
+    assert "Wijkfoto van Oosterpoort op 30-06-2022" in page
+    assert 'value="30-06-2022"' in page and 'type="date"' not in page
+    assert 'value="Wijkfoto Oosterpoort 2022"' in page  # the year without a thousands dot
+    wrong = officer.get(url, {"datum": "31-02-2022"}).content.decode()
+    assert 'aria-invalid="true"' in wrong and 'value="31-02-2022"' in wrong
+    assert "dag-maand-jaar" in wrong
+    download = officer.get(
+        reverse("photos:area-download", args=["WK001401", "csv"]), {"datum": "gisteren"}
+    )
+    assert download.status_code == 400
+
+
 def test_a_council_member_reads_kept_photos_with_small_counts_hidden(
     client_for, user_for, wijk, values
 ):

@@ -188,7 +188,7 @@ def test_benchmarks_municipality_country_and_peers_of_the_same_period(groningen,
         "withheld": False,
     }
     assert entry["benchmarks"]["country"]["value"] == "7"
-    assert entry["benchmarks"]["peers"] == {"value": "8.5", "count": 10}
+    assert entry["benchmarks"]["peers"] == {"value": "8.5", "count": 10, "period": 2022}
     assert photo["peer_group"]["period"] == 2022
     assert len(photo["peer_group"]["members"]) == 10
     # In 2023 the benchmarks are of 2023: the country has none, the peers' mean is of 2023.
@@ -200,6 +200,29 @@ def test_benchmarks_municipality_country_and_peers_of_the_same_period(groningen,
     assert entry["benchmarks"]["municipality"]["value"] == "10"
     assert entry["benchmarks"]["country"] is None
     assert entry["benchmarks"]["peers"]["value"] == str((Decimal(100) + 9 * 9) / 10)
+    assert entry["benchmarks"]["peers"]["period"] == 2023
+
+
+def test_without_peer_values_of_the_period_the_peers_mean_is_of_the_latest_earlier_one(
+    wijk, poverty
+):
+    # CBS publishes the municipalities' figures later than the wijken': a wijk value of 2023
+    # sets beside it the peers' mean of 2022, saying so.
+    from monitoring.photos.display import _peers_text
+    from monitoring.photos.selectors import _peer_mean
+
+    found = {
+        ("GM0001", poverty.pk, 2022): (Decimal(8), False),
+        ("GM0002", poverty.pk, 2022): (
+            Decimal(9),
+            False,
+        ),
+    }
+    mean = _peer_mean(found, ["GM0001", "GM0002"], poverty.pk, 2023)
+    assert mean == {"value": "8.5", "count": 2, "period": 2022}
+    assert _peers_text(mean, 2023, "percentage", 1) == "8,5% (2022)"
+    assert _peers_text(mean, 2022, "percentage", 1) == "8,5%"
+    assert _peer_mean(found, ["GM0001"], poverty.pk, 2021) is None
 
 
 def test_the_context_notes_of_the_area_and_the_periods(wijk, poverty):
