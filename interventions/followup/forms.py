@@ -161,6 +161,9 @@ class OutcomeEventForm(VersionedForm):
         self.instance.household = household
         self.fields["outcome"].queryset = Outcome.objects.order_by("name_nl")
         self.fields["intervention"].queryset = _household_interventions(household)
+        # One of the sources is chosen; no blank radio button ("---------") to leave it open.
+        evidence = self.fields["evidence"]
+        evidence.choices = [choice for choice in evidence.choices if choice[0] != ""]
 
 
 class OutcomeEventCreateForm(OutcomeEventForm):

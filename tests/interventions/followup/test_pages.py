@@ -196,3 +196,16 @@ def test_a_stale_deletion_is_refused_and_asks_again(officer, household, outcome)
     assert OutcomeEvent.objects.filter(pk=event.pk).exists()
     assert officer.post(url, {"version": 2}).status_code == 302
     assert not OutcomeEvent.objects.exists()
+
+
+def test_the_evidence_is_a_group_of_radio_buttons_without_a_blank_one(officer, household, outcome):
+    page = text(officer.get(reverse("followup:event-new", args=[household.pk])))
+    group = page[page.index('<fieldset class="form-field" id="id_evidence"') :]
+    group = group[: group.index("</fieldset>")]
+    assert "<legend>" in group and group.count('type="radio"') == 4
+    assert 'value=""' not in group and "checked" not in group
+    refused = officer.post(
+        reverse("followup:event-new", args=[household.pk]),
+        {"outcome": outcome.pk, "date": "01-10-2024"},
+    )
+    assert refused.status_code == 200 and "form-field--error" in text(refused)
