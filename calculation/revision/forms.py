@@ -5,14 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from siex.core.forms import DateField
+
 from .services import default_revision_date
 
 
 class RevisionForm(forms.Form):
-    revision_date = forms.DateField(
+    revision_date = DateField(
         label=_("Revision date"),
         initial=default_revision_date,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "The years before this date carry the actual volumes and costs; the years from it on "
             "keep the plan. Usually 1 January of this year."
