@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from calculation.models import Scenario, ScenarioVersion
+from calculation.models import ComparisonBase, Scenario, ScenarioVersion
 from interventions.exchange.models import ImportBatch
 from interventions.register.models import Household, Intervention
 from monitoring.models import Area
@@ -30,6 +30,7 @@ NOT_WRITTEN_BY_USERS = {
     (ImportBatch, "uploaded_by_username"),
     (ImportBatch, "file_name"),  # cleaned by the import service (printable)
     (ImportBatch, "file_sha256"),
+    (ComparisonBase, "outcome_code"),  # a catalogue code, with the code's own pattern
 }
 
 

@@ -286,6 +286,37 @@ ROUTES = [
         {"POST": Method({PL}, 201)},
         unknown={"pk": UNKNOWN_PK},
     ),
+    # Realised returns of a fixed version: the policy officer and the council read them too (the
+    # council as suppressed aggregates); the realisation degree the council too; the comparison
+    # group the project lead alone.
+    Route(
+        "scenario-version-realised",
+        lambda w: {"pk": w.fixed.pk},
+        {PL},
+        {"GET": Method({PL, PO, CM}, 200)},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "scenario-version-realisation",
+        lambda w: {"pk": w.fixed.pk},
+        {PL},
+        {"GET": Method({PL, CM}, 200)},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    Route(
+        "scenario-version-comparison-group",
+        lambda w: {"pk": w.fixed.pk},
+        {PL},
+        {"GET": Method({PL}, 200)},
+        unknown={"pk": UNKNOWN_PK},
+    ),
+    # Transitions between assessment levels per cohort: aggregates, suppressed for the council.
+    read_only(
+        "transition-detail",
+        lambda w: {"code": w.zrm.code},
+        readers={PL, CM},
+        unknown={"code": "onbekend"},
+    ),
     # The council reads plan versus actual of a fixed version (and nothing else of a version).
     Route(
         "scenario-version-plan-actual",
