@@ -158,11 +158,15 @@ class RealisedReturns:
 def realised_returns(
     version: ScenarioVersion, *, reference: date, households: list[int] | None = None
 ) -> RealisedReturns:
-    """Outcome events up to ``reference`` (of ``households``, or all) valued with ``version``'s
-    frozen catalogue: per event and money value what it realised so far."""
+    """Outcome events within the version's horizon up to ``reference`` (of ``households``, or
+    all) valued with ``version``'s frozen catalogue: per event and money value what it realised
+    so far. An event before the exploitation's first year is not its return, and nothing counts
+    beyond its last year."""
     inputs = version_inputs(version)
+    start = date(version.start_year, 1, 1)
+    reference = min(reference, date(version.start_year + version.horizon_years - 1, 12, 31))
     rows, unvalued = realised_values(
-        inputs, _events(until=reference, households=households), reference
+        inputs, _events(until=reference, since=start, households=households), reference
     )
     return RealisedReturns(version, reference, _frame(rows), unvalued)
 

@@ -8,10 +8,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from interventions.followup.models import Instrument
+from monitoring.models import Area
 from monitoring.suppression import suppress_total
 from siex.core.forms import DateField
 
@@ -35,6 +37,28 @@ CAPTIONS = {
 }
 
 
+def _names(version) -> dict[str, dict[str, str]]:
+    """The names to show for the codes of each breakdown: actors, life domains, outcomes and
+    intervention types from the version's frozen catalogue, areas from the register's areas."""
+    english = (get_language() or "nl").startswith("en")
+    name = "name_en" if english else "name_nl"
+    catalogue = version.catalogue or {}
+    names = {
+        by: {item["code"]: item.get(name) or item["code"] for item in catalogue.get(section, [])}
+        for by, section in (
+            ("actor", "actors"),
+            ("domain", "life_domains"),
+            ("outcome", "outcomes"),
+            ("intervention_type", "intervention_types"),
+        )
+    }
+    names["area"] = {
+        code: f"{area_name} ({code})"
+        for code, area_name in Area.objects.order_by("year").values_list("code", "name")
+    }
+    return names
+
+
 class ReferenceForm(forms.Form):
     """The reference date, typed as on every page (31-03-2026)."""
 
@@ -55,7 +79,9 @@ class RealisedView(VersionMixin, TemplateView):
         lead = user.has_perm(LEAD)
         if not households and not version.is_fixed:
             raise PermissionDenied
-        form = ReferenceForm(request.GET or None)
+        form = ReferenceForm(
+            request.GET or None, initial={"reference_date": selectors.default_reference()}
+        )
         reference = (
             form.cleaned_data.get("reference_date") if form.is_valid() else None
         ) or selectors.default_reference()
@@ -64,8 +90,15 @@ class RealisedView(VersionMixin, TemplateView):
             households=households,
             suppress=not households,
         )
+        names = _names(version)
         tables = [
-            (caption, [{**row, "label": row[by]} for row in realised[f"by_{by}"]])
+            (
+                caption,
+                [
+                    {**row, "label": names.get(by, {}).get(row[by]) or row[by] or _("not known")}
+                    for row in realised[f"by_{by}"]
+                ],
+            )
             for by, caption in CAPTIONS.items()
             if f"by_{by}" in realised
         ]
@@ -84,7 +117,12 @@ class RealisedView(VersionMixin, TemplateView):
                 **degree,
                 "percent": _percent(degree["degree"]),
                 "outcomes": [
-                    {**row, "percent": _percent(row["degree"])} for row in degree["outcomes"]
+                    {
+                        **row,
+                        "percent": _percent(row["degree"]),
+                        "name": names["outcome"].get(row["outcome"], row["outcome"]),
+                    }
+                    for row in degree["outcomes"]
                 ],
             }
         if lead:

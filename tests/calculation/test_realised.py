@@ -213,3 +213,18 @@ def test_the_neighbourhood_photo_shows_what_the_areas_households_realised(progra
     )
     monkeypatch.setattr(photo, "programme_run", lambda: None)
     assert photo.realised_in([wijk_a.pk], REFERENCE).realised_returns is None
+
+
+def test_only_events_within_the_horizon_are_the_exploitations_return(programme):
+    version, households = programme
+    household, _intervention = households["H2"]
+    OutcomeEvent.objects.create(
+        household=household,
+        outcome=OutcomeEvent.objects.first().outcome,
+        date=date(2021, 5, 1),  # before the exploitation's first year (2023)
+        evidence=EvidenceSource.REGISTRATION,
+    )
+    assert realised_returns(version, reference=REFERENCE).society == pytest.approx(4600.0)
+    # Beyond the last year (2032) nothing more is counted.
+    late = realised_returns(version, reference=date(2040, 1, 1))
+    assert late.reference == date(2032, 12, 31)

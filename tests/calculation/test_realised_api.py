@@ -100,6 +100,9 @@ def test_the_page_reads_the_reference_date_the_dutch_way_and_says_a_wrong_one(cl
     lead = client_for(Role.PROJECT_LEAD)
     dutch = lead.get(url, {"reference_date": "30-06-2026"}).content.decode()
     assert "EUR\u00a04.600" in dutch and 'type="date"' not in dutch
+    # The breakdowns name what they count: areas by name and code, not by code alone.
+    area = _households["H1"][0].area
+    assert f"{area.name} ({area.code})" in dutch
     wrong = lead.get(url, {"reference_date": "31-02-2026"})
     assert wrong.status_code == 200
     assert "Enter a date as day-month-year" in wrong.content.decode()
