@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import chart_views, views
 from .realised import views as realised_views
 from .revision import views as revision_views
 
@@ -49,4 +49,9 @@ urlpatterns = [
         name="run-progress",
     ),
     path("berekeningen/<int:pk>/download/", views.RunDownloadView.as_view(), name="run-download"),
+    path(
+        "berekeningen/<int:pk>/grafieken/<slug:key>.<str:file_format>",
+        chart_views.RunChartDownloadView.as_view(),
+        name="run-chart",
+    ),
 ]

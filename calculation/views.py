@@ -29,6 +29,7 @@ from .forms import (
     VersionEditor,
 )
 from .models import CalculationRun, RunStatus, ScenarioVersion
+from .results.charts import KEY_CHARTS, run_charts
 
 VIEW = "calculation.view_scenarios"
 CHANGE = "calculation.change_scenarios"
@@ -173,6 +174,7 @@ class VersionDetailView(VersionMixin, TemplateView):
             latest_run=latest_run,
             result=result,
             key_figures=presentation.key_figures(result.succeeded_results) if result else None,
+            charts=run_charts(result.succeeded_results, KEY_CHARTS) if result else None,
             result_current=result is not None
             and result.inputs_hash == services.version_inputs_hash(version),
             runs=version.runs.defer("results").select_related("started_by")[:RECENT_RUNS],
@@ -392,6 +394,7 @@ class RunDetailView(RunMixin, TemplateView):
         context["version"] = run.scenario_version
         if run.status == RunStatus.SUCCEEDED:
             context["page"] = presentation.results_page(run.succeeded_results)
+            context["charts"] = run_charts(run.succeeded_results)
         return context
 
 
