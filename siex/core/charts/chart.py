@@ -42,7 +42,13 @@ def base_layout(**layout: Any) -> dict[str, Any]:
         "legend": {"orientation": "h", "y": -0.2},
         "hovermode": "closest",
     }
-    base.update(layout)
+    for key, value in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+            # Room for the tick labels of amounts, whatever their length.
+            value = {"automargin": True, **value}
+        base[key] = value
+    base.setdefault("xaxis", {"automargin": True})
+    base.setdefault("yaxis", {"automargin": True})
     return base
 
 

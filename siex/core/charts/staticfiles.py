@@ -4,11 +4,14 @@ so that the charts draw without a network and the 4.8 MB bundle is not committed
 A ``FileSystemFinder`` prefix on the package's folder would also publish its data sets and widget
 bundle; this finder offers that one file only, to ``collectstatic``, ``findstatic`` and whitenoise.
 
-CSP: this plotly.js needs no ``'unsafe-eval'`` for the SVG charts drawn here (its ``Function(...)``
-calls are a feature test inside ``try`` and a polyfill modern browsers never reach; only WebGL
-traces compile code). It would inject its own ``<style>``, which ``style-src 'self'`` forbids: the
-page declares ``<style id="plotly.js-style-global" class="no-inline-styles">``-free instead by
-linking ``css/charts.css`` and marking the element, see ``templates/includes/chart_assets.html``.
+CSP (``script-src 'self'``, no ``'unsafe-inline'``, no ``'unsafe-eval'``): plotly.js draws the
+SVG charts used here without eval (its ``Function(...)`` calls are a feature test inside ``try``
+and a polyfill modern browsers never reach; only its WebGL traces compile code, and SIEX draws
+none). It would inject its stylesheet as an inline ``<style>``, which ``style-src 'self'``
+refuses: ``static/css/charts.css`` holds that stylesheet and is linked with plotly's
+``no-inline-styles`` marker (``templates/includes/chart_assets.html``), so plotly leaves it to us.
+What the policy still refuses is harmless: a probe whether CSS ``image-rendering`` works (heat
+maps then draw at full resolution) and clearing the style of a colour bar's fills.
 """
 
 from __future__ import annotations
