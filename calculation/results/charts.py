@@ -302,11 +302,14 @@ def who_pays(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
     gaps = [b - c for b, c in zip(benefit_share, cost_share, strict=True)]
     gainer = actors[gaps.index(max(gaps))]
     payer = actors[gaps.index(min(gaps))]
-    summary = _(
-        "%(payer)s bears a larger share of the costs than of the benefits; %(gainer)s gains the "
-        "most: its share of the benefits exceeds its share of the costs by %(points)s percentage "
-        "points."
-    ) % {"payer": payer, "gainer": gainer, "points": rate(max(gaps), 0).rstrip("%")}
+    if payer == gainer or min(gaps) >= 0:
+        summary = _("Each actor's share of the benefits equals its share of the costs.")
+    else:
+        summary = _(
+            "%(payer)s bears a larger share of the costs than of the benefits; %(gainer)s gains "
+            "the most: its share of the benefits exceeds its share of the costs by %(points)s "
+            "percentage points."
+        ) % {"payer": payer, "gainer": gainer, "points": rate(max(gaps), 0).rstrip("%")}
     return Chart(
         key="who_pays",
         title=_("Who pays, who benefits"),
