@@ -55,3 +55,19 @@ def test_downloads_hold_the_rows_with_formulas_neutralised():
     assert 'filename="siex-test.xlsx"' in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert list(sheet.iter_rows(values_only=True)) == [("Name", "Value"), ("'=cmd", 1.5)]
+
+
+def test_collectstatic_collects_plotly_js_under_the_production_storage(settings, tmp_path):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0, stdout=io.StringIO())
+    stored = staticfiles_storage.stored_name(PLOTLY_JS)
+    assert stored.startswith("vendor/plotly/plotly.") and stored != PLOTLY_JS
+    assert (tmp_path / "staticfiles" / stored).exists()
+    assert not (tmp_path / "staticfiles" / "vendor" / "plotly" / "widgetbundle.js").exists()
