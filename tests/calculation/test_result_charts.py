@@ -145,9 +145,54 @@ def test_the_results_page_shows_the_charts_and_their_downloads_hold_the_plotted_
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == list(chart.headers)
-    assert [list(row) for row in values[1:]] == [list(r) for r in chart.sheet_rows()]
+    assert len(values) - 1 == len(chart.rows)
+    assert [row[0] for row in values[1:]] == [row[0] for row in chart.sheet_rows()]
+    assert [row[4] for row in values[1:]] == approx([row[4] for row in chart.sheet_rows()])
 
     assert lead.get(url.replace("grex", "nothing")).status_code == 404
 
     version_page = lead.get(reverse("calculation:version", kwargs={"pk": scenario_version.pk}))
     assert 'id="chart-grex"' in version_page.content.decode()
+
+
+@pytest.mark.parametrize("key", list(CHARTS))
+def test_each_download_holds_exactly_the_plotted_rows(results, key):
+    from siex.core.charts import chart_download
+
+    chart = run_charts(results)[key]
+    lines = list(
+        csv.reader(
+            io.StringIO(chart_download(chart, "csv").content.decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert lines[0] == list(chart.headers)
+    assert len(lines[1:]) == len(chart.rows)
+    sheet = load_workbook(io.BytesIO(chart_download(chart, "xlsx").content)).active
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values[0] == list(chart.headers)
+    assert len(values[1:]) == len(chart.rows)
+    for got, plotted in zip(values[1:], chart.sheet_rows(), strict=True):
+        assert got == [approx(value) if isinstance(value, float) else value for value in plotted]
+
+
+def test_the_summaries_name_the_largest_share_and_the_biggest_cell(results):
+    charts = run_charts(results)
+    tables = run_tables(results)
+    matrix = tables["actor_domain_matrix"]
+    cells = [
+        (cell.value, str(row.by_column["name"].value), str(column.label))
+        for row in matrix.rows
+        for column, cell in zip(matrix.columns, row.cells, strict=True)
+        if column.key.startswith("domain:")
+    ]
+    value, actor, domain = max(cells)
+    assert f"for {actor} in the life domain {domain}" in charts["arena"].summary
+
+    periods = results["periods"]
+    totals = {}
+    for period in periods:
+        for code, amount in period["benefits_by_actor"].items():
+            totals[code] = totals.get(code, 0) + amount
+    largest = max(totals, key=totals.get)
+    names = {row.key: str(row.by_column["name"].value) for row in tables["actors"].rows}
+    assert charts["actors"].summary.startswith(names[largest])
