@@ -265,11 +265,13 @@ def effects_arena(results: Results, tables: dict[str, ResultTable]) -> Chart | N
                 "y": actors,
                 "z": z,
                 "colorscale": SEQUENTIAL,
+                "zsmooth": False,
+                "texttemplate": "EUR %{z:,.0f}",
                 "colorbar": {"tickprefix": "EUR ", "tickformat": ",.0f"},
                 "hovertemplate": "%{y}, %{x}: EUR %{z:,.0f}<extra></extra>",
             }
         ],
-        layout=base_layout(margin={"l": 160, "r": 24, "t": 24, "b": 96}),
+        layout=base_layout(margin={"l": 160, "r": 24, "t": 32, "b": 96}),
         headers=headers,
         rows=rows,
     )
@@ -319,7 +321,7 @@ def who_pays(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
             barmode="group",
             xaxis={"tickformat": ".0%", "range": [0, 1]},
             yaxis={"autorange": "reversed"},
-            margin={"l": 160, "r": 24, "t": 24, "b": 64},
+            margin={"l": 160, "r": 24, "t": 32, "b": 96},
         ),
         headers=headers,
         rows=rows,
@@ -369,7 +371,7 @@ def tornado(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
             barmode="overlay",
             xaxis=_money_axis(),
             yaxis={"autorange": "reversed"},
-            margin={"l": 200, "r": 24, "t": 24, "b": 64},
+            margin={"l": 200, "r": 24, "t": 32, "b": 96},
             shapes=[
                 {
                     "type": "line",
@@ -480,7 +482,14 @@ def monte_carlo(results: Results, tables: dict[str, ResultTable]) -> Chart | Non
             bargap=0,
             xaxis=_money_axis(title={"text": _("Net present value (NPV)")}),
             yaxis={"title": {"text": str(headers[2])}},
-            yaxis2={"overlaying": "y", "side": "right", "range": [0, 1], "tickformat": ".0%"},
+            yaxis2={
+                "overlaying": "y",
+                "side": "right",
+                "range": [0, 1],
+                "dtick": 0.25,
+                "tickformat": ".0%",
+                "showgrid": False,
+            },
             shapes=shapes,
             annotations=annotations,
         ),

@@ -38,8 +38,8 @@ def base_layout(**layout: Any) -> dict[str, Any]:
         "font": {"family": "system-ui, sans-serif", "size": 14, "color": TEXT_COLOUR},
         "paper_bgcolor": "#FFFFFF",
         "plot_bgcolor": "#FFFFFF",
-        "margin": {"l": 80, "r": 24, "t": 24, "b": 64},
-        "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"l": 80, "r": 24, "t": 32, "b": 96},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.25},
         "hovermode": "closest",
     }
     for key, value in layout.items():
