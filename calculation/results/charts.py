@@ -46,8 +46,13 @@ def _table_rows(
     return headers, body
 
 
+def _value(row: Row, key: str) -> Any:
+    cell = row.by_column.get(key)
+    return None if cell is None else cell.value
+
+
 def _values(table: ResultTable, key: str) -> list[Any]:
-    return [row.by_column[key].value if row.by_column.get(key) else None for row in table.rows]
+    return [_value(row, key) for row in table.rows]
 
 
 def _money_axis(**axis: Any) -> dict[str, Any]:
@@ -242,7 +247,7 @@ def effects_arena(results: Results, tables: dict[str, ResultTable]) -> Chart | N
     headers, rows = _table_rows(table, keys)
     actors = [str(value) for value in _values(table, "name")]
     domains = [str(column.label) for column in domain_columns]
-    z = [[row.by_column[column.key].value for column in domain_columns] for row in table.rows]
+    z = [[_value(row, column.key) or 0 for column in domain_columns] for row in table.rows]
     best = max(
         (
             (value, actor, domain)
@@ -354,14 +359,11 @@ def tornado(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
         }
         for index, values, colour in ((1, lows, 3), (2, highs, 0))
     ]
-    first = table.rows[0].by_column
+    first = table.rows[0]
+    ends = (_value(first, "npv_low"), _value(first, "npv_high"))
     summary = _(
         "The NPV is most sensitive to %(parameter)s: between %(low)s and %(high)s over its range."
-    ) % {
-        "parameter": first["label"].value,
-        "low": amount(min(first["npv_low"].value, first["npv_high"].value)),
-        "high": amount(max(first["npv_low"].value, first["npv_high"].value)),
-    }
+    ) % {"parameter": _value(first, "label"), "low": amount(min(ends)), "high": amount(max(ends))}
     return Chart(
         key="tornado",
         title=_("Tornado: the NPV at the low and high end of each range"),
