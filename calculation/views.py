@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,10 +28,12 @@ from .forms import (
     UploadForm,
     VersionEditor,
 )
-from .models import CalculationRun, RunStatus, ScenarioVersion
+from .models import CalculationRun, RunStatus, ScenarioVersion, VersionStatus
 
 VIEW = "calculation.view_scenarios"
 CHANGE = "calculation.change_scenarios"
+# Fixed versions and their results, for the council too; drafts stay the project lead's (VIEW).
+RESULTS = "calculation.view_results"
 RECENT_RUNS = 10
 
 
@@ -44,6 +46,12 @@ def _json_download(document: dict, filename: str) -> HttpResponse:
     return response
 
 
+def refuse_draft(user, version: ScenarioVersion) -> None:
+    """A council member reads what the council decides on: fixed versions, never a draft."""
+    if not version.is_fixed and not user.has_perm(VIEW):
+        raise PermissionDenied
+
+
 def version_url(version: ScenarioVersion, anchor: str = "") -> str:
     url = reverse("calculation:version", kwargs={"pk": version.pk})
     return f"{url}#{anchor}" if anchor else url
@@ -53,11 +61,13 @@ class ScenarioListView(TemplateView):
     """Every scenario with its newest version and the state of its newest calculation."""
 
     template_name = "calculation/scenario_list.html"
-    permission_required = VIEW
+    permission_required = RESULTS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = presentation.scenario_rows()
+        fixed_only = not self.request.user.has_perm(VIEW)
+        context["rows"] = presentation.scenario_rows(fixed_only=fixed_only)
+        context["fixed_only"] = fixed_only
         return context
 
 
@@ -159,17 +169,24 @@ class VersionDetailView(VersionMixin, TemplateView):
     """A version: its inputs, its status and its latest calculation."""
 
     template_name = "calculation/version_detail.html"
-    permission_required = VIEW
+    permission_required = RESULTS
+
+    def get(self, request, *args, **kwargs):
+        refuse_draft(request.user, self.get_version())
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         version = self.get_version()
+        versions = version.scenario.versions.only("pk", "number", "status").order_by("-number")
+        if not self.request.user.has_perm(VIEW):
+            versions = versions.filter(status=VersionStatus.FIXED)
         latest_run = selectors.latest_run(version)
         result = selectors.latest_result(version)
         context.update(
             version=version,
             sections=presentation.version_sections(version),
-            versions=version.scenario.versions.only("pk", "number", "status").order_by("-number"),
+            versions=versions,
             latest_run=latest_run,
             result=result,
             key_figures=presentation.key_figures(result.succeeded_results) if result else None,
@@ -376,14 +393,16 @@ class RunMixin(View):
         runs = CalculationRun.objects.select_related("scenario_version__scenario", "started_by")
         if not with_results:
             runs = runs.defer("results")
-        return get_object_or_404(runs, pk=self.kwargs["pk"])
+        run = get_object_or_404(runs, pk=self.kwargs["pk"])
+        refuse_draft(self.request.user, run.scenario_version)
+        return run
 
 
 class RunDetailView(RunMixin, TemplateView):
     """One calculation: its metadata and, when it finished, all its results."""
 
     template_name = "calculation/run_detail.html"
-    permission_required = VIEW
+    permission_required = RESULTS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -399,7 +418,7 @@ class RunProgressView(RunMixin, TemplateView):
     """The state of a run, polled by htmx every second until it has finished."""
 
     template_name = "calculation/partials/run_status.html"
-    permission_required = VIEW
+    permission_required = RESULTS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -410,7 +429,7 @@ class RunProgressView(RunMixin, TemplateView):
 class RunDownloadView(RunMixin, View):
     """A finished run's results document."""
 
-    permission_required = VIEW
+    permission_required = RESULTS
 
     def get(self, request, *args, **kwargs):
         run = self.get_run(with_results=True)
