@@ -42,9 +42,7 @@ def test_the_council_list_shows_the_newest_fixed_version_only(council, lead, fix
     assert version_url(draft) in lead.get(reverse("calculation:scenarios")).content.decode()
 
 
-def test_a_council_member_reads_a_fixed_version_without_the_leads_actions(
-    council, fixed_and_draft
-):
+def test_a_council_member_reads_a_fixed_version_without_the_leads_actions(council, fixed_and_draft):
     fixed, run, draft = fixed_and_draft
     response = council.get(version_url(fixed))
     assert response.status_code == 200
