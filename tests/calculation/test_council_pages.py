@@ -64,3 +64,17 @@ def test_a_council_member_is_refused_a_draft_and_its_results(council, fixed_and_
         assert council.get(reverse(name, kwargs={"pk": draft_run.pk})).status_code == 403, name
     runs = council.get(reverse("calculation-run-list"))
     assert draft_run.pk not in [row["id"] for row in runs.json()["results"]]
+
+
+def test_the_api_lists_the_council_fixed_versions_and_their_runs_only(council, fixed_and_draft):
+    fixed, run, draft = fixed_and_draft
+    calculate(draft)
+    versions = council.get(reverse("scenario-version-list")).json()["results"]
+    assert [row["id"] for row in versions] == [fixed.pk]
+    scenarios = council.get(reverse("scenario-list")).json()["results"]
+    assert [[v["id"] for v in row["versions"]] for row in scenarios] == [[fixed.pk]]
+    runs = council.get(reverse("calculation-run-list")).json()["results"]
+    assert [row["id"] for row in runs] == [run.pk]
+    assert (
+        council.get(reverse("scenario-version-detail", kwargs={"pk": draft.pk})).status_code == 403
+    )

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from freezegun import freeze_time
 
 from calculation import services
 from calculation.models import CalculationRun
@@ -69,6 +70,23 @@ def test_the_grex_section_writes_dates_the_dutch_way_and_says_which_view_it_is(l
     key_figures = page[: page.index("Exploitatieoverzicht van de gemeente")]
     assert "Maatschappelijke kijk (MKBA)" in key_figures
     assert not ISO_DATE.search(str(CalculationRun.objects.get(pk=run.pk)))
+
+
+def test_the_scenario_pages_write_dates_with_two_digit_days_and_months(lead, scenario_version):
+    with freeze_time("2026-03-05 10:15"):
+        version = services.scenario_version_fix(
+            version=scenario_version, expected_version=scenario_version.version
+        )
+        run = calculate(version)
+    for url in (
+        version_url(version),
+        reverse("calculation:run", kwargs={"pk": run.pk}),
+        reverse("calculation:scenarios"),
+    ):
+        page = text(lead.get(url))
+        assert "05-03-2026" in page, url
+        assert not re.search(r"(?<![\d-])5-3-2026", page), url
+        assert not ISO_DATE.search(page), url
 
 
 def test_every_page_names_a_version_by_its_number_not_its_id(lead, scenario_version):
