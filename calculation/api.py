@@ -1,4 +1,5 @@
-"""API for scenarios, their versions and calculation runs (the project lead's work).
+"""API for scenarios, their versions and calculation runs (the project lead's work; council
+members read the fixed versions and their results, never a draft).
 
 Views stay thin: serializers read the input, the services in ``services.py`` check it (the same
 checks as the pages and the file import) and write. A version conflict answers 409, a check

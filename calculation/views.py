@@ -1,5 +1,6 @@
 """The project lead's scenario pages: list, create, upload, edit, fix, recalculate, results,
-compare and downloads. Thin: the services write, the selectors and ``presentation`` read."""
+compare and downloads; council members read the list, the fixed versions and their results.
+Thin: the services write, the selectors and ``presentation`` read."""
 
 from __future__ import annotations
 
