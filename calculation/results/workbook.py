@@ -304,15 +304,9 @@ GROSS_ROWS = {"gross_net": 3, "gross_net_discounted": 4}
 def _key_figure_rows(refs: Mapping[str, str]) -> list[tuple[str, str, str, str]]:
     start, horizon = refs["start_year"], refs["horizon"]
 
-    not_reached = _("not reached").replace('"', '""')
-
     def break_even(last: str, gross: str, cumulative: str, net: str) -> str:
-        # DESIGN §4: the LAST t with cum[t−1] < 0 ≤ cum[t] is one after the last year whose
-        # cumulative ends below zero; INDEX counts from 1.
-        return (
-            f'IF(OR({{{gross}}}=0,{{{last}}}={horizon}-1),"{not_reached}",'
-            f"IF({{{last}}}<0,0,{{{last}}}+1+"
-            f"MIN(-INDEX({{span_{cumulative}}},{{{last}}}+1)/INDEX({{span_{net}}},{{{last}}}+2),1)))"
+        return break_even_formula(
+            f"{{{last}}}", f"{{{gross}}}", f"{{span_{cumulative}}}", f"{{span_{net}}}", horizon
         )
 
     def calendar(years: str, last: str) -> str:
@@ -415,6 +409,16 @@ def _key_figure_rows(refs: Mapping[str, str]) -> list[tuple[str, str, str, str]]
     ]
 
 
+def break_even_formula(last: str, gross: str, cumulative: str, net: str, horizon: str) -> str:
+    """DESIGN §4 as a formula: the LAST t with cum[t−1] < 0 ≤ cum[t] is one after ``last``, the
+    last t whose cumulative ends below zero (−1: none); INDEX counts from 1."""
+    not_reached = _("not reached").replace('"', '""')
+    return (
+        f'IF(OR({gross}=0,{last}={horizon}-1),"{not_reached}",'
+        f"IF({last}<0,0,{last}+1+MIN(-INDEX({cumulative},{last}+1)/INDEX({net},{last}+2),1)))"
+    )
+
+
 class _Spans(dict):
     """``{span_net}`` in a key figure's formula: the year table's column as a range."""
 
@@ -445,29 +449,19 @@ def _key_figures(
     kpis = results["kpis"]
     row = 4 + len(rows)
     sheet.text(row, 1, _("Computed by SIEX (values, not formulas)"), bold=True)
-    computed = [
-        (_("Internal rate of return (IRR)"), kpis.get("irr"), RATE),
-        (
-            _("Financial return for the municipality"),
-            kpis.get("municipality_financial_return"),
-            RATIO,
-        ),
-        (_("Payback for the municipality"), kpis.get("municipality_payback_years"), YEARS),
-        (
-            _("Payback year for the municipality"),
-            kpis.get("municipality_payback_calendar_year"),
-            INTEGER,
-        ),
-        (_("End value of the exploitation ledger"), results["ledger"]["end_value"], EURO),
-        (_("Net present value (NCW, BBV)"), results["ledger"]["ncw"], EURO),
-    ]
-    for label, value, number_format in computed:
+    irr = kpis.get("irr")
+    row += 1
+    sheet.text(row, 1, _("Internal rate of return (IRR)"))
+    if irr is None:
+        sheet.text(row, 2, "–")
+    else:
+        sheet.value(row, 2, irr, RATE)
+    row += 2
+    sheet.text(row, 1, _("The municipality (from the ledger)"), bold=True)
+    for key, label, number_format in _ledger_figures():
         row += 1
         sheet.text(row, 1, label)
-        if value is None:
-            sheet.text(row, 2, _("not reached") if number_format == YEARS else "–")
-        else:
-            sheet.value(row, 2, value, number_format)
+        sheet.formula(row, 2, refs[f"ledger:{key}"], number_format)
     return {key: f"'{sheet.title}'!{cell}" for key, cell in cells.items() if "!" not in cell}
 
 
@@ -479,6 +473,120 @@ def _npv_formula(year_sheet: Sheet, cols: YearColumns, refs: Mapping[str, str]) 
         return first
     later = year_sheet.span(column, cols.first + 1, cols.last)
     return f"NPV({refs['discount_rate']},{later})+{first}"
+
+
+# --- the municipality's ledger (GREX view) --------------------------------------------------------
+
+#: The ledger sheet's summary, in its columns M (label) and N (value) from row 2; the key figures
+#: refer to these cells.
+LEDGER_SUMMARY_COLUMN = 14
+LEDGER_ROWS = {
+    "end_value": 2,
+    "ncw": 3,
+    "pv_costs": 4,
+    "pv_revenues": 5,
+    "financial_return": 6,
+    "gross": 7,
+    "last_negative": 8,
+    "payback_years": 9,
+    "payback_calendar_year": 10,
+}
+
+
+def _ledger_figures() -> list[tuple[str, str, str]]:
+    return [
+        ("financial_return", _("Financial return for the municipality"), RATIO),
+        ("payback_years", _("Payback for the municipality"), YEARS),
+        ("payback_calendar_year", _("Payback year for the municipality"), INTEGER),
+        ("end_value", _("End value of the exploitation ledger"), EURO),
+        ("ncw", _("Net present value (NCW, BBV)"), EURO),
+    ]
+
+
+def _ledger_sheet(sheet: Sheet, results, refs, year_sheet: Sheet, cols: YearColumns) -> None:
+    """BW[t] = BW[t−1]·(1+i_f) + K_gem[t] − R_gem[t] with BW[−1] = 0; E = −BW[T−1];
+    NCW = E / (1+r_BBV)^T; the municipality's return and payback on R_gem − K_gem."""
+    headings = (
+        _("Year"),
+        "t",
+        _("Opening book value"),
+        _("Interest"),
+        _("Costs"),
+        _("Revenues (cashable benefits)"),
+        _("Closing book value"),
+        _("Net for the municipality"),
+        _("Cumulative"),
+        _("Discount factor"),
+        _("t if the cumulative is below zero (help)"),
+    )
+    sheet.header(1, headings)
+    sheet.sheet.freeze_panes = "B2"
+    first, last = 2, 1 + len(results["ledger"]["rows"])
+    summary = {key: f"$N${row}" for key, row in LEDGER_ROWS.items()}
+    df_column = column_letter(cols.columns["discount_factor"])
+    for t, item in enumerate(results["ledger"]["rows"]):
+        row = first + t
+        sheet.value(row, 1, int(item["year"]), INTEGER)
+        sheet.formula(row, 2, f"A{row}-{refs['start_year']}", INTEGER)
+        sheet.formula(row, 3, f"G{row - 1}" if t else "0", EURO)
+        sheet.formula(row, 4, f"C{row}*{refs['financing_rate']}", EURO)
+        sheet.value(row, 5, float(item["costs"]), EURO)
+        sheet.value(row, 6, float(item["revenues"]), EURO)
+        sheet.formula(row, 7, f"C{row}+D{row}+E{row}-F{row}", EURO)
+        sheet.formula(row, 8, f"F{row}-E{row}", EURO)
+        sheet.formula(row, 9, f"I{row - 1}+H{row}" if t else f"H{row}", EURO)
+        sheet.formula(row, 10, f"'{year_sheet.title}'!{df_column}{cols.first + t}", FACTOR)
+        sheet.formula(row, 11, f"IF(I{row}<-{TOLERANCE}*{summary['gross']},B{row},-1)", INTEGER)
+    payback = break_even_formula(
+        summary["last_negative"],
+        summary["gross"],
+        f"$I${first}:$I${last}",
+        f"$H${first}:$H${last}",
+        refs["horizon"],
+    )
+    figures = {
+        "end_value": (_("End value of the exploitation ledger"), f"-G{last}", EURO),
+        "ncw": (
+            _("Net present value (NCW, BBV)"),
+            f"{summary['end_value']}/(1+{refs['bbv_discount_rate']})^{refs['horizon']}",
+            EURO,
+        ),
+        "pv_costs": (
+            _("Present value of the municipality's costs"),
+            f"SUMPRODUCT($E${first}:$E${last},$J${first}:$J${last})",
+            EURO,
+        ),
+        "pv_revenues": (
+            _("Present value of the municipality's cashable benefits"),
+            f"SUMPRODUCT($F${first}:$F${last},$J${first}:$J${last})",
+            EURO,
+        ),
+        "financial_return": (
+            _("Financial return for the municipality"),
+            f'IF({summary["pv_costs"]}=0,"",{summary["pv_revenues"]}/{summary["pv_costs"]})',
+            RATIO,
+        ),
+        "gross": (
+            _("Sum of the absolute net flows"),
+            f"SUMPRODUCT(ABS($H${first}:$H${last}))",
+            EURO,
+        ),
+        "last_negative": (
+            _("Last t in which the cumulative net ends below zero (−1: none)"),
+            f"MAX($K${first}:$K${last})",
+            INTEGER,
+        ),
+        "payback_years": (_("Payback for the municipality"), payback, YEARS),
+        "payback_calendar_year": (
+            _("Payback year for the municipality"),
+            f"IF(ISNUMBER({summary['payback_years']}),"
+            f'{refs["start_year"]}+{summary["last_negative"]}+1,"")',
+            INTEGER,
+        ),
+    }
+    for key, (label, formula, number_format) in figures.items():
+        sheet.text(LEDGER_ROWS[key], LEDGER_SUMMARY_COLUMN - 1, label)
+        sheet.formula(LEDGER_ROWS[key], LEDGER_SUMMARY_COLUMN, formula, number_format)
 
 
 # --- the workbook ---------------------------------------------------------------------------------
@@ -493,10 +601,15 @@ def run_workbook(results: Mapping[str, Any], info: RunInfo | None = None):
     for key, row in GROSS_ROWS.items():
         refs[key] = f"'{key_sheet_title}'!$B${row}"
     year_sheet, cols = _year_sheet(workbook, results, refs)
+    ledger_title = sheet_title(_("Ledger of the municipality"))
+    for key, row in LEDGER_ROWS.items():
+        refs[f"ledger:{key}"] = f"'{ledger_title}'!$N${row}"
     key_sheet = Sheet(workbook, key_sheet_title, (70, 20))
     _key_figures(key_sheet, results, refs, year_sheet, cols)
     actors_sheet(workbook, results, year_sheet, cols)
     domains_sheet(workbook, results, year_sheet, cols)
+    ledger = Sheet(workbook, ledger_title, (9, 5) + (18,) * 9 + (4, 60, 18))
+    _ledger_sheet(ledger, results, refs, year_sheet, cols)
     arena_sheet(workbook, results)
     assumptions_sheet(workbook, results, info.catalogue)
     tables_sheet(workbook, results)

@@ -34,6 +34,7 @@ SHEETS = (
     "Kerncijfers",
     "Partijen",
     "Leefdomeinen",
+    "Exploitatie gemeente",
     "Effectenarena",
     "Aannames",
     "Alle tabellen",
@@ -53,6 +54,9 @@ KEY_FIGURES = {
     "Terugverdienjaar, onverdisconteerd": "break_even_calendar_year",
     "Terugverdienmoment, verdisconteerd (jaren na de start)": "break_even_discounted_years",
     "Terugverdienjaar, verdisconteerd": "break_even_discounted_calendar_year",
+    "Financieel rendement voor de gemeente": "municipality_financial_return",
+    "Terugverdientijd voor de gemeente": "municipality_payback_years",
+    "Terugverdienjaar voor de gemeente": "municipality_payback_calendar_year",
 }
 YEAR_COLUMNS = {
     "Kosten": "costs",
@@ -164,6 +168,23 @@ def test_the_derived_columns_of_the_year_table_are_formulas_that_give_the_engine
             assert close(value, year[key]), (year["year"], label, value, year[key])
     # The discount factor refers to the rate on the first sheet, not to a number of its own.
     assert "'Uitgangspunten'!" in sheet.cell(row=3, column=columns["Disconteringsfactor"]).value
+
+
+@pytest.mark.parametrize("case", ["reference", "demo"])
+def test_the_ledger_of_the_municipality_is_live(case, request):
+    """BW[t] = BW[t−1]·(1+i_f) + K − R; E = −BW[T−1]; NCW = E/(1+r_BBV)^T (DESIGN §4)."""
+    workbook, results = request.getfixturevalue(case)
+    evaluator = Evaluator(workbook)
+    ledger = results["ledger"]
+    for t, item in enumerate(ledger["rows"]):
+        for column, key in ((3, "opening_book_value"), (4, "interest"), (7, "closing_book_value")):
+            value = evaluator.cell("Exploitatie gemeente", row=2 + t, column=column)
+            assert close(value, item[key]), (item["year"], key)
+    figures = key_figures(workbook)
+    assert close(figures["Eindwaarde van de exploitatie"], ledger["end_value"])
+    assert close(figures["Netto contante waarde (NCW, BBV)"], ledger["ncw"])
+    sheet = workbook["Exploitatie gemeente"]
+    assert sheet.cell(row=3, column=4).value.startswith("=C3*'Uitgangspunten'!$B$")
 
 
 def test_the_npv_follows_design_4_with_the_spreadsheets_npv_function(reference):
