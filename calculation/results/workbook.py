@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siex.core.spreadsheets import sheet_title, xlsx_workbook
@@ -64,7 +65,9 @@ class RunInfo:
 def run_info(run) -> RunInfo:
     """The ``RunInfo`` of a calculation run (a ``CalculationRun`` with its version)."""
     version = run.scenario_version
-    finished = run.finished_at.strftime("%d-%m-%Y %H:%M") if run.finished_at else ""
+    finished = ""
+    if run.finished_at:
+        finished = timezone.localtime(run.finished_at).strftime("%d-%m-%Y %H:%M")
     return RunInfo(
         scenario=version.scenario.name,
         scenario_code=version.scenario.code,
