@@ -96,7 +96,7 @@ def _parameters_sheet(workbook, results, info: RunInfo) -> dict[str, str]:
     sheet.sheet.freeze_panes = "A3"
     basis = _("nominal (indexed)") if meta["price_basis"] == "nominal" else _("real (constant)")
     rows: list[tuple[str, str, Any, str | None, str]] = [
-        ("scenario", _("Scenario"), f"{info.scenario} ({info.scenario_code})", None, ""),
+        ("scenario", _("Scenario"), _scenario_name(info), None, ""),
         ("version", _("Version"), info.version, None, ""),
         ("run", _("Calculation"), info.run, None, info.finished),
         (
@@ -126,7 +126,7 @@ def _parameters_sheet(workbook, results, info: RunInfo) -> dict[str, str]:
     refs: dict[str, str] = {}
     row = 3
     for key, label, value, number_format, note in rows:
-        if value is None:
+        if value is None or value == "":
             continue
         sheet.text(row, 1, label)
         sheet.value(row, 2, value, number_format)
@@ -167,6 +167,10 @@ def _parameters_sheet(workbook, results, info: RunInfo) -> dict[str, str]:
     row = _list_block(sheet, row + 1, _("Overrides of catalogue assumptions"), overrides)
     _list_block(sheet, row + 1, _("Sources"), _sources(info.catalogue))
     return refs
+
+
+def _scenario_name(info: RunInfo) -> str:
+    return f"{info.scenario} ({info.scenario_code})" if info.scenario_code else info.scenario
 
 
 def _list_block(sheet: Sheet, row: int, title: str, lines: Iterable[Any]) -> int:
