@@ -108,6 +108,7 @@ MATRIX = {
     "calculation:run": [("get", "run", {PL}), ("get", "fixed_run", {PL, CM})],
     "calculation:run-progress": [("get", "run", {PL}), ("get", "fixed_run", {PL, CM})],
     "calculation:run-download": [("get", "run", {PL}), ("get", "fixed_run", {PL, CM})],
+    "calculation:run-workbook": [("get", "run", {PL}), ("get", "fixed_run", {PL, CM})],
     "scenario-list": [("get", None, {PL, CM}), ("post", "new_scenario_api", {PL})],
     "scenario-detail": [("get", "scenario", {PL, CM}), ("get", "draft_scenario", {PL})],
     "scenario-version-list": [("get", None, {PL, CM})],
