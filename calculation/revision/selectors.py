@@ -10,7 +10,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from monitoring.suppression import suppress_total, suppression_mask
+from monitoring.suppression import suppress_total, suppression_mask, table_mask
 
 from ..engine import price_index
 from ..labels import catalogue_labels, name
@@ -151,29 +151,29 @@ def small_cells(
     variances: list[TypeVariance],
 ) -> tuple[set[tuple[str, int]], set[str], bool]:
     """The actual figures a council member may not see (DESIGN §6): per type and year the cells
-    with fewer interventions than the threshold, with secondary suppression so that no hidden
-    cell follows from a type's total (``monitoring.suppression``); the type totals below the
-    threshold, likewise against the grand total; and whether the grand total itself is hidden.
-    Actual costs go with their count: a cost of a few households is theirs."""
+    with fewer interventions than the threshold, the type totals and the grand total below it,
+    and as many others as needed so that none follows from the totals shown
+    (``monitoring.suppression.table_mask``: types as rows, years as columns, the totals as the
+    margins). Actual costs go with their count: a cost of a few households is theirs."""
     threshold = settings.SIEX_SMALL_CELL_THRESHOLD
     if not variances:
         return set(), set(), False
     counts = np.array([[float(row.actual_volume) for row in v.years] for v in variances])
-    hidden: set[tuple[str, int]] = set()
-    if counts.size:
-        mask = suppression_mask(counts, threshold)
-        hidden = {
-            (variance.code, row.year)
-            for i, variance in enumerate(variances)
-            for j, row in enumerate(variance.years)
-            if mask[i, j]
-        }
-    totals = np.array([float(variance.actual_volume) for variance in variances])
-    type_mask = suppression_mask(totals, threshold)
-    hidden_types = {
-        variance.code for variance, hide in zip(variances, type_mask, strict=True) if hide
+    if not counts.size:
+        totals = np.array([float(variance.actual_volume) for variance in variances])
+        type_mask = suppression_mask(totals, threshold)
+        hidden_types = {v.code for v, hide in zip(variances, type_mask, strict=True) if hide}
+        return set(), hidden_types, suppress_total(int(totals.sum()), threshold)
+    mask = table_mask(counts, threshold)
+    rows, columns = counts.shape
+    hidden = {
+        (variance.code, row.year)
+        for i, variance in enumerate(variances)
+        for j, row in enumerate(variance.years)
+        if mask[i, j]
     }
-    return hidden, hidden_types, suppress_total(int(totals.sum()), threshold)
+    hidden_types = {variance.code for i, variance in enumerate(variances) if mask[i, columns]}
+    return hidden, hidden_types, bool(mask[rows, columns])
 
 
 def comparison_versions(final: ScenarioVersion) -> list[ScenarioVersion]:
