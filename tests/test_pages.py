@@ -103,6 +103,7 @@ def test_the_council_sees_small_counts_suppressed_also_where_a_total_would_revea
     html = response.content.decode()
     assert "&lt;10" in html
     assert ">3<" not in html
+    assert "rounded to a multiple of 5" in html or "veelvoud van 5" in html
 
 
 def test_dutch_is_the_default_language_and_english_is_available(client_for, settings):

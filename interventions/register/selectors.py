@@ -132,6 +132,7 @@ def participating_per_district(*, rules: DisclosureRules, on: date | None = None
             for district, value in zip(districts, shown.cells, strict=True)
         ],
         "total": shown.total,
+        "rounding": rules.rounding,
     }
 
 

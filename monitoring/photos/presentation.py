@@ -47,4 +47,5 @@ def suppressed(content: dict[str, Any], threshold: int, *, rounding: int = 1) ->
         programme["realised_returns"] = None
     programme["suppressed"] = True
     programme["threshold"] = threshold
+    programme["rounding"] = rounding
     return shown
