@@ -162,3 +162,41 @@ def test_ratios_over_few_units_are_hidden():
     assert rules.publish(9) is None
     assert rules.publish(12) == 10
     assert rules.publish(13) == 15
+
+
+def linearly_fixed(inner, hidden):
+    """Hidden cells of the augmented table whose value the published line sums fix, bounds
+    aside: those whose unit vector lies in the row space of the equations on the hidden cells."""
+    rows, columns = inner.shape
+    cells = list(zip(*np.nonzero(hidden), strict=True))
+    equations = []
+    for r in range(rows + 1):  # each row: its inner cells minus its total (the last column)
+        equations.append([(1 if c < columns else -1) if cr == r else 0 for cr, c in cells])
+    for c in range(columns + 1):
+        equations.append([(1 if r < rows else -1) if cc == c else 0 for r, cc in cells])
+    system = np.array(equations, dtype=float)
+    rank = np.linalg.matrix_rank(system)
+    fixed = []
+    for k, cell in enumerate(cells):
+        unit = np.zeros(len(cells))
+        unit[k] = 1
+        if np.linalg.matrix_rank(np.vstack([system, unit])) == rank:
+            fixed.append(cell)
+    return fixed
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=3, max_value=6).flatmap(
+        lambda columns: st.lists(
+            st.lists(st.integers(min_value=0, max_value=60), min_size=columns, max_size=columns),
+            min_size=3,
+            max_size=8,
+        )
+    )
+)
+def test_no_hidden_cell_of_a_larger_table_follows_from_the_line_sums(rows):
+    inner = np.array(rows, dtype=float)
+    hidden = table_mask(inner, THRESHOLD)
+    assert hidden[: inner.shape[0], : inner.shape[1]][inner < THRESHOLD].all()
+    assert linearly_fixed(inner, hidden) == []
