@@ -18,7 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from interventions.followup.models import Instrument
-from monitoring.suppression import DisclosureRules, protect_line, protect_table
+from monitoring.suppression import DisclosureRules, hide_with, protect_line, protect_table
 
 from ..models import ScenarioVersion
 from . import selectors
@@ -84,9 +84,11 @@ def realised_document(
 
 
 def council_realisation(document: dict[str, Any]) -> dict[str, Any]:
-    """The realisation degree as a council member may see it: its household count rounded, and
-    with fewer households than the threshold no figure at all."""
-    households = DisclosureRules.from_settings().publish(document["households"])
+    """The realisation degree as a council member may see it: its household counts rounded, an
+    outcome reached by few households without its realised value and degree, and with fewer
+    households in all than the threshold no figure at all."""
+    rules = DisclosureRules.from_settings()
+    households = rules.publish(document["households"])
     if households is None:
         return {
             **document,
@@ -96,7 +98,17 @@ def council_realisation(document: dict[str, Any]) -> dict[str, Any]:
             "forecast": None,
             "degree": None,
         }
-    return {**document, "households": households}
+    outcomes = document["outcomes"]
+    if outcomes:
+        # An outcome's realised value of few households is theirs: hidden with the count, and
+        # with a partner, or it would follow from the total realised.
+        shown = protect_line([row["households"] for row in outcomes], rules)
+        outcomes = hide_with(outcomes, shown.hidden, ("realised", "degree", "households"))
+        outcomes = [
+            row if hide else {**row, "households": count}
+            for row, count, hide in zip(outcomes, shown.cells, shown.hidden, strict=True)
+        ]
+    return {**document, "households": households, "outcomes": outcomes}
 
 
 class RealisedActions:

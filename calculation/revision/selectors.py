@@ -10,7 +10,13 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from monitoring.suppression import suppress_total, suppression_mask, table_mask
+from monitoring.suppression import (
+    DisclosureRules,
+    protect_table,
+    suppress_total,
+    suppression_mask,
+    table_mask,
+)
 
 from ..engine import price_index
 from ..labels import catalogue_labels, name
@@ -143,7 +149,9 @@ def plan_actual(version: ScenarioVersion, *, suppress: bool = False) -> dict[str
         "hidden": hidden,
         "hidden_types": hidden_types,
         "hidden_total": hidden_total,
-        "realised_outcomes": version.realised_outcomes,
+        "realised_outcomes": council_outcome_counts(version.realised_outcomes)
+        if suppress
+        else version.realised_outcomes,
     }
 
 
@@ -174,6 +182,25 @@ def small_cells(
     }
     hidden_types = {variance.code for i, variance in enumerate(variances) if mask[i, columns]}
     return hidden, hidden_types, bool(mask[rows, columns])
+
+
+def council_outcome_counts(rows: list[dict]) -> list[dict]:
+    """Realised outcomes per outcome and year as a council member may see them: every outcome
+    and year of the table (an absent row would say 0), through disclosure control as one
+    two-way table (``monitoring.suppression.protect_table``)."""
+    if not rows:
+        return rows
+    outcomes = list(dict.fromkeys(row["outcome"] for row in rows))
+    years = sorted({row["year"] for row in rows})
+    table = np.zeros((len(outcomes), len(years)))
+    for row in rows:
+        table[outcomes.index(row["outcome"]), years.index(row["year"])] += row["count"]
+    shown = protect_table(table, DisclosureRules.from_settings())
+    return [
+        {"outcome": outcome, "year": year, "count": shown.cells[i][j]}
+        for i, outcome in enumerate(outcomes)
+        for j, year in enumerate(years)
+    ]
 
 
 def comparison_versions(final: ScenarioVersion) -> list[ScenarioVersion]:

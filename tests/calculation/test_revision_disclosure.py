@@ -31,3 +31,24 @@ def test_nothing_hides_when_every_actual_is_large_enough(settings):
         set(),
         False,
     )
+
+
+def test_realised_outcomes_reach_the_council_as_a_full_protected_table(settings):
+    from calculation.revision.selectors import council_outcome_counts
+
+    settings.SIEX_SMALL_CELL_THRESHOLD = 10
+    settings.SIEX_COUNT_ROUNDING = 5
+    rows = [
+        {"outcome": "werk", "year": 2024, "count": 2},
+        {"outcome": "werk", "year": 2025, "count": 31},
+        {"outcome": "schuld", "year": 2024, "count": 48},
+        {"outcome": "schuld", "year": 2025, "count": 52},
+    ]
+    shown = {(row["outcome"], row["year"]): row["count"] for row in council_outcome_counts(rows)}
+    assert shown[("werk", 2024)] is None
+    # The 2 would follow from the outcome's or the year's total: every other cell hides too.
+    assert sum(1 for value in shown.values() if value is None) >= 2
+    assert all(value is None or value % 5 == 0 for value in shown.values())
+    # An outcome without events in a year is listed too (its absence would say 0).
+    sparse = council_outcome_counts([*rows[:1], *rows[2:]])
+    assert len(sparse) == 4
