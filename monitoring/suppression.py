@@ -94,7 +94,8 @@ def line_mask(counts, threshold: int) -> tuple[np.ndarray, bool]:
         return np.ones_like(hidden), True
     upper = np.where(values < threshold, threshold - 1, np.inf)
     while True:
-        loose = [i for i in np.flatnonzero(hidden) if not _has_partner(i, values, hidden, upper)]
+        cells = map(int, np.flatnonzero(hidden))
+        loose = [i for i in cells if not _has_partner(i, values, hidden, upper)]
         if not loose:
             return hidden, False
         candidates = np.where(hidden, np.inf, values)
@@ -186,13 +187,13 @@ def _path(column: int, row: int, skip, hidden, rising, falling) -> bool:
         if side == "c":
             steps = [
                 ("r", r)
-                for r in np.flatnonzero(hidden[:, index] & falling[:, index])
+                for r in map(int, np.flatnonzero(hidden[:, index] & falling[:, index]))
                 if (r, index) != skip
             ]
         else:
             steps = [
                 ("c", c)
-                for c in np.flatnonzero(hidden[index, :] & rising[index, :])
+                for c in map(int, np.flatnonzero(hidden[index, :] & rising[index, :]))
                 if (index, c) != skip
             ]
         for node in steps:
