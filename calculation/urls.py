@@ -49,4 +49,5 @@ urlpatterns = [
         name="run-progress",
     ),
     path("berekeningen/<int:pk>/download/", views.RunDownloadView.as_view(), name="run-download"),
+    path("berekeningen/<int:pk>/excel/", views.RunWorkbookView.as_view(), name="run-workbook"),
 ]

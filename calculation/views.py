@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 from django.views.generic.base import ContextMixin
 
 from siex.core.forms import VersionLockForm, apply_errors
+from siex.core.spreadsheets import XLSX_CONTENT_TYPE, xlsx_temporary_file
 from siex.core.versioning import ConflictError
 
 from . import presentation, selectors, services
@@ -29,6 +30,7 @@ from .forms import (
     VersionEditor,
 )
 from .models import CalculationRun, RunStatus, ScenarioVersion
+from .results.workbook import run_info, run_workbook, workbook_filename
 
 VIEW = "calculation.view_scenarios"
 CHANGE = "calculation.change_scenarios"
@@ -421,4 +423,24 @@ class RunDownloadView(RunMixin, View):
         return _json_download(
             run.succeeded_results,
             f"siex-results-{version.scenario.code}-v{version.number}-run{run.pk}.json",
+        )
+
+
+class RunWorkbookView(RunMixin, View):
+    """A finished run as an Excel workbook with live formulas (``docs/workbook.md``): whoever may
+    read the run's page may download it."""
+
+    permission_required = RunDetailView.permission_required
+
+    def get(self, request, *args, **kwargs):
+        run = self.get_run(with_results=True)
+        if run.status != RunStatus.SUCCEEDED:
+            messages.error(request, _("This calculation has no results: it did not finish."))
+            return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
+        workbook = run_workbook(run.succeeded_results, run_info(run))
+        return FileResponse(
+            xlsx_temporary_file(workbook),
+            as_attachment=True,
+            filename=workbook_filename(run),
+            content_type=XLSX_CONTENT_TYPE,
         )

@@ -106,6 +106,7 @@ MATRIX = {
     "calculation:run": [("get", "run", {PL})],
     "calculation:run-progress": [("get", "run", {PL})],
     "calculation:run-download": [("get", "run", {PL})],
+    "calculation:run-workbook": [("get", "run", {PL})],
     "scenario-list": [("get", None, {PL}), ("post", "new_scenario_api", {PL})],
     "scenario-detail": [("get", "scenario", {PL})],
     "scenario-version-list": [("get", None, {PL})],
