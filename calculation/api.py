@@ -36,6 +36,7 @@ from .models import (
 )
 from .realised.api import ACTION_PERMISSIONS as REALISED_PERMISSIONS
 from .realised.api import RealisedActions
+from .results.disclosure import results_for
 from .results.serializers import ResultTableSerializer
 from .results.tables import run_tables
 from .revision.api import ACTION_PERMISSIONS, RevisionActions
@@ -558,7 +559,7 @@ class CalculationRunViewSet(viewsets.ReadOnlyModelViewSet):
         run = self.get_object()
         if run.status != RunStatus.SUCCEEDED:
             return self._without_results(run)
-        return Response(self._results(run))
+        return Response(results_for(self._results(run), request.user))
 
     @extend_schema(
         summary="The result tables of a finished run",
@@ -578,5 +579,5 @@ class CalculationRunViewSet(viewsets.ReadOnlyModelViewSet):
         run = self.get_object()
         if run.status != RunStatus.SUCCEEDED:
             return self._without_results(run)
-        tables = run_tables(self._results(run))
+        tables = run_tables(results_for(self._results(run), request.user))
         return Response(RunTablesSerializer({"run": run.pk, "tables": tables.values()}).data)

@@ -31,6 +31,7 @@ from .forms import (
     VersionEditor,
 )
 from .models import CalculationRun, RunStatus, ScenarioVersion, VersionStatus
+from .results.disclosure import results_for
 from .results.workbook import run_info, run_workbook, workbook_filename
 
 VIEW = "calculation.view_scenarios"
@@ -192,7 +193,11 @@ class VersionDetailView(VersionMixin, TemplateView):
             versions=versions,
             latest_run=latest_run,
             result=result,
-            key_figures=presentation.key_figures(result.succeeded_results) if result else None,
+            key_figures=presentation.key_figures(
+                results_for(result.succeeded_results, self.request.user)
+            )
+            if result
+            else None,
             result_current=result is not None
             and result.inputs_hash == services.version_inputs_hash(version),
             runs=version.runs.defer("results").select_related("started_by")[:RECENT_RUNS],
@@ -413,7 +418,9 @@ class RunDetailView(RunMixin, TemplateView):
         context["run"] = run
         context["version"] = run.scenario_version
         if run.status == RunStatus.SUCCEEDED:
-            context["page"] = presentation.results_page(run.succeeded_results)
+            context["page"] = presentation.results_page(
+                results_for(run.succeeded_results, self.request.user)
+            )
         return context
 
 
@@ -441,7 +448,7 @@ class RunDownloadView(RunMixin, View):
             return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
         version = run.scenario_version
         return _json_download(
-            run.succeeded_results,
+            results_for(run.succeeded_results, request.user),
             f"siex-results-{version.scenario.code}-v{version.number}-run{run.pk}.json",
         )
 
@@ -457,7 +464,7 @@ class RunWorkbookView(RunMixin, View):
         if run.status != RunStatus.SUCCEEDED:
             messages.error(request, _("This calculation has no results: it did not finish."))
             return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
-        workbook = run_workbook(run.succeeded_results, run_info(run))
+        workbook = run_workbook(results_for(run.succeeded_results, request.user), run_info(run))
         return FileResponse(
             xlsx_temporary_file(workbook),
             as_attachment=True,
