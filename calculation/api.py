@@ -1,4 +1,5 @@
-"""API for scenarios, their versions and calculation runs (the project lead's work).
+"""API for scenarios, their versions and calculation runs (the project lead's work; council
+members read the fixed versions and their results, never a draft).
 
 Views stay thin: serializers read the input, the services in ``services.py`` check it (the same
 checks as the pages and the file import) and write. A version conflict answers 409, a check
@@ -25,9 +26,17 @@ from rest_framework.response import Response
 from siex.core.api import ErrorSerializer
 
 from . import presentation, selectors, services
-from .models import CalculationRun, PriceBasis, RunStatus, Scenario, ScenarioVersion
+from .models import (
+    CalculationRun,
+    PriceBasis,
+    RunStatus,
+    Scenario,
+    ScenarioVersion,
+    VersionStatus,
+)
 from .realised.api import ACTION_PERMISSIONS as REALISED_PERMISSIONS
 from .realised.api import RealisedActions
+from .results.disclosure import results_for
 from .results.serializers import ResultTableSerializer
 from .results.tables import run_tables
 from .revision.api import ACTION_PERMISSIONS, RevisionActions
@@ -35,7 +44,19 @@ from .scenario import LIST_FIELDS, PARAMETER_FIELDS, PROGRAMME_CATEGORIES
 
 VIEW = "calculation.view_scenarios"
 CHANGE = "calculation.change_scenarios"
-PERMISSIONS = {"GET": VIEW, "POST": CHANGE, "PATCH": CHANGE}
+# Fixed versions and their runs, for the council too; drafts stay the project lead's (VIEW).
+RESULTS = "calculation.view_results"
+PERMISSIONS = {"GET": RESULTS, "POST": CHANGE, "PATCH": CHANGE}
+
+
+def _reads_drafts(request) -> bool:
+    return request.user.has_perm(VIEW)
+
+
+def _refuse_draft(view, request, version: ScenarioVersion) -> None:
+    """A council member reads what the council decides on: fixed versions, never a draft."""
+    if not version.is_fixed and not _reads_drafts(request):
+        view.permission_denied(request)
 
 
 def _through_service(call):
@@ -173,11 +194,22 @@ class ScenarioViewSet(
         versions = ScenarioVersion.objects.only("pk", "scenario_id", "number", "status").order_by(
             "number"
         )
+        scenarios = Scenario.objects.all()
+        if not _reads_drafts(self.request):
+            # The council's list: the scenarios with a fixed version, and those versions only.
+            versions = versions.filter(status=VersionStatus.FIXED)
+            if self.action == "list":
+                scenarios = scenarios.filter(versions__status=VersionStatus.FIXED).distinct()
         return (
-            Scenario.objects.select_related("created_by", "closed_by")
+            scenarios.select_related("created_by", "closed_by")
             .prefetch_related(Prefetch("versions", queryset=versions))
             .order_by("name", "id")
         )
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        if not _reads_drafts(request) and not obj.versions.all():
+            self.permission_denied(request)
 
 
 # --- scenario versions ----------------------------------------------------------------------------
@@ -318,6 +350,10 @@ class ScenarioVersionFilter(django_filters.FilterSet):
         fields = ["scenario", "scenario_code", "status"]
 
 
+# The scenario file (inputs and catalogue snapshot, for editing and re-import): the project lead's.
+DRAFT_READERS_ONLY = {"document": {"GET": VIEW}}
+
+
 class ScenarioVersionViewSet(
     RevisionActions,
     RealisedActions,
@@ -335,19 +371,27 @@ class ScenarioVersionViewSet(
     @property
     def permission_required(self) -> dict[str, str]:
         action_name = getattr(self, "action", None) or ""
-        return {**ACTION_PERMISSIONS, **REALISED_PERMISSIONS}.get(action_name, PERMISSIONS)
+        return {**ACTION_PERMISSIONS, **REALISED_PERMISSIONS, **DRAFT_READERS_ONLY}.get(
+            action_name, PERMISSIONS
+        )
 
     # PATCH only: a PUT would have to send the whole version, catalogue snapshot aside.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        versions = ScenarioVersion.objects.all()
+        if self.action == "list" and not _reads_drafts(self.request):
+            versions = versions.filter(status=VersionStatus.FIXED)
         return (
-            ScenarioVersion.objects.select_related(
-                "scenario", "created_by", "updated_by", "fixed_by"
-            )
+            versions.select_related("scenario", "created_by", "updated_by", "fixed_by")
             .defer("catalogue", "registered_intake")
             .order_by("scenario__name", "scenario_id", "number")
         )
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        if self.action == "retrieve":
+            _refuse_draft(self, request, obj)
 
     def _version(self) -> ScenarioVersion:
         """The object with every field loaded (the services read the catalogue snapshot)."""
@@ -469,14 +513,21 @@ class CalculationRunViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CalculationRunSerializer
     filterset_fields = ["scenario_version", "status"]
-    permission_required = {"GET": VIEW}
+    permission_required = {"GET": RESULTS}
 
     def get_queryset(self):
+        runs = CalculationRun.objects.all()
+        if self.action == "list" and not _reads_drafts(self.request):
+            runs = runs.filter(scenario_version__status=VersionStatus.FIXED)
         return (
-            CalculationRun.objects.select_related("scenario_version", "started_by")
+            runs.select_related("scenario_version", "started_by")
             .defer("results")
             .order_by("-created_at", "-id")
         )
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        _refuse_draft(self, request, obj.scenario_version)
 
     @staticmethod
     def _without_results(run: CalculationRun) -> Response:
@@ -508,7 +559,7 @@ class CalculationRunViewSet(viewsets.ReadOnlyModelViewSet):
         run = self.get_object()
         if run.status != RunStatus.SUCCEEDED:
             return self._without_results(run)
-        return Response(self._results(run))
+        return Response(results_for(self._results(run), request.user))
 
     @extend_schema(
         summary="The result tables of a finished run",
@@ -528,5 +579,5 @@ class CalculationRunViewSet(viewsets.ReadOnlyModelViewSet):
         run = self.get_object()
         if run.status != RunStatus.SUCCEEDED:
             return self._without_results(run)
-        tables = run_tables(self._results(run))
+        tables = run_tables(results_for(self._results(run), request.user))
         return Response(RunTablesSerializer({"run": run.pk, "tables": tables.values()}).data)

@@ -9,7 +9,8 @@ from siex.core.charts import chart_download
 
 from .models import RunStatus
 from .results.charts import CHARTS, run_charts
-from .views import VIEW, RunMixin
+from .results.disclosure import results_for
+from .views import RunDetailView, RunMixin
 
 FILE_FORMATS = ("csv", "xlsx")
 
@@ -20,9 +21,10 @@ def run_file_stem(run) -> str:
 
 
 class RunChartDownloadView(RunMixin, View):
-    """One chart of a finished run as a spreadsheet."""
+    """One chart of a finished run as a spreadsheet: whoever may read the run's page may
+    download its charts, as the page shows them to that reader."""
 
-    permission_required = VIEW
+    permission_required = RunDetailView.permission_required
 
     def get(self, request, *args, key: str, file_format: str, **kwargs):
         if key not in CHARTS or file_format not in FILE_FORMATS:
@@ -30,7 +32,8 @@ class RunChartDownloadView(RunMixin, View):
         run = self.get_run(with_results=True)
         if run.status != RunStatus.SUCCEEDED:
             raise Http404
-        chart = run_charts(run.succeeded_results, (key,), run_file_stem(run)).get(key)
+        results = results_for(run.succeeded_results, request.user)
+        chart = run_charts(results, (key,), run_file_stem(run)).get(key)
         if chart is None:
             raise Http404
         return chart_download(chart, file_format)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from interventions.catalogue.models import code_validator
@@ -373,7 +374,9 @@ class CalculationRun(models.Model):
         indexes = [models.Index(fields=["scenario_version", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.scenario_version} – {self.get_status_display()} ({self.created_at:%Y-%m-%d})"
+        # The date as every page writes it (05-12-2026), not the ISO date.
+        requested = date_format(self.created_at, "SHORT_DATE_FORMAT") if self.created_at else "–"
+        return f"{self.scenario_version} – {self.get_status_display()} ({requested})"
 
     @property
     def is_active(self) -> bool:

@@ -79,10 +79,12 @@ def api_errors(error: ValidationError) -> dict[str, list[str]]:
 # --- the scenario list ----------------------------------------------------------------------------
 
 
-def scenario_rows() -> list[dict]:
+def scenario_rows(*, fixed_only: bool = False) -> list[dict]:
     """Every scenario with its newest version, that version's newest run and, when that run
-    finished, its NPV and multiplier. A fixed number of queries, whatever the number of rows."""
-    scenarios = list(selectors.scenario_list())
+    finished, its NPV and multiplier. A fixed number of queries, whatever the number of rows.
+    With ``fixed_only`` (the council's list) the newest fixed version of the scenarios that have
+    one."""
+    scenarios = list(selectors.scenario_list(fixed_only=fixed_only))
     newest_run = CalculationRun.objects.filter(scenario_version=OuterRef("pk")).order_by(
         "-created_at", "-id"
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from interventions.register.models import Intervention, InterventionStatus
 
-from .models import CalculationRun, RunStatus, Scenario, ScenarioVersion
+from .models import CalculationRun, RunStatus, Scenario, ScenarioVersion, VersionStatus
 from .scenario import FORMAT, FORMAT_VERSION, LIST_FIELDS, PARAMETER_FIELDS
 
 #: KPIs a reader compares between scenarios, in the order they are shown.
@@ -94,14 +94,24 @@ def registered_for(version: ScenarioVersion) -> list[dict] | None:
     return registered_intake(start_year=version.start_year, horizon_years=version.horizon_years)
 
 
-def scenario_list():
-    """Scenarios with their newest version and that version's newest run."""
-    newest = ScenarioVersion.objects.filter(scenario=OuterRef("pk")).order_by("-number")
-    return Scenario.objects.annotate(
+def scenario_list(*, fixed_only: bool = False):
+    """Scenarios with their newest version and that version's newest run; with ``fixed_only``
+    (the council's list) the scenarios with a fixed version, their newest fixed version and the
+    number of fixed versions."""
+    versions = ScenarioVersion.objects.filter(scenario=OuterRef("pk"))
+    counted = Q()
+    if fixed_only:
+        versions = versions.filter(status=VersionStatus.FIXED)
+        counted = Q(versions__status=VersionStatus.FIXED)
+    newest = versions.order_by("-number")
+    scenarios = Scenario.objects.annotate(
         latest_number=Subquery(newest.values("number")[:1]),
         latest_version_id=Subquery(newest.values("pk")[:1]),
-        version_count=Count("versions", distinct=True),
-    ).order_by("-is_reference", "name")
+        version_count=Count("versions", filter=counted, distinct=True),
+    )
+    if fixed_only:
+        scenarios = scenarios.filter(Exists(versions))
+    return scenarios.order_by("-is_reference", "name")
 
 
 def latest_run(version: ScenarioVersion) -> CalculationRun | None:

@@ -54,4 +54,5 @@ urlpatterns = [
         chart_views.RunChartDownloadView.as_view(),
         name="run-chart",
     ),
+    path("berekeningen/<int:pk>/excel/", views.RunWorkbookView.as_view(), name="run-workbook"),
 ]

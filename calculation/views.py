@@ -1,5 +1,6 @@
 """The project lead's scenario pages: list, create, upload, edit, fix, recalculate, results,
-compare and downloads. Thin: the services write, the selectors and ``presentation`` read."""
+compare and downloads; council members read the list, the fixed versions and their results.
+Thin: the services write, the selectors and ``presentation`` read."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 from django.views.generic.base import ContextMixin
 
 from siex.core.forms import VersionLockForm, apply_errors
+from siex.core.spreadsheets import XLSX_CONTENT_TYPE, xlsx_temporary_file
 from siex.core.versioning import ConflictError
 
 from . import presentation, selectors, services
@@ -28,11 +30,15 @@ from .forms import (
     UploadForm,
     VersionEditor,
 )
-from .models import CalculationRun, RunStatus, ScenarioVersion
+from .models import CalculationRun, RunStatus, ScenarioVersion, VersionStatus
 from .results.charts import KEY_CHARTS, run_charts
+from .results.disclosure import results_for
+from .results.workbook import run_info, run_workbook, workbook_filename
 
 VIEW = "calculation.view_scenarios"
 CHANGE = "calculation.change_scenarios"
+# Fixed versions and their results, for the council too; drafts stay the project lead's (VIEW).
+RESULTS = "calculation.view_results"
 RECENT_RUNS = 10
 
 
@@ -45,6 +51,12 @@ def _json_download(document: dict, filename: str) -> HttpResponse:
     return response
 
 
+def refuse_draft(user, version: ScenarioVersion) -> None:
+    """A council member reads what the council decides on: fixed versions, never a draft."""
+    if not version.is_fixed and not user.has_perm(VIEW):
+        raise PermissionDenied
+
+
 def version_url(version: ScenarioVersion, anchor: str = "") -> str:
     url = reverse("calculation:version", kwargs={"pk": version.pk})
     return f"{url}#{anchor}" if anchor else url
@@ -54,11 +66,13 @@ class ScenarioListView(TemplateView):
     """Every scenario with its newest version and the state of its newest calculation."""
 
     template_name = "calculation/scenario_list.html"
-    permission_required = VIEW
+    permission_required = RESULTS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = presentation.scenario_rows()
+        fixed_only = not self.request.user.has_perm(VIEW)
+        context["rows"] = presentation.scenario_rows(fixed_only=fixed_only)
+        context["fixed_only"] = fixed_only
         return context
 
 
@@ -160,21 +174,34 @@ class VersionDetailView(VersionMixin, TemplateView):
     """A version: its inputs, its status and its latest calculation."""
 
     template_name = "calculation/version_detail.html"
-    permission_required = VIEW
+    permission_required = RESULTS
+
+    def get(self, request, *args, **kwargs):
+        refuse_draft(request.user, self.get_version())
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         version = self.get_version()
+        versions = version.scenario.versions.only("pk", "number", "status").order_by("-number")
+        if not self.request.user.has_perm(VIEW):
+            versions = versions.filter(status=VersionStatus.FIXED)
         latest_run = selectors.latest_run(version)
         result = selectors.latest_result(version)
         context.update(
             version=version,
             sections=presentation.version_sections(version),
-            versions=version.scenario.versions.only("pk", "number", "status").order_by("-number"),
+            versions=versions,
             latest_run=latest_run,
             result=result,
-            key_figures=presentation.key_figures(result.succeeded_results) if result else None,
-            charts=run_charts(result.succeeded_results, KEY_CHARTS) if result else None,
+            key_figures=presentation.key_figures(
+                results_for(result.succeeded_results, self.request.user)
+            )
+            if result
+            else None,
+            charts=run_charts(results_for(result.succeeded_results, self.request.user), KEY_CHARTS)
+            if result
+            else None,
             result_current=result is not None
             and result.inputs_hash == services.version_inputs_hash(version),
             runs=version.runs.defer("results").select_related("started_by")[:RECENT_RUNS],
@@ -378,14 +405,16 @@ class RunMixin(View):
         runs = CalculationRun.objects.select_related("scenario_version__scenario", "started_by")
         if not with_results:
             runs = runs.defer("results")
-        return get_object_or_404(runs, pk=self.kwargs["pk"])
+        run = get_object_or_404(runs, pk=self.kwargs["pk"])
+        refuse_draft(self.request.user, run.scenario_version)
+        return run
 
 
 class RunDetailView(RunMixin, TemplateView):
     """One calculation: its metadata and, when it finished, all its results."""
 
     template_name = "calculation/run_detail.html"
-    permission_required = VIEW
+    permission_required = RESULTS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -393,8 +422,9 @@ class RunDetailView(RunMixin, TemplateView):
         context["run"] = run
         context["version"] = run.scenario_version
         if run.status == RunStatus.SUCCEEDED:
-            context["page"] = presentation.results_page(run.succeeded_results)
-            context["charts"] = run_charts(run.succeeded_results)
+            results = results_for(run.succeeded_results, self.request.user)
+            context["page"] = presentation.results_page(results)
+            context["charts"] = run_charts(results)
         return context
 
 
@@ -402,7 +432,7 @@ class RunProgressView(RunMixin, TemplateView):
     """The state of a run, polled by htmx every second until it has finished."""
 
     template_name = "calculation/partials/run_status.html"
-    permission_required = VIEW
+    permission_required = RESULTS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -413,7 +443,7 @@ class RunProgressView(RunMixin, TemplateView):
 class RunDownloadView(RunMixin, View):
     """A finished run's results document."""
 
-    permission_required = VIEW
+    permission_required = RESULTS
 
     def get(self, request, *args, **kwargs):
         run = self.get_run(with_results=True)
@@ -422,6 +452,26 @@ class RunDownloadView(RunMixin, View):
             return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
         version = run.scenario_version
         return _json_download(
-            run.succeeded_results,
+            results_for(run.succeeded_results, request.user),
             f"siex-results-{version.scenario.code}-v{version.number}-run{run.pk}.json",
+        )
+
+
+class RunWorkbookView(RunMixin, View):
+    """A finished run as an Excel workbook with live formulas (``docs/workbook.md``): whoever may
+    read the run's page may download it."""
+
+    permission_required = RunDetailView.permission_required
+
+    def get(self, request, *args, **kwargs):
+        run = self.get_run(with_results=True)
+        if run.status != RunStatus.SUCCEEDED:
+            messages.error(request, _("This calculation has no results: it did not finish."))
+            return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
+        workbook = run_workbook(results_for(run.succeeded_results, request.user), run_info(run))
+        return FileResponse(
+            xlsx_temporary_file(workbook),
+            as_attachment=True,
+            filename=workbook_filename(run),
+            content_type=XLSX_CONTENT_TYPE,
         )

@@ -14,6 +14,7 @@ from calculation.services import (
     run_execute,
     run_start,
     scenario_create,
+    scenario_version_fix,
     scenario_version_new,
     scenario_version_update,
 )
@@ -91,35 +92,41 @@ MATRIX = {
     "household-detail": [("get", "household", {PO, PL}), ("patch", "household", {PO})],
     "intervention-list": [("get", None, {PO, PL}), ("post", "new_intervention", {PO})],
     "intervention-detail": [("get", "intervention", {PO, PL}), ("patch", "intervention", {PO})],
-    # Scenarios and calculations: the project lead's.
-    "calculation:scenarios": [("get", None, {PL})],
+    # Scenarios and calculations: the project lead's; the council reads fixed versions and their
+    # results (never a draft).
+    "calculation:scenarios": [("get", None, {PL, CM})],
     "calculation:scenario-new": [("get", None, {PL}), ("post", "new_scenario", {PL})],
     "calculation:scenario-upload": [("get", None, {PL}), ("post", None, {PL})],
     "calculation:compare": [("get", None, {PL})],
-    "calculation:version": [("get", "version", {PL})],
+    "calculation:version": [("get", "version", {PL}), ("get", "fixed_version", {PL, CM})],
     "calculation:version-edit": [("get", "version", {PL}), ("post", "version", {PL})],
     "calculation:version-fix": [("get", "version", {PL}), ("post", "fixable_page", {PL})],
     "calculation:version-new": [("get", "version", {PL}), ("post", "version", {PL})],
     "calculation:version-copy": [("get", "version", {PL}), ("post", "copy", {PL})],
-    "calculation:version-download": [("get", "version", {PL})],
+    "calculation:version-download": [("get", "version", {PL}), ("get", "fixed_version", {PL})],
     "calculation:version-run": [("post", "version", {PL})],
-    "calculation:run": [("get", "run", {PL})],
-    "calculation:run-progress": [("get", "run", {PL})],
-    "calculation:run-download": [("get", "run", {PL})],
-    "calculation:run-chart": [("get", "run_chart", {PL})],
-    "scenario-list": [("get", None, {PL}), ("post", "new_scenario_api", {PL})],
-    "scenario-detail": [("get", "scenario", {PL})],
-    "scenario-version-list": [("get", None, {PL})],
-    "scenario-version-detail": [("get", "version", {PL}), ("patch", "version", {PL})],
-    "scenario-version-document": [("get", "version", {PL})],
+    "calculation:run": [("get", "run", {PL}), ("get", "fixed_run", {PL, CM})],
+    "calculation:run-progress": [("get", "run", {PL}), ("get", "fixed_run", {PL, CM})],
+    "calculation:run-download": [("get", "run", {PL}), ("get", "fixed_run", {PL, CM})],
+    "calculation:run-workbook": [("get", "run", {PL}), ("get", "fixed_run", {PL, CM})],
+    "calculation:run-chart": [("get", "run_chart", {PL}), ("get", "fixed_run_chart", {PL, CM})],
+    "scenario-list": [("get", None, {PL, CM}), ("post", "new_scenario_api", {PL})],
+    "scenario-detail": [("get", "scenario", {PL, CM}), ("get", "draft_scenario", {PL})],
+    "scenario-version-list": [("get", None, {PL, CM})],
+    "scenario-version-detail": [
+        ("get", "version", {PL}),
+        ("get", "fixed_version", {PL, CM}),
+        ("patch", "version", {PL}),
+    ],
+    "scenario-version-document": [("get", "version", {PL}), ("get", "fixed_version", {PL})],
     "scenario-version-import": [("post", "import", {PL})],
     "scenario-version-fix": [("post", "fixable_api", {PL})],
     "scenario-version-new-version": [("post", "version", {PL})],
     "scenario-version-runs": [("post", "version", {PL})],
-    "calculation-run-list": [("get", None, {PL})],
-    "calculation-run-detail": [("get", "run", {PL})],
-    "calculation-run-results": [("get", "run", {PL})],
-    "calculation-run-tables": [("get", "run", {PL})],
+    "calculation-run-list": [("get", None, {PL, CM})],
+    "calculation-run-detail": [("get", "run", {PL}), ("get", "fixed_run", {PL, CM})],
+    "calculation-run-results": [("get", "run", {PL}), ("get", "fixed_run", {PL, CM})],
+    "calculation-run-tables": [("get", "run", {PL}), ("get", "fixed_run", {PL, CM})],
 }
 for _part in PARTS:
     assert not set(_part.MATRIX) & set(MATRIX), _part.__name__
@@ -163,6 +170,11 @@ def objects(groningen_areas):
     )
     run = run_start(version=version)
     run_execute(run_id=run.pk)
+    fixed = scenario_version_new(version=version)
+    fixed = scenario_version_fix(version=fixed, expected_version=fixed.version)
+    fixed_run = run_start(version=fixed)
+    run_execute(run_id=fixed_run.pk)
+    draft_scenario = scenario_create(code="matrix-ontwerp", name="Alleen een ontwerp")
     fixable_page = scenario_version_new(version=version)
     fixable_api = scenario_version_new(version=version)
     context = {
@@ -181,7 +193,11 @@ def objects(groningen_areas):
         "fixable_api": ({"pk": fixable_api.pk}, {"version": fixable_api.version}),
         "copy": ({"pk": version.pk}, {"code": "matrix-kopie", "name": "Kopie"}),
         "run": ({"pk": run.pk}, None),
+        "fixed_version": ({"pk": fixed.pk}, None),
+        "fixed_run": ({"pk": fixed_run.pk}, None),
         "run_chart": ({"pk": run.pk, "key": "grex", "file_format": "csv"}, None),
+        "fixed_run_chart": ({"pk": fixed_run.pk, "key": "grex", "file_format": "csv"}, None),
+        "draft_scenario": ({"pk": draft_scenario.scenario_id}, None),
         "scenario": ({"pk": version.scenario_id}, None),
         "new_scenario": ({}, {"code": "matrix-nieuw", "name": "Nieuw"}),
         "new_scenario_api": ({}, {"code": "matrix-api", "name": "Via de API"}),

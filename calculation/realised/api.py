@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import numpy as np
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -20,7 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from interventions.followup.models import Instrument
-from monitoring.suppression import suppress_total, suppression_mask
+from monitoring.suppression import DisclosureRules, hide_with, protect_line, protect_table
 
 from ..models import ScenarioVersion
 from . import selectors
@@ -54,15 +52,17 @@ def reference_date(request) -> date:
 
 
 def suppressed_rows(rows: list[dict], amounts=("gross", "attributable")) -> list[dict]:
-    """Rows of a breakdown with the cells of few households hidden (None), with secondary
-    suppression so that no hidden row follows from the total (``monitoring.suppression``)."""
+    """Rows of a breakdown through disclosure control (``monitoring.suppression``): the cells of
+    few households hidden with their amounts, with secondary suppression so that no hidden row
+    follows from the total, and the households of the others rounded."""
     if not rows:
         return rows
-    threshold = settings.SIEX_SMALL_CELL_THRESHOLD
-    mask = suppression_mask(np.array([row["households"] for row in rows]), threshold)
+    shown = protect_line([row["households"] for row in rows], DisclosureRules.from_settings())
     return [
-        {**row, **dict.fromkeys((*amounts, "households"), None)} if hide else row
-        for row, hide in zip(rows, mask, strict=True)
+        {**row, **dict.fromkeys((*amounts, "households"), None)}
+        if hide
+        else {**row, "households": count}
+        for row, count, hide in zip(rows, shown.cells, shown.hidden, strict=True)
     ]
 
 
@@ -77,9 +77,38 @@ def realised_document(
     if suppress:
         for by in breakdowns:
             document[f"by_{by}"] = suppressed_rows(document[f"by_{by}"])
-        if suppress_total(document["households"], settings.SIEX_SMALL_CELL_THRESHOLD):
-            document.update(society=None, society_attributable=None, households=None)
+        document["households"] = DisclosureRules.from_settings().publish(document["households"])
+        if document["households"] is None:
+            document.update(society=None, society_attributable=None)
     return document
+
+
+def council_realisation(document: dict[str, Any]) -> dict[str, Any]:
+    """The realisation degree as a council member may see it: its household counts rounded, an
+    outcome reached by few households without its realised value and degree, and with fewer
+    households in all than the threshold no figure at all."""
+    rules = DisclosureRules.from_settings()
+    households = rules.publish(document["households"])
+    if households is None:
+        return {
+            **document,
+            "households": None,
+            "outcomes": [],
+            "realised": None,
+            "forecast": None,
+            "degree": None,
+        }
+    outcomes = document["outcomes"]
+    if outcomes:
+        # An outcome's realised value of few households is theirs: hidden with the count, and
+        # with a partner, or it would follow from the total realised.
+        shown = protect_line([row["households"] for row in outcomes], rules)
+        outcomes = hide_with(outcomes, shown.hidden, ("realised", "degree", "households"))
+        outcomes = [
+            row if hide else {**row, "households": count}
+            for row, count, hide in zip(outcomes, shown.cells, shown.hidden, strict=True)
+        ]
+    return {**document, "households": households, "outcomes": outcomes}
 
 
 class RealisedActions:
@@ -129,8 +158,8 @@ class RealisedActions:
         if not lead and not version.is_fixed:
             raise PermissionDenied
         document = selectors.realisation_degree(version, reference=reference_date(request))
-        if not lead and suppress_total(document["households"], settings.SIEX_SMALL_CELL_THRESHOLD):
-            document.update(households=None, outcomes=[], realised=None, forecast=None, degree=None)
+        if not lead:
+            document = council_realisation(document)
         return Response(document)
 
     @extend_schema(
@@ -165,13 +194,9 @@ class TransitionViewSet(viewsets.ViewSet):
         instrument = get_object_or_404(Instrument, code=code)
         matrices = selectors.transition_matrices(instrument=instrument)
         if not request.user.has_perm(LEAD):
-            threshold = settings.SIEX_SMALL_CELL_THRESHOLD
+            rules = DisclosureRules.from_settings()
             for matrix in matrices:
-                hidden = suppression_mask(np.array(matrix["matrix"]), threshold)
-                matrix["matrix"] = [
-                    [None if hide else count for count, hide in zip(row, mask, strict=True)]
-                    for row, mask in zip(matrix["matrix"], hidden, strict=True)
-                ]
-                if suppress_total(matrix["households"], threshold):
-                    matrix["households"] = None
+                if matrix["matrix"]:
+                    matrix["matrix"] = protect_table(matrix["matrix"], rules).cells
+                matrix["households"] = rules.publish(matrix["households"])
         return Response({"instrument": instrument.code, "matrices": matrices})

@@ -195,9 +195,16 @@ def realisation_degree(
     for name, frame in (("realised", realised), ("forecast", forecast)):
         for outcome, value in frame.groupby("outcome")["society_attributable"].sum().items():
             per_outcome[outcome][name] += float(value)
+    # The households each outcome's realised value rests on (for disclosure control).
+    reached = realised.groupby("outcome")["household"].nunique().to_dict()
     order = {code: i for i, code in enumerate(inputs.outcomes)}
     outcomes = [
-        {"outcome": code, **values, "degree": _degree(values["realised"], values["forecast"])}
+        {
+            "outcome": code,
+            **values,
+            "degree": _degree(values["realised"], values["forecast"]),
+            "households": int(reached.get(code, 0)),
+        }
         for code, values in sorted(per_outcome.items(), key=lambda kv: order.get(kv[0], 1 << 30))
     ]
     total_realised = sum(values["realised"] for values in per_outcome.values())

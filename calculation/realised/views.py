@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,6 @@ from django.views.generic import TemplateView
 
 from interventions.followup.models import Instrument
 from monitoring.models import Area
-from monitoring.suppression import suppress_total
 from siex.core.forms import DateField
 
 from ..views import VersionMixin
@@ -24,6 +22,7 @@ from .api import (
     LEAD,
     SEE_HOUSEHOLDS,
     VIEW_REALISED,
+    council_realisation,
     realised_document,
 )
 
@@ -109,10 +108,9 @@ class RealisedView(VersionMixin, TemplateView):
             degree: dict[str, Any] | None = selectors.realisation_degree(
                 version, reference=reference
             )
-            if not lead and suppress_total(
-                degree["households"] if degree else 0, settings.SIEX_SMALL_CELL_THRESHOLD
-            ):
-                degree = None
+            if not lead and degree:
+                degree = council_realisation(degree)
+                degree = degree if degree["households"] is not None else None
             context["degree"] = degree and {
                 **degree,
                 "percent": _percent(degree["degree"]),

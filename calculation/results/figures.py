@@ -24,7 +24,14 @@ class Figure:
 
 
 FIGURES: dict[str, Figure] = {
-    "npv": Figure(_("Net present value (NPV)"), Kind.MONEY),
+    "npv": Figure(
+        _("Net present value (NPV)"),
+        Kind.MONEY,
+        hint=_(
+            "Social view (MKBA): the costs and benefits of every party, at the discount rate of "
+            "the version. The municipality's own exploitation (GREX, BBV) is a different view."
+        ),
+    ),
     "pv_costs": Figure(_("Present value of the costs"), Kind.MONEY),
     "pv_benefits": Figure(_("Present value of the benefits"), Kind.MONEY),
     "multiplier_discounted": Figure(_("Multiplier, discounted"), Kind.RATIO),

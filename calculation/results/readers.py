@@ -4,8 +4,10 @@ names are in the reader's language (``labels``). ``tables`` declares which table
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _gettext
@@ -363,22 +365,49 @@ PARAMETER_VALUE_KINDS = {
 }
 
 
-def parameter_cell(value: Any, kind: str, **cell: Any) -> Cell:
+#: At most this many decimals of a percentage, however a rate was typed.
+MOST_PERCENT_DECIMALS = 3
+
+
+def parameter_decimals(kind: str, *values: Any) -> int:
+    """How many decimals show ``values`` of a parameter as they were given: a discount rate of
+    2.25% as 2,25% (as the version's page shows it), not rounded to 2,3%; at least the kind's
+    usual number, at most ``MOST_PERCENT_DECIMALS`` for a percentage."""
+    shown = PARAMETER_VALUE_KINDS.get(kind, Kind.PERCENT)
+    if shown is not Kind.PERCENT:
+        return shown.default_decimals
+    places = shown.default_decimals
+    for value in values:
+        if isinstance(value, int | float) and math.isfinite(value):
+            exponent = Decimal(repr(round(value * 100, 6))).normalize().as_tuple().exponent
+            places = max(places, -int(exponent))
+    return min(places, MOST_PERCENT_DECIMALS)
+
+
+def parameter_cell(value: Any, kind: str, decimals: int | None = None, **cell: Any) -> Cell:
     """A value of a parameter of the engine's ``kind``, in its units."""
     shown = PARAMETER_VALUE_KINDS.get(kind, Kind.PERCENT)
-    return Cell(value, shown, shown.default_decimals, **cell)
+    places = shown.default_decimals if decimals is None else decimals
+    return Cell(value, shown, places, **cell)
 
 
 def tornado(results: Results) -> list[Values]:
     labels = _labels(results)
-    return [
-        {
-            **row,
-            "label": parameter_label(row["parameter"], labels),
-            **{key: parameter_cell(row[key], row["kind"]) for key in ("low", "base", "high")},
-        }
-        for row in results["tornado"]
-    ]
+    rows = []
+    for row in results["tornado"]:
+        # One number of decimals for the row's three values, enough to show each as given.
+        places = parameter_decimals(row["kind"], row["low"], row["base"], row["high"])
+        rows.append(
+            {
+                **row,
+                "label": parameter_label(row["parameter"], labels),
+                **{
+                    key: parameter_cell(row[key], row["kind"], places)
+                    for key in ("low", "base", "high")
+                },
+            }
+        )
+    return rows
 
 
 def switching(results: Results) -> list[Values]:
@@ -387,7 +416,9 @@ def switching(results: Results) -> list[Values]:
         {
             "parameter": row["parameter"],
             "label": parameter_label(row["parameter"], labels),
-            "base": parameter_cell(row["base"], row["kind"]),
+            "base": parameter_cell(
+                row["base"], row["kind"], parameter_decimals(row["kind"], row["base"])
+            ),
             "switching_value": parameter_cell(
                 row["switching_value"],
                 row["kind"],

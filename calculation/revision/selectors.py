@@ -10,7 +10,13 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from monitoring.suppression import suppress_total, suppression_mask
+from monitoring.suppression import (
+    DisclosureRules,
+    protect_table,
+    suppress_total,
+    suppression_mask,
+    table_mask,
+)
 
 from ..engine import price_index
 from ..labels import catalogue_labels, name
@@ -143,7 +149,9 @@ def plan_actual(version: ScenarioVersion, *, suppress: bool = False) -> dict[str
         "hidden": hidden,
         "hidden_types": hidden_types,
         "hidden_total": hidden_total,
-        "realised_outcomes": version.realised_outcomes,
+        "realised_outcomes": council_outcome_counts(version.realised_outcomes)
+        if suppress
+        else version.realised_outcomes,
     }
 
 
@@ -151,29 +159,48 @@ def small_cells(
     variances: list[TypeVariance],
 ) -> tuple[set[tuple[str, int]], set[str], bool]:
     """The actual figures a council member may not see (DESIGN §6): per type and year the cells
-    with fewer interventions than the threshold, with secondary suppression so that no hidden
-    cell follows from a type's total (``monitoring.suppression``); the type totals below the
-    threshold, likewise against the grand total; and whether the grand total itself is hidden.
-    Actual costs go with their count: a cost of a few households is theirs."""
+    with fewer interventions than the threshold, the type totals and the grand total below it,
+    and as many others as needed so that none follows from the totals shown
+    (``monitoring.suppression.table_mask``: types as rows, years as columns, the totals as the
+    margins). Actual costs go with their count: a cost of a few households is theirs."""
     threshold = settings.SIEX_SMALL_CELL_THRESHOLD
     if not variances:
         return set(), set(), False
     counts = np.array([[float(row.actual_volume) for row in v.years] for v in variances])
-    hidden: set[tuple[str, int]] = set()
-    if counts.size:
-        mask = suppression_mask(counts, threshold)
-        hidden = {
-            (variance.code, row.year)
-            for i, variance in enumerate(variances)
-            for j, row in enumerate(variance.years)
-            if mask[i, j]
-        }
-    totals = np.array([float(variance.actual_volume) for variance in variances])
-    type_mask = suppression_mask(totals, threshold)
-    hidden_types = {
-        variance.code for variance, hide in zip(variances, type_mask, strict=True) if hide
+    if not counts.size:
+        totals = np.array([float(variance.actual_volume) for variance in variances])
+        type_mask = suppression_mask(totals, threshold)
+        hidden_types = {v.code for v, hide in zip(variances, type_mask, strict=True) if hide}
+        return set(), hidden_types, suppress_total(int(totals.sum()), threshold)
+    mask = table_mask(counts, threshold)
+    rows, columns = counts.shape
+    hidden = {
+        (variance.code, row.year)
+        for i, variance in enumerate(variances)
+        for j, row in enumerate(variance.years)
+        if mask[i, j]
     }
-    return hidden, hidden_types, suppress_total(int(totals.sum()), threshold)
+    hidden_types = {variance.code for i, variance in enumerate(variances) if mask[i, columns]}
+    return hidden, hidden_types, bool(mask[rows, columns])
+
+
+def council_outcome_counts(rows: list[dict]) -> list[dict]:
+    """Realised outcomes per outcome and year as a council member may see them: every outcome
+    and year of the table (an absent row would say 0), through disclosure control as one
+    two-way table (``monitoring.suppression.protect_table``)."""
+    if not rows:
+        return rows
+    outcomes = list(dict.fromkeys(row["outcome"] for row in rows))
+    years = sorted({row["year"] for row in rows})
+    table = np.zeros((len(outcomes), len(years)))
+    for row in rows:
+        table[outcomes.index(row["outcome"]), years.index(row["year"])] += row["count"]
+    shown = protect_table(table, DisclosureRules.from_settings())
+    return [
+        {"outcome": outcome, "year": year, "count": shown.cells[i][j]}
+        for i, outcome in enumerate(outcomes)
+        for j, year in enumerate(years)
+    ]
 
 
 def comparison_versions(final: ScenarioVersion) -> list[ScenarioVersion]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from interventions.catalogue.models import ZERO, InterventionType
 from monitoring.models import Area
 from monitoring.selectors import current_districts
-from monitoring.suppression import suppressed_cells
+from monitoring.suppression import DisclosureRules, protect_line
 from siex.audit.masks import MASK
 
 from .extensions import ExpectedReturn, expected_return
@@ -116,22 +116,23 @@ def officer_tasks(*, on: date | None = None, limit: int = TASKS_SHOWN) -> dict[s
     }
 
 
-def participating_per_district(*, threshold: int, on: date | None = None) -> dict:
-    """Participating households per wijk with small-cell suppression: safe for a council member."""
+def participating_per_district(*, rules: DisclosureRules, on: date | None = None) -> dict:
+    """Participating households per wijk through disclosure control (small cells hidden, counts
+    and the total rounded): safe for a council member."""
     districts = list(
         current_districts().annotate(
             participating=Count("households", filter=_participating_via_relation(on))
         )
     )
     counts = [district.participating for district in districts]
-    shown = suppressed_cells(counts, threshold) if counts else []
-    total = sum(counts)
+    shown = protect_line(counts, rules)
     return {
         "rows": [
             {"area": district, "inhabitants": district.inhabitants, "participating": value}
-            for district, value in zip(districts, shown, strict=True)
+            for district, value in zip(districts, shown.cells, strict=True)
         ],
-        "total": total if total >= threshold else None,
+        "total": shown.total,
+        "rounding": rules.rounding,
     }
 
 

@@ -2,8 +2,7 @@
 that see households, the policy officer's next tasks, and the participating households per wijk,
 with small-cell suppression, for council members."""
 
-from django.conf import settings
-
+from monitoring.suppression import DisclosureRules
 from siex.accounts.rules import is_council_member, is_policy_officer, sees_households
 from siex.core.start_page import StartSection
 
@@ -20,9 +19,7 @@ def _tasks(request) -> dict:
 
 def _districts(request) -> dict:
     return {
-        "districts": selectors.participating_per_district(
-            threshold=settings.SIEX_SMALL_CELL_THRESHOLD
-        )
+        "districts": selectors.participating_per_district(rules=DisclosureRules.from_settings())
     }
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from django.conf import settings
-
-from ..suppression import suppress_total, suppressed_cells
+from ..suppression import DisclosureRules, protect_line
 
 
 def sees_small_counts(user) -> bool:
@@ -21,21 +19,24 @@ def photo_for(content: dict[str, Any], user) -> dict[str, Any]:
     as "<10") and ``programme.suppressed`` set."""
     if sees_small_counts(user):
         return content
-    return suppressed(content, settings.SIEX_SMALL_CELL_THRESHOLD)
+    rules = DisclosureRules.from_settings()
+    return suppressed(content, rules.threshold, rounding=rules.rounding)
 
 
-def suppressed(content: dict[str, Any], threshold: int) -> dict[str, Any]:
+def suppressed(content: dict[str, Any], threshold: int, *, rounding: int = 1) -> dict[str, Any]:
+    """``content`` through disclosure control: counts hidden or rounded to ``rounding``."""
+    rules = DisclosureRules(threshold=threshold, rounding=rounding)
     shown = copy.deepcopy(content)
     programme = shown["programme"]
     participants = programme["participants"]
     counts = [participants.get("active"), participants.get("ended")]
     total = sum(count or 0 for count in counts)
-    hidden_total = suppress_total(total, threshold)
+    hidden_total = total < threshold
     if None not in counts:
-        participants["active"], participants["ended"] = suppressed_cells(counts, threshold)
+        participants["active"], participants["ended"] = protect_line(counts, rules).cells
     interventions = programme["interventions"]
     if interventions:
-        cells = suppressed_cells([row["count"] for row in interventions], threshold)
+        cells = protect_line([row["count"] for row in interventions], rules).cells
         for row, cell in zip(interventions, cells, strict=True):
             row["count"] = cell
     if hidden_total:
@@ -46,4 +47,5 @@ def suppressed(content: dict[str, Any], threshold: int) -> dict[str, Any]:
         programme["realised_returns"] = None
     programme["suppressed"] = True
     programme["threshold"] = threshold
+    programme["rounding"] = rounding
     return shown

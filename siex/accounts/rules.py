@@ -53,6 +53,9 @@ rules.add_perm("interventions.change_catalogue", is_project_lead)
 # Scenarios and calculation runs.
 rules.add_perm("calculation.view_scenarios", is_project_lead)
 rules.add_perm("calculation.change_scenarios", is_project_lead)
+# Scenario versions and their results: the council reads the fixed ones, what it decides on (the
+# pages and the API refuse a council member a draft); the project lead reads drafts too.
+rules.add_perm("calculation.view_results", is_project_lead | is_council_member)
 # Plan versus actual of a fixed version: aggregates per intervention type and year, which the
 # council reads too (the page and the API refuse a council member a draft).
 rules.add_perm("calculation.view_plan_actual", is_project_lead | is_council_member)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     ("siex.view_start", "home", _("Start")),
     ("interventions.view_household_data", "register:households", _("Households")),
-    ("calculation.view_scenarios", "calculation:scenarios", _("Scenarios")),
+    ("calculation.view_results", "calculation:scenarios", _("Scenarios")),
     ("monitoring.view_neighbourhood_photo", "indicators:index", _("Neighbourhood photo")),
     ("monitoring.import_indicator_values", "indicator_imports:index", _("Import indicators")),
     ("monitoring.view_photos", "photos:list", _("Kept photos")),

@@ -267,6 +267,9 @@ CSRF_COOKIE_HTTPONLY = True
 SIEX_PSEUDONYM_KEY = env.str("SIEX_PSEUDONYM_KEY", default="")
 # Counts below this number are shown as "<10" on every aggregate a council member sees.
 SIEX_SMALL_CELL_THRESHOLD = env.int("SIEX_SMALL_CELL_THRESHOLD", default=10)
+# Counts a council member sees, cells and totals alike, are rounded to a multiple of this (the CBS
+# practice), so that totals at two dates do not give away a count that dropped below the threshold.
+SIEX_COUNT_ROUNDING = env.int("SIEX_COUNT_ROUNDING", default=5)
 # Retention (docs/retention.md): the participation data of a household whose participation ended
 # more than SIEX_RETENTION_YEARS years ago, or that withdrew its consent, is anonymised (or, with
 # SIEX_RETENTION_MODE=delete, deleted) by a daily job at SIEX_RETENTION_HOUR o'clock.

@@ -140,6 +140,24 @@ class World:
         )
         return scenario_version_fix(version=version, expected_version=version.version)
 
+    @cached_property
+    def fixed_run(self):
+        """A finished calculation of the fixed version."""
+        from calculation.services import run_execute, run_start
+
+        run = run_start(version=self.fixed)
+        run_execute(run_id=run.pk)
+        run.refresh_from_db()
+        return run
+
+    @cached_property
+    def draft(self):
+        """A scenario with a draft version only."""
+        from calculation.services import scenario_create
+
+        self.intervention  # noqa: B018 - the scenario's catalogue snapshot needs a catalogue
+        return scenario_create(code="api-ontwerp", name="Alleen een ontwerp")
+
     def new_scenario(self) -> dict:
         self.intervention  # noqa: B018 - a new scenario snapshots the catalogue
         return {"code": f"api-{self.number()}", "name": "Nieuw"}

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 REGISTER_READERS = {PO, PL}
 PHOTO_READERS = {PO, PL, CM}
+RESULT_READERS = {PL, CM}
 UNKNOWN_PK = 987654
 
 
@@ -215,36 +216,58 @@ ROUTES = [
         },
         unknown={"pk": UNKNOWN_PK},
     ),
+    # Scenarios, versions and runs: the project lead's; the council reads the fixed versions and
+    # their results (never a draft), so a method these endpoints (and the actions on a version)
+    # lack answers it 405.
     Route(
         "scenario-list",
         None,
-        {PL},
+        RESULT_READERS,
         {
-            "GET": Method({PL}, 200),
+            "GET": Method(RESULT_READERS, 200),
             "POST": Method({PL}, 201, lambda w: w.new_scenario()),
         },
     ),
-    read_only("scenario-detail", lambda w: {"pk": w.version.scenario_id}, {PL}, {"pk": UNKNOWN_PK}),
-    read_only("scenario-version-list", readers={PL}),
+    read_only(
+        "scenario-detail", lambda w: {"pk": w.fixed.scenario_id}, RESULT_READERS, {"pk": UNKNOWN_PK}
+    ),
+    Route(
+        "scenario-detail",
+        lambda w: {"pk": w.draft.scenario_id},
+        RESULT_READERS,
+        {"GET": Method({PL}, 200)},
+    ),
+    read_only("scenario-version-list", readers=RESULT_READERS),
     Route(
         "scenario-version-detail",
         lambda w: {"pk": w.version.pk},
-        {PL},
+        RESULT_READERS,
         {
             "GET": Method({PL}, 200),
             "PATCH": Method(
                 {PL}, 200, lambda w: {"version": w.fresh(w.version).version, "note": "via de API"}
             ),
         },
+    ),
+    Route(
+        "scenario-version-detail",
+        lambda w: {"pk": w.fixed.pk},
+        RESULT_READERS,
+        # A fixed version never changes: refused after the role is admitted (400).
+        {"GET": Method(RESULT_READERS, 200), "PATCH": Method({PL}, 400)},
         unknown={"pk": UNKNOWN_PK},
     ),
-    read_only(
-        "scenario-version-document", lambda w: {"pk": w.version.pk}, {PL}, {"pk": UNKNOWN_PK}
+    Route(
+        "scenario-version-document",
+        lambda w: {"pk": w.fixed.pk},
+        RESULT_READERS,
+        {"GET": Method({PL}, 200)},
+        unknown={"pk": UNKNOWN_PK},
     ),
     Route(
         "scenario-version-import",
         None,
-        {PL},
+        RESULT_READERS,
         {
             "POST": Method(
                 {PL}, 201, lambda w: {**scenario_document(w.version), "code": f"imp-{w.number()}"}
@@ -254,35 +277,35 @@ ROUTES = [
     Route(
         "scenario-version-fix",
         lambda w: {"pk": w.fixable.pk},
-        {PL},
+        RESULT_READERS,
         {"POST": Method({PL}, 200, lambda w: {"version": w.fresh(w.fixable).version})},
         unknown={"pk": UNKNOWN_PK},
     ),
     Route(
         "scenario-version-new-version",
         lambda w: {"pk": w.version.pk},
-        {PL},
+        RESULT_READERS,
         {"POST": Method({PL}, 201, lambda w: {"note": "nieuw"})},
         unknown={"pk": UNKNOWN_PK},
     ),
     Route(
         "scenario-version-runs",
         lambda w: {"pk": w.version.pk},
-        {PL},
+        RESULT_READERS,
         {"POST": Method({PL}, 202)},
         unknown={"pk": UNKNOWN_PK},
     ),
     Route(
         "scenario-version-revise",
         lambda w: {"pk": w.fixed.pk},
-        {PL},
+        RESULT_READERS,
         {"POST": Method({PL}, 201, lambda w: {"note": "herziening"})},
         unknown={"pk": UNKNOWN_PK},
     ),
     Route(
         "scenario-version-close",
         lambda w: {"pk": w.fixed.pk},
-        {PL},
+        RESULT_READERS,
         {"POST": Method({PL}, 201)},
         unknown={"pk": UNKNOWN_PK},
     ),
@@ -292,21 +315,21 @@ ROUTES = [
     Route(
         "scenario-version-realised",
         lambda w: {"pk": w.fixed.pk},
-        {PL},
+        RESULT_READERS,
         {"GET": Method({PL, PO, CM}, 200)},
         unknown={"pk": UNKNOWN_PK},
     ),
     Route(
         "scenario-version-realisation",
         lambda w: {"pk": w.fixed.pk},
-        {PL},
+        RESULT_READERS,
         {"GET": Method({PL, CM}, 200)},
         unknown={"pk": UNKNOWN_PK},
     ),
     Route(
         "scenario-version-comparison-group",
         lambda w: {"pk": w.fixed.pk},
-        {PL},
+        RESULT_READERS,
         {"GET": Method({PL}, 200)},
         unknown={"pk": UNKNOWN_PK},
     ),
@@ -321,7 +344,7 @@ ROUTES = [
     Route(
         "scenario-version-plan-actual",
         lambda w: {"pk": w.fixed.pk},
-        {PL},
+        RESULT_READERS,
         {"GET": Method({PL, CM}, 200)},
         unknown={"pk": UNKNOWN_PK},
     ),
@@ -364,10 +387,15 @@ ROUTES = [
             )
         },
     ),
-    read_only("calculation-run-list", readers={PL}),
-    read_only("calculation-run-detail", lambda w: {"pk": w.run.pk}, {PL}, {"pk": UNKNOWN_PK}),
-    read_only("calculation-run-results", lambda w: {"pk": w.run.pk}, {PL}, {"pk": UNKNOWN_PK}),
-    read_only("calculation-run-tables", lambda w: {"pk": w.run.pk}, {PL}, {"pk": UNKNOWN_PK}),
+    read_only("calculation-run-list", readers=RESULT_READERS),
+    *(
+        route
+        for name in ("calculation-run-detail", "calculation-run-results", "calculation-run-tables")
+        for route in (
+            Route(name, lambda w: {"pk": w.run.pk}, RESULT_READERS, {"GET": Method({PL}, 200)}),
+            read_only(name, lambda w: {"pk": w.fixed_run.pk}, RESULT_READERS, {"pk": UNKNOWN_PK}),
+        )
+    ),
 ]
 
 

@@ -96,9 +96,9 @@ def test_a_council_member_reads_plan_versus_actual_of_fixed_versions_only(client
     page = council.get(url("version-plan-actual", fixed_plan))
     assert page.status_code == 200
     assert b"Plan versus actual" in page.content
-    # No link to the version page, which the council does not reach.
-    assert f'href="{url("version", fixed_plan)}"'.encode() not in page.content
-    assert council.get(url("version", fixed_plan)).status_code == 403
+    # A link to the fixed version's page, which the council reads too.
+    assert f'href="{url("version", fixed_plan)}"'.encode() in page.content
+    assert council.get(url("version", fixed_plan)).status_code == 200
     draft = scenario_version_new(version=fixed_plan)
     assert council.get(url("version-plan-actual", draft)).status_code == 403
     api = reverse("scenario-version-plan-actual", kwargs={"pk": draft.pk})
