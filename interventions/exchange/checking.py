@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-import logging
-import time
+from django.utils.translation import gettext_lazy as _lazy
 
-from celery.exceptions import SoftTimeLimitExceeded
-from django.db import transaction
-from django.utils.translation import gettext as _
+from siex.core.tabular.check_job import CheckRefused, UploadCheck, run_upload_check
 
 from .columns import COLUMN_OF_FIELD, KINDS
 from .models import ImportBatch, ImportBatchStatus
@@ -20,8 +17,6 @@ from .problems import (
     problems_for_storage,
 )
 from .reading import no_progress, parse_file
-
-logger = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.5  # seconds, at least, between two progress updates of a batch
 READ_SHARE = 0.8  # the share of a check's time that reading the file takes
@@ -72,71 +67,21 @@ def checked_file(*, data: bytes, file_name: str, user, progress=no_progress) -> 
 
 
 def import_batch_check(*, batch_id: int) -> str:
-    """The body of the check job: idempotent, safe to receive twice. A batch that is no longer
-    being checked is left alone; one redelivered after its worker died is tried again until
-    MAX_CHECK_ATTEMPTS. Whatever the outcome, the uploaded file is deleted."""
-    with transaction.atomic():
-        batch = (
-            ImportBatch.objects.select_for_update()
-            .defer("upload", "rows")
-            .filter(pk=batch_id)
-            .first()
-        )
-        if batch is None or batch.status != ImportBatchStatus.CHECKING:
-            return batch.status if batch else "missing"
-        if batch.attempts >= MAX_CHECK_ATTEMPTS:
-            return _check_failed(
-                batch_id,
-                [
-                    _(
-                        "The check stopped %(n)s times before it could finish. Upload the file "
-                        "again; if that happens again, split the file or ask the administrator."
-                    )
-                    % {"n": batch.attempts}
-                ],
-            )
-        batch.attempts += 1
-        batch.progress = 0
-        batch.save(update_fields=["attempts", "progress"])
-    user = batch.uploaded_by
-    if user is None or not user.has_perm(CHANGE_PERMISSION):
-        return _check_failed(batch_id, [_("You may no longer import into the register.")])
-    data = bytes(ImportBatch.objects.values_list("upload", flat=True).get(pk=batch_id) or b"")
-    last_write = [0.0]
+    """The body of the check job (``siex.core.tabular.check_job``): the file is checked against
+    the register for the officer who uploaded it, if they may still import."""
+    return run_upload_check(
+        _BATCH_CHECK,
+        batch_id,
+        max_attempts=MAX_CHECK_ATTEMPTS,
+        progress_interval=PROGRESS_INTERVAL,
+    )
 
-    def progress(fraction: float) -> None:
-        now = time.monotonic()
-        if now - last_write[0] >= PROGRESS_INTERVAL:
-            last_write[0] = now
-            ImportBatch.objects.filter(pk=batch_id, status=ImportBatchStatus.CHECKING).update(
-                progress=min(99, int(fraction * 100))
-            )
 
+def _checked_batch(batch: ImportBatch, data: bytes, user, progress) -> dict:
     try:
-        checked = checked_file(data=data, file_name=batch.file_name, user=user, progress=progress)
+        return checked_file(data=data, file_name=batch.file_name, user=user, progress=progress)
     except ImportFileError as error:
-        return _check_failed(batch_id, error.messages)
-    except SoftTimeLimitExceeded:
-        return _check_failed(
-            batch_id,
-            [_("The check took too long. Split the file into smaller files and upload those.")],
-        )
-    except Exception:  # the job must record every failure, not only the expected ones
-        logger.exception("The check of import batch %s failed", batch_id)
-        return _check_failed(
-            batch_id,
-            [
-                _(
-                    "The file could not be checked because of an error in SIEX. Upload it "
-                    "again; if that happens again, ask the administrator."
-                )
-            ],
-        )
-    with transaction.atomic():
-        updated = ImportBatch.objects.filter(pk=batch_id, status=ImportBatchStatus.CHECKING).update(
-            status=ImportBatchStatus.PREVIEWED, progress=100, upload=None, **checked
-        )
-    return ImportBatchStatus.PREVIEWED if updated else ImportBatchStatus.CHECKING
+        raise CheckRefused(error.messages) from error
 
 
 def _check_failed(batch_id: int, messages: list[str]) -> str:
@@ -148,3 +93,15 @@ def _check_failed(batch_id: int, messages: list[str]) -> str:
         errors=[file_problem(message) for message in messages][:MAX_ERRORS_SHOWN],
     )
     return ImportBatchStatus.FAILED
+
+
+_BATCH_CHECK = UploadCheck(
+    model=ImportBatch,
+    checking=ImportBatchStatus.CHECKING,
+    checked=ImportBatchStatus.PREVIEWED,
+    deferred=("upload", "rows"),
+    permission=CHANGE_PERMISSION,
+    no_permission=_lazy("You may no longer import into the register."),
+    record_failure=_check_failed,
+    check=_checked_batch,
+)

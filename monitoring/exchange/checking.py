@@ -5,20 +5,14 @@ upload."""
 
 from __future__ import annotations
 
-import logging
-import time
-
-from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from monitoring.indicators.importing import MAX_PROBLEMS, ImportReport, indicator_values_check
 from monitoring.indicators.models import ValueStatus
+from siex.core.tabular.check_job import CheckRefused, UploadCheck, run_upload_check
 
 from .models import IndicatorUpload, UploadStatus
-
-logger = logging.getLogger(__name__)
 
 IMPORT_PERMISSION = "monitoring.import_indicator_values"
 PROGRESS_INTERVAL = 0.5  # seconds, at least, between two progress updates of an upload
@@ -57,46 +51,17 @@ def _decimal_text(value) -> str | None:
 
 
 def indicator_upload_check(*, upload_id: int) -> str:
-    """The body of the check job: idempotent, safe to receive twice. An upload that is no longer
-    being checked is left alone; one redelivered after its worker died is tried again until
-    MAX_CHECK_ATTEMPTS. Whatever the outcome, the uploaded file is deleted."""
-    with transaction.atomic():
-        upload = (
-            IndicatorUpload.objects.select_for_update()
-            .defer("upload", "values")
-            .filter(pk=upload_id)
-            .first()
-        )
-        if upload is None or upload.status != UploadStatus.CHECKING:
-            return upload.status if upload else "missing"
-        if upload.attempts >= MAX_CHECK_ATTEMPTS:
-            return _check_failed(
-                upload_id,
-                [
-                    _(
-                        "The check stopped %(n)s times before it could finish. Upload the file "
-                        "again; if that happens again, split the file or ask the administrator."
-                    )
-                    % {"n": upload.attempts}
-                ],
-            )
-        upload.attempts += 1
-        upload.progress = 0
-        upload.save(update_fields=["attempts", "progress"])
-    user = upload.uploaded_by
-    if user is None or not user.has_perm(IMPORT_PERMISSION):
-        return _check_failed(upload_id, [_("You may no longer import indicator values.")])
-    data = bytes(IndicatorUpload.objects.values_list("upload", flat=True).get(pk=upload_id) or b"")
-    last_write = [0.0]
+    """The body of the check job (``siex.core.tabular.check_job``): the file is read and checked
+    with ``indicator_values_check`` for the user who uploaded it, if they may still import."""
+    return run_upload_check(
+        _UPLOAD_CHECK,
+        upload_id,
+        max_attempts=MAX_CHECK_ATTEMPTS,
+        progress_interval=PROGRESS_INTERVAL,
+    )
 
-    def progress(fraction: float) -> None:
-        now = time.monotonic()
-        if now - last_write[0] >= PROGRESS_INTERVAL:
-            last_write[0] = now
-            IndicatorUpload.objects.filter(pk=upload_id, status=UploadStatus.CHECKING).update(
-                progress=min(99, int(fraction * 100))
-            )
 
+def _checked_upload(upload: IndicatorUpload, data: bytes, user, progress) -> dict:
     try:
         report = indicator_values_check(
             data=data,
@@ -107,27 +72,8 @@ def indicator_upload_check(*, upload_id: int) -> str:
             progress=progress,
         )
     except ValidationError as error:
-        return _check_failed(upload_id, error.messages)
-    except SoftTimeLimitExceeded:
-        return _check_failed(
-            upload_id,
-            [_("The check took too long. Split the file into smaller files and upload those.")],
-        )
-    except Exception:  # the job must record every failure, not only the expected ones
-        logger.exception("The check of indicator upload %s failed", upload_id)
-        return _check_failed(
-            upload_id,
-            [
-                _(
-                    "The file could not be checked because of an error in SIEX. Upload it "
-                    "again; if that happens again, ask the administrator."
-                )
-            ],
-        )
-    updated = IndicatorUpload.objects.filter(pk=upload_id, status=UploadStatus.CHECKING).update(
-        status=UploadStatus.CHECKED, progress=100, upload=None, **report_fields(report)
-    )
-    return UploadStatus.CHECKED if updated else UploadStatus.CHECKING
+        raise CheckRefused(error.messages) from error
+    return report_fields(report)
 
 
 def _check_failed(upload_id: int, messages: list[str]) -> str:
@@ -139,3 +85,15 @@ def _check_failed(upload_id: int, messages: list[str]) -> str:
         errors=[{"row": None, "column": "", "message": m} for m in messages][:MAX_PROBLEMS],
     )
     return UploadStatus.FAILED
+
+
+_UPLOAD_CHECK = UploadCheck(
+    model=IndicatorUpload,
+    checking=UploadStatus.CHECKING,
+    checked=UploadStatus.CHECKED,
+    deferred=("upload", "values"),
+    permission=IMPORT_PERMISSION,
+    no_permission=_lazy("You may no longer import indicator values."),
+    record_failure=_check_failed,
+    check=_checked_upload,
+)
