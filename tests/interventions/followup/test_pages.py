@@ -209,3 +209,4 @@ def test_the_evidence_is_a_group_of_radio_buttons_without_a_blank_one(officer, h
         {"outcome": outcome.pk, "date": "01-10-2024"},
     )
     assert refused.status_code == 200 and "form-field--error" in text(refused)
+    assert "Er is een probleem" in text(refused)  # the summary's own heading, not the page's
