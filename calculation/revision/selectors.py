@@ -178,7 +178,9 @@ def cost_band(variance: TypeVariance, rules: DisclosureRules) -> float:
     return max(float(variance.planned_unit_cost) * rules.rounding, MINIMUM_COST_BAND)
 
 
-def rounded_series(series: TypeSeries, variance: TypeVariance, rules: DisclosureRules) -> TypeSeries:
+def rounded_series(
+    series: TypeSeries, variance: TypeVariance, rules: DisclosureRules
+) -> TypeSeries:
     """``series`` as a council member sees it (DESIGN §6, CBS practice): each year's actual
     volume rounded to a multiple of the rounding base and its actual cost to the type's cost
     band, the plan (public) as it is. The split of the difference is then computed from these
