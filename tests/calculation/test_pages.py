@@ -1,6 +1,7 @@
 """The project lead's scenario pages: list, create, copy, new version, the version page, fix,
-upload and downloads, language and the content security policy (the comparison: test_compare_pages.py). Editing a version is
-in ``test_edit_page.py``, recalculating and the results in ``test_run_pages.py``."""
+upload and downloads, language and the content security policy. Editing a version is in
+``test_edit_page.py``, recalculating and the results in ``test_run_pages.py``, the comparison in
+``test_compare_pages.py``."""
 
 import io
 import json
