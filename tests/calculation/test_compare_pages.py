@@ -260,3 +260,16 @@ def test_the_comparison_keeps_to_the_content_security_policy(lead, two_drafts):
     assert "style=" not in html
     assert "<script>" not in html
     assert 'type="application/json"' in html  # the figures, drawn by static/js/charts.js
+
+
+def test_the_comparison_speaks_dutch(client_for, two_drafts, settings):
+    settings.LANGUAGE_CODE = "nl"
+    base, other, _first, _second = two_drafts
+    client = client_for(Role.PROJECT_LEAD)
+    page = text(client.get(reverse(COMPARE), {"versions": [base.pk, other.pk]}))
+    assert "Basisscenario – v1 (basis)" in page
+    assert "Verschillen per jaar" in page
+    assert "Saldo per jaar: het verschil met de basis" in page
+    assert "dan de basis (Basisscenario – v1)" in page
+    error = client.get(reverse(COMPARE), {"versions": [base.pk, 999999]})
+    assert "Versie 999999 kan niet worden vergeleken" in summary(error)
