@@ -5,6 +5,8 @@ the same message, so that the answer tells nothing of what exists."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -62,8 +64,9 @@ class CompareForm(forms.Form):
         # In the order of the list, whatever the order of the query string.
         return [v for pk, v in self.version_objects.items() if pk in set(chosen)]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         versions = cleaned.get("versions")
         if not versions:
             return cleaned
