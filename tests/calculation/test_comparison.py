@@ -183,3 +183,21 @@ def test_a_baseline_outside_the_versions_or_a_single_version_is_refused(versions
         compare(versions, "9")
     with pytest.raises(ValueError):
         compare(versions[:1], "1")
+
+
+def test_three_versions_against_the_middle_one(versions):
+    third = Compared(
+        "3", "Klein – v2", results(2026, [-50.0, 10.0], npv=-20.0, actors={"gemeente": 100.0})
+    )
+    comparison = compare([*versions, third], "3")
+    assert [v.key for v in comparison.versions] == ["3", "1", "2"]
+    npv = next(line for line in comparison.kpis if line.key == "npv")
+    assert npv.differences == (0.0, 120.0, 270.0)
+    # No share of a negative baseline: it would read the wrong way round.
+    assert npv.relative == (None, None, None)
+    charts = comparison_charts(comparison)
+    # A bar per other version, each in its own colour, in the order of the table.
+    assert [trace["name"] for trace in charts["years"].data] == ["Basis – v1", "Groter – v1"]
+    assert charts["years"].headers[-2:] == ("Difference: Basis – v1", "Difference: Groter – v1")
+    assert [len(trace["y"]) for trace in charts["cumulative"].data] == [4, 4, 4]
+    assert charts["actors"].summary.startswith("Groter – v1 brings EUR\u00a0850 more benefits")
