@@ -30,6 +30,7 @@ from tests.access_matrix import (
     accounts,
     audit,
     catalogue,
+    compare,
     followup,
     imports,
     indicator_imports,
@@ -60,6 +61,7 @@ PARTS = [
     indicator_imports,
     photos,
     realised,
+    compare,
 ]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
@@ -97,7 +99,6 @@ MATRIX = {
     "calculation:scenarios": [("get", None, {PL, CM})],
     "calculation:scenario-new": [("get", None, {PL}), ("post", "new_scenario", {PL})],
     "calculation:scenario-upload": [("get", None, {PL}), ("post", None, {PL})],
-    "calculation:compare": [("get", None, {PL})],
     "calculation:version": [("get", "version", {PL}), ("get", "fixed_version", {PL, CM})],
     "calculation:version-edit": [("get", "version", {PL}), ("post", "version", {PL})],
     "calculation:version-fix": [("get", "version", {PL}), ("post", "fixable_page", {PL})],
