@@ -30,6 +30,7 @@ from tests.access_matrix import (
     accounts,
     audit,
     catalogue,
+    dashboard,
     followup,
     imports,
     indicator_imports,
@@ -60,6 +61,7 @@ PARTS = [
     indicator_imports,
     photos,
     realised,
+    dashboard,
 ]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
