@@ -186,6 +186,15 @@ def _tornado_top(table: ResultTable) -> ResultTable:
     return replace(table, rows=table.rows[:TORNADO_TOP])
 
 
+def _first_columns(table: ResultTable, count: int) -> ResultTable:
+    """``table`` with its first ``count`` columns (what fits the width of a sheet of A4)."""
+    return replace(
+        table,
+        columns=table.columns[:count],
+        rows=tuple(replace(row, cells=row.cells[:count]) for row in table.rows),
+    )
+
+
 def brief(version: ScenarioVersion, run: CalculationRun, user) -> dict[str, Any]:
     """What the council brief of a fixed version shows, from its newest finished run."""
     results = results_for(run.succeeded_results, user)
@@ -208,7 +217,8 @@ def brief(version: ScenarioVersion, run: CalculationRun, user) -> dict[str, Any]
         "monte_carlo_probabilities": tables["monte_carlo_probabilities"],
         "tornado": _tornado_top(tables["tornado"]),
         "tornado_more": max(len(tables["tornado"].rows) - TORNADO_TOP, 0),
-        "who_pays": tables["who_pays_who_benefits"],
+        # Actor, costs, benefits, net and both shares; their difference is what the chart shows.
+        "who_pays": _first_columns(tables["who_pays_who_benefits"], 6),
         "groups": benefits_by_group(results),
         "assumptions": assumptions,
         "meta": results["meta"],
