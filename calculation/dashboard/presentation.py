@@ -107,7 +107,9 @@ def tiles(results: Mapping[str, Any]) -> list[Tile]:
     return shown
 
 
-def key_charts(run: CalculationRun, results: Mapping[str, Any], suffix: str = "") -> list[ChartShown]:
+def key_charts(
+    run: CalculationRun, results: Mapping[str, Any], suffix: str = ""
+) -> list[ChartShown]:
     """The GREX curve and who pays, who benefits of ``run``, with their downloads; ``suffix``
     keeps the charts of several versions on one page apart."""
     shown = []

@@ -107,7 +107,10 @@ def test_a_fixed_version_without_a_calculation_says_so(council, scenario_version
 def test_the_version_page_and_the_dashboard_link_to_the_brief(council, fixed):
     version, _run = fixed
     url = brief_url(version)
-    assert url in council.get(reverse("calculation:version", kwargs={"pk": version.pk})).content.decode()
+    assert (
+        url
+        in council.get(reverse("calculation:version", kwargs={"pk": version.pk})).content.decode()
+    )
     assert url in council.get(reverse("calculation:dashboard")).content.decode()
 
 

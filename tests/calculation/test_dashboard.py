@@ -43,7 +43,9 @@ def fixed_and_draft(scenario_version):
     draft = services.scenario_version_update(
         version=draft,
         expected_version=draft.version,
-        intake=[{"intervention_type": "budgetcoaching", "year": draft.start_year, "households": 400}],
+        intake=[
+            {"intervention_type": "budgetcoaching", "year": draft.start_year, "households": 400}
+        ],
     )
     draft_run = calculate(draft)
     return fixed, run, draft, draft_run
