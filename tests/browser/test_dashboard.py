@@ -94,3 +94,23 @@ def test_the_council_reads_the_dashboard_and_prints_the_brief(page, sign_in, acc
     assert pdf.startswith(b"%PDF")
     if SCREENSHOTS:
         (Path(SCREENSHOTS) / "brief.pdf").write_bytes(pdf)
+
+
+def test_the_project_lead_picks_a_draft_on_the_dashboard(page, sign_in, accessible, fixed_run):
+    version, _run = fixed_run
+    draft = services.scenario_version_new(version=version)
+    run = services.run_start(version=draft, user=None)
+    services.run_execute(run_id=run.pk)
+    sign_in(Role.PROJECT_LEAD)
+    page.goto(reverse("calculation:dashboard"))
+    expect(page.locator(f"#chart-grex-v{version.pk} svg.main-svg").first).to_be_attached()
+
+    page.get_by_label("Een versie tonen").select_option(str(draft.pk))
+    page.get_by_role("button", name="Tonen").click()
+    page.wait_for_url(f"**?versie={draft.pk}")
+    expect(page.locator(".badge--draft").first).to_be_visible()
+    figure = page.locator(f"#chart-grex-v{draft.pk}")
+    expect(figure.locator("svg.main-svg").first).to_be_attached()
+    assert figure.locator(".barlayer .point").count() > 0
+    keep(page, "dashboard-lead-draft.png")
+    accessible(page)
