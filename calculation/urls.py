@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import chart_views, views
 from .comparison import views as comparison_views
+from .dashboard import urls as dashboard_urls
 from .realised import views as realised_views
 from .revision import views as revision_views
 
@@ -61,4 +62,5 @@ urlpatterns = [
         name="run-chart",
     ),
     path("berekeningen/<int:pk>/excel/", views.RunWorkbookView.as_view(), name="run-workbook"),
+    *dashboard_urls.urlpatterns,
 ]

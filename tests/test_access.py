@@ -31,6 +31,7 @@ from tests.access_matrix import (
     audit,
     catalogue,
     compare,
+    dashboard,
     followup,
     imports,
     indicator_imports,
@@ -62,6 +63,7 @@ PARTS = [
     photos,
     realised,
     compare,
+    dashboard,
 ]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
