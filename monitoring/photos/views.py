@@ -5,6 +5,7 @@ the kept photos (aggregates only, the programme's small counts hidden)."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ from siex.core.templatetags.siex import short_date
 from ..models import Area
 from ..selectors import area_latest
 from ..views import _areas_to_choose
-from . import display, export, selectors, services
+from . import charts, display, export, selectors, services
 from .models import PhotoSnapshot
 from .presentation import photo_for
 
@@ -60,6 +61,22 @@ def _photo_context(content: dict, user) -> dict:
     }
 
 
+def _with_downloads(shown, code: str, query: dict[str, str]) -> list[dict]:
+    """Each chart with the addresses of its downloads (the same date and indicator)."""
+    return [
+        {
+            "chart": chart,
+            **{
+                file_format: reverse("photos:area-chart", args=[code, chart.key, file_format])
+                + "?"
+                + urlencode(query)
+                for file_format in ("csv", "xlsx")
+            },
+        }
+        for chart in shown
+    ]
+
+
 class AreaPhotoView(TemplateView):
     """The photo of an area at the chosen date (today when none), live from the current values."""
 
@@ -72,7 +89,10 @@ class AreaPhotoView(TemplateView):
             target = _area(chosen)
             day, _problem = _date_or_today(request.GET.get("datum"))
             url = reverse("photos:area", args=[target.code])
-            return redirect(f"{url}?datum={day.isoformat()}")
+            query = {"datum": day.isoformat()}
+            if request.GET.get("indicator"):
+                query["indicator"] = request.GET["indicator"]
+            return redirect(f"{url}?{urlencode(query)}")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -81,8 +101,17 @@ class AreaPhotoView(TemplateView):
         typed = self.request.GET.get("datum")
         on_date, date_error = _date_or_today(typed)
         content = selectors.area_photo(area=area, on_date=on_date)
+        indicator = self.request.GET.get("indicator") or charts.default_indicator(content)
+        stem = f"wijkfoto-{area.code}-{on_date:%Y-%m-%d}"
         context.update(
             _photo_context(content, self.request.user),
+            chart_indicator=indicator,
+            chart_indicators=charts.indicator_choices(content),
+            charts=_with_downloads(
+                charts.area_charts(content, indicator, file_stem=stem).values(),
+                area.code,
+                {"datum": on_date.isoformat(), "indicator": indicator or ""},
+            ),
             area=area,
             on_date=on_date,
             date_typed=typed if date_error else short_date(on_date),
