@@ -2,7 +2,9 @@
 the stored boundaries without a request leaving the server (no topojson, no tile server), the
 table holds the wijken, and axe finds no serious violation."""
 
+import os
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -12,6 +14,9 @@ from monitoring.indicators.models import Indicator, IndicatorValue
 from siex.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+#: A folder for screenshots of the pages, to look at them (not needed for the test itself).
+SCREENSHOTS = os.environ.get("SIEX_SCREENSHOTS")
 
 
 def test_a_council_member_reads_the_map_without_a_request_leaving_the_server(
@@ -61,5 +66,7 @@ def test_a_council_member_reads_the_map_without_a_request_leaving_the_server(
     expect(table).to_have_count(len(groningen_areas))
     expect(table.last).to_contain_text("geen gegevens")
 
+    if SCREENSHOTS:
+        page.screenshot(path=str(Path(SCREENSHOTS) / "wijkkaart.png"), full_page=True)
     accessible(page)
     assert not outside, outside
