@@ -285,7 +285,7 @@ def _table_rows(
             withheld = value is not None and value.withheld
             text = _("secret") if withheld else _("no data")
             rows.append(
-                (DataCell(area.name, area.name), DataCell(None, text), DataCell(None, text))
+                (DataCell(area.name, area.name), DataCell(None, text), DataCell(text, text))
             )
             continue
         cell = DataCell(

@@ -28,7 +28,6 @@ HOUSEHOLD_LEVEL: set[str] = set()
 
 def builders(context: dict) -> dict:
     from datetime import date
-
     from decimal import Decimal
 
     from monitoring.indicators.models import Indicator, IndicatorValue
