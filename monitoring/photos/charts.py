@@ -52,6 +52,11 @@ def _cell(value: Decimal | None, entry: dict[str, Any], *, withheld: bool = Fals
     )
 
 
+def _unit_axis(unit: str) -> dict[str, Any]:
+    """A percentage's axis says so on its ticks."""
+    return {"ticksuffix": "%"} if unit == Unit.PERCENTAGE else {}
+
+
 def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
@@ -128,9 +133,8 @@ def benchmark_chart(
         summary=summary,
         data=data,
         layout=base_layout(
-            height=120 + 48 * len(bars),
             margin={"l": 16, "r": 24, "t": 16, "b": 48},
-            xaxis={"rangemode": "tozero", "gridcolor": GRID_COLOUR},
+            xaxis={"rangemode": "tozero", "gridcolor": GRID_COLOUR, **_unit_axis(unit)},
             yaxis={"autorange": "reversed"},
         ),
         headers=(_("Area"), label),
@@ -274,7 +278,7 @@ def trend_chart(content: dict[str, Any], code: str | None, *, file_stem: str = "
                 "tickformat": "d",
                 "range": [first - 0.6, last + 0.6],
             },
-            yaxis={"gridcolor": GRID_COLOUR, "rangemode": "tozero"},
+            yaxis={"gridcolor": GRID_COLOUR, "rangemode": "tozero", **_unit_axis(unit)},
             shapes=shapes,
             annotations=annotations,
         ),

@@ -70,3 +70,45 @@ def test_a_council_member_reads_the_map_without_a_request_leaving_the_server(
         page.screenshot(path=str(Path(SCREENSHOTS) / "wijkkaart.png"), full_page=True)
     accessible(page)
     assert not outside, outside
+
+
+def test_a_policy_officer_reads_the_charts_of_an_area_photo(
+    page, sign_in, accessible, groningen_areas, live_server
+):
+    share = Indicator.objects.create(
+        code="pct_arm",
+        label_nl="Huishoudens in armoede",
+        label_en="Households in poverty",
+        unit="percentage",
+        decimals=1,
+        direction="higher_worse",
+        theme="poverty",
+    )
+    wijk = groningen_areas[3]
+    for period, number in ((2021, "12.5"), (2022, "11.0"), (2023, "10.0")):
+        IndicatorValue.objects.create(
+            indicator=share, area=wijk, period=period, value=Decimal(number)
+        )
+    outside: list[str] = []
+    server = live_server.url
+
+    def only_the_server(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_server)
+    sign_in(Role.POLICY_OFFICER)
+    page.goto(reverse("photos:area", args=[wijk.code]) + "?datum=2024-06-30")
+    trend = page.locator("#chart-trend")
+    expect(trend.locator("svg.main-svg").first).to_be_attached()
+    assert trend.locator(".scatterlayer .point").count() == 3
+    bars = page.locator("#chart-vergelijking")
+    expect(bars.locator(".barlayer .point")).to_have_count(1)
+    expect(page.locator("#chart-trend-summary")).to_contain_text("ging van 12,5% in 2021")
+    if SCREENSHOTS:
+        page.screenshot(path=str(Path(SCREENSHOTS) / "wijkfoto-grafieken.png"), full_page=True)
+    accessible(page)
+    assert not outside, outside
