@@ -146,4 +146,3 @@ def test_the_area_page_shows_the_charts_and_their_downloads_hold_their_rows(
     # A council member reads the kept photos and the map, not the live photo and its charts.
     council = client_for(Role.COUNCIL_MEMBER)
     assert council.get(page.context["charts"][0]["csv"]).status_code == 403
-
