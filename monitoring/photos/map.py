@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -181,6 +182,8 @@ def district_map(indicator: Indicator | str, on_date: date, *, file_stem: str = 
     drawn = [(area, value, rings) for area, value, rings in drawn if rings]
     if not drawn:
         return None
+    # The finding and the source speak of the wijken drawn (a wijk without a boundary is not).
+    found = replace(found, rows=[(area, value) for area, value, _rings in drawn])
     shown = found.indicator
     numbers = {
         area.code: value.value

@@ -176,3 +176,15 @@ def test_a_date_typed_wrong_is_said_in_dutch_and_no_map_is_drawn(
 
 def test_someone_without_a_role_may_not_read_the_map(client_for, groningen_areas, share):
     assert client_for(None).get(reverse("photos:map")).status_code == 403
+
+
+def test_a_wijk_without_a_boundary_is_neither_drawn_nor_listed(groningen_areas, share):
+    from monitoring.models import Area
+
+    Area.objects.filter(pk=groningen_areas[19].pk).update(geometry=None)
+    with translation.override("nl"):
+        chart = district_map(share, date(2024, 12, 31))
+    names = [row[0].text for row in chart.rows]
+    assert groningen_areas[19].name not in names
+    assert len(names) == len(chart.data) == len(groningen_areas) - 1
+    assert chart.summary.endswith("1 wijk heeft geen waarde (grijs).")
