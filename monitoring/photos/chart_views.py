@@ -1,6 +1,7 @@
-"""The map of the wijken by an indicator at a date, and the downloads of the photo's charts:
-exactly the rows each chart plots, as CSV or XLSX. The map shows published indicator values
-only (no programme counts), so council members read it as they read the kept photos."""
+"""The map of the wijken by an indicator at a date, and the downloads of the charts of an area's
+photo and of a kept photo: exactly the rows each chart plots, as CSV or XLSX. The map and the
+charts show published indicator values only (no programme counts), so council members read the
+map and a kept photo's charts as they read the kept photos."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -20,6 +22,7 @@ from siex.core.forms import DateField
 from . import selectors
 from .charts import CHART_KEYS, area_charts
 from .map import district_map, indicator_label
+from .models import PhotoSnapshot
 from .views import _area, _chosen_date
 
 FILE_FORMATS = ("csv", "xlsx")
@@ -108,6 +111,23 @@ class AreaChartDownloadView(View):
         content = selectors.area_photo(area=area, on_date=on_date)
         stem = f"wijkfoto-{area.code}-{on_date:%Y-%m-%d}"
         chart = area_charts(content, request.GET.get("indicator"), file_stem=stem).get(key)
+        if chart is None:
+            raise Http404
+        return chart_download(chart, file_format)
+
+
+class KeptPhotoChartDownloadView(View):
+    """A chart of a kept photo as CSV or XLSX: whoever reads the kept photo (council members too:
+    the charts hold published indicator values, no programme counts)."""
+
+    permission_required = "monitoring.view_photos"
+
+    def get(self, request, pk: int, key: str, file_format: str):
+        if key not in CHART_KEYS or file_format not in FILE_FORMATS:
+            raise Http404
+        kept = get_object_or_404(PhotoSnapshot.objects.select_related("area"), pk=pk)
+        stem = f"wijkfoto-{kept.area.code}-{kept.date:%Y-%m-%d}"
+        chart = area_charts(kept.content, request.GET.get("indicator"), file_stem=stem).get(key)
         if chart is None:
             raise Http404
         return chart_download(chart, file_format)

@@ -28,6 +28,11 @@ urlpatterns = [
         name="area-chart",
     ),
     path("<int:pk>/", views.PhotoDetailView.as_view(), name="detail"),
+    path(
+        "<int:pk>/grafiek/<str:key>.<str:file_format>",
+        chart_views.KeptPhotoChartDownloadView.as_view(),
+        name="chart",
+    ),
     path("<int:pk>/verwijderen/", views.PhotoDeleteView.as_view(), name="delete"),
     path(
         "<int:pk>/download.<str:file_format>",

@@ -61,20 +61,29 @@ def _photo_context(content: dict, user) -> dict:
     }
 
 
-def _with_downloads(shown, code: str, query: dict[str, str]) -> list[dict]:
-    """Each chart with the addresses of its downloads (the same date and indicator)."""
-    return [
-        {
-            "chart": chart,
-            **{
-                file_format: reverse("photos:area-chart", args=[code, chart.key, file_format])
-                + "?"
-                + urlencode(query)
-                for file_format in ("csv", "xlsx")
-            },
-        }
-        for chart in shown
-    ]
+def _chart_context(
+    content: dict, request, *, stem: str, url_name: str, args: list, query: dict[str, str]
+) -> dict:
+    """The photo's charts of the chosen indicator (the first poverty one when none), each with
+    the addresses of its downloads (the same photo and indicator), and the indicators to choose."""
+    indicator = request.GET.get("indicator") or charts.default_indicator(content)
+    query = {**query, "indicator": indicator or ""}
+    return {
+        "chart_indicator": indicator,
+        "chart_indicators": charts.indicator_choices(content),
+        "charts": [
+            {
+                "chart": chart,
+                **{
+                    file_format: reverse(url_name, args=[*args, chart.key, file_format])
+                    + "?"
+                    + urlencode(query)
+                    for file_format in ("csv", "xlsx")
+                },
+            }
+            for chart in charts.area_charts(content, indicator, file_stem=stem).values()
+        ],
+    }
 
 
 class AreaPhotoView(TemplateView):
@@ -101,16 +110,15 @@ class AreaPhotoView(TemplateView):
         typed = self.request.GET.get("datum")
         on_date, date_error = _date_or_today(typed)
         content = selectors.area_photo(area=area, on_date=on_date)
-        indicator = self.request.GET.get("indicator") or charts.default_indicator(content)
-        stem = f"wijkfoto-{area.code}-{on_date:%Y-%m-%d}"
         context.update(
             _photo_context(content, self.request.user),
-            chart_indicator=indicator,
-            chart_indicators=charts.indicator_choices(content),
-            charts=_with_downloads(
-                charts.area_charts(content, indicator, file_stem=stem).values(),
-                area.code,
-                {"datum": on_date.isoformat(), "indicator": indicator or ""},
+            **_chart_context(
+                content,
+                self.request,
+                stem=f"wijkfoto-{area.code}-{on_date:%Y-%m-%d}",
+                url_name="photos:area-chart",
+                args=[area.code],
+                query={"datum": on_date.isoformat()},
             ),
             area=area,
             on_date=on_date,
@@ -171,6 +179,14 @@ class PhotoDetailView(TemplateView):
         )
         context.update(
             _photo_context(kept.content, self.request.user),
+            **_chart_context(
+                kept.content,
+                self.request,
+                stem=f"wijkfoto-{kept.area.code}-{kept.date:%Y-%m-%d}",
+                url_name="photos:chart",
+                args=[kept.pk],
+                query={},
+            ),
             kept=kept,
             others=selectors.photos_kept(area_code=kept.area.code).exclude(pk=kept.pk),
             may_delete=self.request.user.has_perm("monitoring.delete_photos", kept),

@@ -15,6 +15,7 @@ MATRIX: dict = {
     "photos:map": [("get", "photo_map", READERS)],
     "photos:map-download": [("get", "photo_map_csv", READERS), ("get", "photo_map_xlsx", READERS)],
     "photos:detail": [("get", "photo", READERS)],
+    "photos:chart": [("get", "photo_chart", READERS)],
     "photos:download": [("get", "photo_csv", READERS), ("get", "photo_xlsx", READERS)],
     "photos:compare": [("get", "photo_compare", READERS)],
     "photos:delete": [("post", "photo_to_delete", {PL})],
@@ -32,6 +33,7 @@ def builders(context: dict) -> dict:
 
     from monitoring.indicators.models import Indicator, IndicatorValue
     from monitoring.photos.models import PhotoSnapshot
+    from monitoring.photos.selectors import area_photo
 
     area = context["areas"][0]
     share = Indicator.objects.create(
@@ -66,6 +68,12 @@ def builders(context: dict) -> dict:
     later = PhotoSnapshot.objects.create(
         area=area, date=date(2025, 1, 1), title="N", content=content
     )
+    charted = PhotoSnapshot.objects.create(
+        area=area,
+        date=date(2024, 6, 30),
+        title="G",
+        content=area_photo(area=area, on_date=date(2024, 6, 30)),
+    )
     doomed = PhotoSnapshot.objects.create(
         area=area, date=date(2025, 1, 1), title="D", content=content
     )
@@ -82,6 +90,10 @@ def builders(context: dict) -> dict:
         "photo_take": ({"code": area.code}, {"datum": "2024-06-01", "title": "Matrix"}),
         "photo_take_api": ({}, {"area": area.code, "date": "2024-06-01", "title": "Matrix"}),
         "photo": ({"pk": photo.pk}, None),
+        "photo_chart": (
+            {"pk": charted.pk, "key": "trend", "file_format": "csv"},
+            {"indicator": share.code},
+        ),
         "photo_csv": ({"pk": photo.pk, "file_format": "csv"}, None),
         "photo_xlsx": ({"pk": photo.pk, "file_format": "xlsx"}, None),
         "photo_compare": ({}, {"eerste": photo.pk, "tweede": later.pk}),

@@ -146,3 +146,31 @@ def test_the_area_page_shows_the_charts_and_their_downloads_hold_their_rows(
     # A council member reads the kept photos and the map, not the live photo and its charts.
     council = client_for(Role.COUNCIL_MEMBER)
     assert council.get(page.context["charts"][0]["csv"]).status_code == 403
+
+
+def test_a_council_member_reads_the_charts_of_a_kept_photo_and_downloads_them(
+    client_for, user_for, wijk, series
+):
+    from monitoring.photos.services import photo_take
+
+    kept = photo_take(
+        area=wijk, on_date=date(2024, 6, 30), title="Foto", user=user_for(Role.PROJECT_LEAD)
+    )
+    # A value imported after the photo was kept does not change its charts.
+    IndicatorValue.objects.filter(period=2023, area=wijk).update(value=Decimal("30.0"))
+    council = client_for(Role.COUNCIL_MEMBER)
+    council.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    page = council.get(reverse("photos:detail", args=[kept.pk]), {"indicator": "pct_arm"})
+    assert page.status_code == 200
+    assert 'id="chart-vergelijking"' in page.content.decode()
+    bars = page.context["charts"][0]
+    assert bars["chart"].rows[0][1].text == "11,0%"
+    download = council.get(bars["xlsx"])
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == (
+        'attachment; filename="wijkfoto-WK001401-2024-06-30-vergelijking.xlsx"'
+    )
+    unknown = council.get(
+        reverse("photos:chart", args=[kept.pk, "trend", "csv"]), {"indicator": "x"}
+    )
+    assert unknown.status_code == 404
