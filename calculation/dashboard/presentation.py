@@ -9,12 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from interventions.catalogue.models import ActorSector, ConfidenceGrade
+from monitoring.photos.chart_views import map_file_stem
+from monitoring.photos.map import district_map as district_map_chart
+from monitoring.photos.selectors import district_indicators
 from siex.core.charts import Chart
 
 from .. import selectors as calculation_selectors
@@ -153,10 +158,26 @@ def dashboard(user, picked: ScenarioVersion | None = None) -> dict[str, Any]:
     return {"exploitations": exploitations, "district_map": district_map(user)}
 
 
-def district_map(user) -> Chart | None:
-    """The map of the wijken (``photos:map``), to be shown on the dashboard once it exists: the
-    template's block ``district_map`` draws it with ``includes/chart.html``."""
-    return None
+def district_map(user) -> dict[str, Any] | None:
+    """The map of the wijken (``monitoring.photos.map``) by the first indicator of the poverty
+    theme, today, with its downloads: where poverty sits, at a glance. The map page
+    (``photos:map``) colours it by any other indicator and date. Published indicator values
+    only (no programme counts), so the council reads it as it is."""
+    indicators = district_indicators()
+    if not indicators:
+        return None
+    indicator = indicators[0]
+    today = timezone.localdate()
+    chart = district_map_chart(indicator, today, file_stem=map_file_stem(indicator.code, today))
+    if chart is None:
+        return None
+    query = "?" + urlencode({"indicator": indicator.code, "datum": today.isoformat()})
+    return {
+        "chart": chart,
+        "csv_url": reverse("photos:map-download", args=["csv"]) + query,
+        "xlsx_url": reverse("photos:map-download", args=["xlsx"]) + query,
+        "map_url": reverse("photos:map") + query,
+    }
 
 
 # --- the council brief ----------------------------------------------------------------------------

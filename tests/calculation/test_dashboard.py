@@ -183,3 +183,39 @@ def test_the_council_reads_the_results_disclosure_controlled(
     seen.clear()
     lead.get(DASHBOARD)
     assert [shown["kpis"]["households_registered"] for shown in seen] == [3]
+
+
+def test_the_dashboard_shows_where_poverty_sits_on_the_map_with_its_downloads(
+    council, groningen_areas
+):
+    from datetime import date
+    from decimal import Decimal
+
+    from monitoring.indicators.models import Indicator, IndicatorValue
+
+    indicator = Indicator.objects.create(
+        code="pct_arm",
+        label_nl="Huishoudens in armoede",
+        label_en="Households in poverty",
+        unit="percentage",
+        decimals=1,
+        direction="higher_worse",
+        theme="poverty",
+        source="CBS, Kerncijfers wijken en buurten",
+    )
+    for index, area in enumerate(groningen_areas):
+        IndicatorValue.objects.create(
+            indicator=indicator, area=area, period=date.today().year - 1, value=Decimal(index + 1)
+        )
+    html = council.get(DASHBOARD).content.decode()
+    figures = chart_figures(html)
+    map_figure = next(value for key, value in figures.items() if "wijkkaart" in key or "map" in key)
+    assert map_figure["data"], "the map draws the wijken"
+    assert "Huishoudens in armoede per wijk" in html
+    assert reverse("photos:map-download", args=["csv"]) + "?indicator=pct_arm" in html
+    assert reverse("photos:map") + "?indicator=pct_arm" in html
+
+
+def test_without_indicator_values_the_dashboard_has_no_map(council, groningen_areas):
+    html = council.get(DASHBOARD).content.decode()
+    assert reverse("photos:map-download", args=["csv"]) not in html
