@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import chart_views, views
+from .participants import views as participant_views
 from .realised import views as realised_views
 from .revision import views as revision_views
 
@@ -35,6 +36,16 @@ urlpatterns = [
         "versies/<int:pk>/gerealiseerd/",
         realised_views.RealisedView.as_view(),
         name="version-realised",
+    ),
+    path(
+        "versies/<int:pk>/deelnemers/",
+        participant_views.ParticipantsView.as_view(),
+        name="version-participants",
+    ),
+    path(
+        "versies/<int:pk>/deelnemers/grafieken/<slug:key>.<str:file_format>",
+        participant_views.ParticipantsChartDownloadView.as_view(),
+        name="version-participants-chart",
     ),
     path(
         "versies/<int:pk>/afsluiten/",
