@@ -34,6 +34,7 @@ from tests.access_matrix import (
     imports,
     indicator_imports,
     monitoring,
+    participants,
     photos,
     realised,
     register,
@@ -60,6 +61,7 @@ PARTS = [
     indicator_imports,
     photos,
     realised,
+    participants,
 ]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)

@@ -71,7 +71,11 @@ class ParticipantsMixin(VersionMixin):
             return None, None
         returns = participant_returns(version, run, reference=default_reference())
         shown = distribution_for(
-            returns, suppress=not self.request.user.has_perm(SEE_HOUSEHOLDS), **self.choices
+            returns,
+            measure=self.choices["measure"],
+            basis=self.choices["basis"],
+            dimension=self.choices["dimension"],
+            suppress=not self.request.user.has_perm(SEE_HOUSEHOLDS),
         )
         return returns, shown
 
