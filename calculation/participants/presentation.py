@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from ..results.charts import data_cell
 from ..results.formats import amount, rate
 from . import distribution
 from .distribution import BASES, BOUNDS, CLASSES, NEGATIVE, NONE, GroupStatistics
-from .selectors import ParticipantReturns
+from .selectors import ParticipantReturns, participant_returns, register_stamp
 
 SEE_HOUSEHOLDS = "interventions.view_household_data"
 
@@ -197,6 +198,49 @@ def distribution_for(
         suppressed=suppress,
         threshold=rules.threshold,
     )
+
+
+#: How long a distribution stays cached (seconds); its key changes with the run and the register.
+CACHE_SECONDS = 60 * 60
+
+
+def cached_distribution(
+    version, run, *, reference, measure: str, basis: str, dimension: str, suppress: bool
+) -> Distribution:
+    """``distribution_for`` of the run's participant returns, cached: the key holds the run, the
+    reference date, the register's state (``register_stamp``), the reader's kind, the language
+    and the disclosure rules, so a change to any of them reads afresh."""
+    rules = DisclosureRules.from_settings()
+    key = ":".join(
+        str(part)
+        for part in (
+            "siex:participants",
+            version.pk,
+            run.pk,
+            reference.isoformat(),
+            register_stamp(),
+            measure,
+            basis,
+            dimension,
+            int(suppress),
+            get_language(),
+            rules.threshold,
+            rules.rounding,
+        )
+    )
+    shown = cache.get(key)
+    if shown is None:
+        returns = participant_returns(version, run, reference=reference)
+        shown = distribution_for(
+            returns,
+            measure=measure,
+            basis=basis,
+            dimension=dimension,
+            suppress=suppress,
+            rules=rules,
+        )
+        cache.set(key, shown, CACHE_SECONDS)
+    return shown
 
 
 # --- charts -----------------------------------------------------------------------------------

@@ -10,8 +10,10 @@ from datetime import date
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs in the pinned set
-from django.db.models import Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, FloatField, Max, Q
+from django.db.models.functions import Cast, ExtractYear
 
+from interventions.followup.models import OutcomeEvent
 from interventions.register.models import Household, Intervention, InterventionStatus
 
 from ..household_returns import unit_returns_of
@@ -43,11 +45,10 @@ def _households(version: ScenarioVersion) -> pd.DataFrame:
         .filter(
             Q(participation_end__isnull=True) | Q(participation_end__year__gte=version.start_year)
         )
-        .values_list("pk", "area__code", "participation_start")
+        .annotate(cohort=ExtractYear("participation_start"))
+        .values_list("pk", "area__code", "cohort")
     )
-    frame = pd.DataFrame(list(rows), columns=["household", "area", "start"])
-    frame["cohort"] = pd.to_datetime(frame["start"]).dt.year.astype("int64")
-    return frame.drop(columns="start")
+    return pd.DataFrame.from_records(iter(rows), columns=["household", "area", "cohort"])
 
 
 def _unit_costs(version: ScenarioVersion) -> dict[str, float]:
@@ -63,35 +64,52 @@ def _interventions(version: ScenarioVersion, run: CalculationRun, reference: dat
     planned), each with its expected benefits (the run's unit return of its type and start year;
     nothing for a stopped one, as in the calculation) and its cost (the actual cost where entered,
     else the catalogue's unit cost). ``started`` marks those started by ``reference``."""
+    # Years, costs and flags are worked out by PostgreSQL: plain numbers cross to pandas fast.
     rows = (
         Intervention.objects.filter(
             start_date__year__gte=version.start_year, start_date__year__lte=version.end_year
         )
         .exclude(status=InterventionStatus.PLANNED)
+        .annotate(
+            year=ExtractYear("start_date"),
+            actual=Cast("actual_cost", FloatField()),
+            live_cost=Cast("intervention_type__unit_cost", FloatField()),
+            started=ExpressionWrapper(Q(start_date__lte=reference), output_field=BooleanField()),
+            stopped=ExpressionWrapper(
+                Q(status=InterventionStatus.STOPPED), output_field=BooleanField()
+            ),
+        )
         .values_list(
             "household_id",
             "intervention_type__code",
-            "start_date",
-            "status",
-            "actual_cost",
-            "intervention_type__unit_cost",
+            "year",
+            "stopped",
+            "actual",
+            "live_cost",
+            "started",
         )
     )
-    frame = pd.DataFrame(
-        list(rows),
-        columns=["household", "intervention_type", "start_date", "status", "actual", "live_cost"],
+    frame = pd.DataFrame.from_records(
+        iter(rows),
+        columns=[
+            "household",
+            "intervention_type",
+            "year",
+            "stopped",
+            "actual",
+            "live_cost",
+            "started",
+        ],
     )
     if frame.empty:
-        return frame.assign(year=[], expected_benefits=[], cost=[], started=[])
-    frame["year"] = pd.to_datetime(frame["start_date"]).dt.year.astype("int64")
-    frame["started"] = frame["start_date"] <= reference
+        return frame.assign(expected_benefits=[], cost=[])
     units = unit_returns_of(run.pk, run.finished_at)
     unit = pd.DataFrame(
         [(code, year, row["benefits"]) for (code, year), row in units.items()],
         columns=["intervention_type", "year", "unit_benefits"],
     )
     frame = frame.merge(unit, on=["intervention_type", "year"], how="left")
-    stopped = frame["status"] == InterventionStatus.STOPPED
+    stopped = frame["stopped"].astype(bool)
     frame["expected_benefits"] = frame["unit_benefits"].fillna(0.0).where(~stopped, 0.0)
     catalogue = frame["intervention_type"].map(_unit_costs(version))
     fallback = catalogue.fillna(frame["live_cost"].astype(float))
@@ -147,3 +165,14 @@ def participant_returns(
         households=households[list(HOUSEHOLD_COLUMNS)].astype({"cohort": np.int64}),
         pairs=pairs.reindex(columns=list(PAIR_COLUMNS)),
     )
+
+
+def register_stamp() -> str:
+    """A mark that changes whenever a household, an intervention or an outcome event is added,
+    changed or removed: part of the key under which a distribution is cached."""
+    marks = []
+    for model in (Household, Intervention, OutcomeEvent):
+        figures = model.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at"))
+        changed = figures["changed"].timestamp() if figures["changed"] else 0
+        marks.append(f"{figures['n']}.{figures['last']}.{changed}")
+    return "-".join(marks)

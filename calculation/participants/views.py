@@ -24,10 +24,9 @@ from .presentation import (
     CHARTS,
     SEE_HOUSEHOLDS,
     basis_label,
-    distribution_for,
+    cached_distribution,
     participant_charts,
 )
-from .selectors import participant_returns
 
 
 class DistributionForm(forms.Form):
@@ -66,18 +65,19 @@ class ParticipantsMixin(VersionMixin):
         refuse_draft(self.request.user, version)
         self.form = DistributionForm(self.request.GET or None)
         self.choices = self.form.choices()
-        run = calculation_selectors.latest_result(version)
-        if run is None:
-            return None, None
-        returns = participant_returns(version, run, reference=default_reference())
-        shown = distribution_for(
-            returns,
+        self.run = calculation_selectors.latest_result(version)
+        self.reference = default_reference()
+        if self.run is None:
+            return None
+        return cached_distribution(
+            version,
+            self.run,
+            reference=self.reference,
             measure=self.choices["measure"],
             basis=self.choices["basis"],
             dimension=self.choices["dimension"],
             suppress=not self.request.user.has_perm(SEE_HOUSEHOLDS),
         )
-        return returns, shown
 
     def file_stem(self) -> str:
         version = self.get_version()
@@ -91,8 +91,14 @@ class ParticipantsView(ParticipantsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        returns, shown = self.distribution()
-        context.update(form=self.form, choices=self.choices, returns=returns, shown=shown)
+        shown = self.distribution()
+        context.update(
+            form=self.form,
+            choices=self.choices,
+            run=self.run,
+            reference=self.reference,
+            shown=shown,
+        )
         if shown is not None:
             context["overall"] = [(basis_label(b), shown.overall[b]) for b in BASES]
             query = urlencode(self.choices)
@@ -120,7 +126,7 @@ class ParticipantsChartDownloadView(ParticipantsMixin, View):
     def get(self, request, *args, key: str, file_format: str, **kwargs):
         if key not in CHARTS or file_format not in FILE_FORMATS:
             raise Http404
-        _returns, shown = self.distribution()
+        shown = self.distribution()
         if shown is None:
             raise Http404
         chart = participant_charts(shown, (key,), self.file_stem())[key]

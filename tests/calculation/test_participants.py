@@ -22,7 +22,7 @@ from calculation.participants.presentation import distribution_for, participant_
 from calculation.participants.selectors import ParticipantReturns, participant_returns
 from calculation.services import scenario_import, scenario_version_fix
 from interventions.followup.models import EvidenceSource, OutcomeEvent
-from interventions.register.models import InterventionStatus
+from interventions.register.models import Household, InterventionStatus
 from monitoring.suppression import DisclosureRules
 from siex.accounts.roles import Role
 from tests.calculation import scenario_docs as docs
@@ -363,8 +363,9 @@ def test_the_page_shows_the_lead_the_distribution(register, client_for):
     assert "Wijk A (WK001401)" in response.content.decode()
     assert response.context["shown"].measure == "net"
     assert not response.context["shown"].suppressed
-    for household_id in response.context["returns"].households["household"]:
-        assert f"/huishoudens/{household_id}/" not in response.content.decode()
+    for household in Household.objects.all():
+        assert household.pseudonym not in response.content.decode()
+        assert f"/huishoudens/{household.pk}/" not in response.content.decode()
 
 
 @freeze_time("2026-06-30")
@@ -425,3 +426,17 @@ def test_each_download_holds_exactly_the_rows_of_its_table(register, client_for,
         xlsx = client.get(xlsx_url)
         assert xlsx.status_code == 200
         assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@freeze_time("2026-06-30")
+def test_a_change_to_the_register_shows_at_once_though_the_distribution_is_cached(
+    register, client_for
+):
+    version, _run = register
+    client = client_for(Role.PROJECT_LEAD)
+    url = reverse("calculation:version-participants", kwargs={"pk": version.pk})
+    before = client.get(url).context["shown"]
+    assert before.histogram_totals["expected"] == 6
+    assert client.get(url).context["shown"] == before  # from the cache
+    HouseholdFactory(area=DistrictFactory(code="WK001401"), participation_start=date(2025, 1, 1))
+    assert client.get(url).context["shown"].histogram_totals["expected"] == 7
