@@ -440,3 +440,16 @@ def test_a_change_to_the_register_shows_at_once_though_the_distribution_is_cache
     assert client.get(url).context["shown"] == before  # from the cache
     HouseholdFactory(area=DistrictFactory(code="WK001401"), participation_start=date(2025, 1, 1))
     assert client.get(url).context["shown"].histogram_totals["expected"] == 7
+
+
+def test_a_version_without_a_finished_calculation_says_so(client_for):
+    draft = scenario_import(document={**version_document(), "code": "zonder"})
+    version = scenario_version_fix(version=draft, expected_version=draft.version)
+    client = client_for(Role.COUNCIL_MEMBER)
+    page = client.get(reverse("calculation:version-participants", kwargs={"pk": version.pk}))
+    assert page.status_code == 200 and page.context["shown"] is None
+    chart = reverse(
+        "calculation:version-participants-chart",
+        kwargs={"pk": version.pk, "key": "classes", "file_format": "csv"},
+    )
+    assert client.get(chart).status_code == 404
