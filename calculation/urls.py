@@ -3,6 +3,7 @@ from django.urls import path
 from . import chart_views, views
 from .comparison import views as comparison_views
 from .dashboard import urls as dashboard_urls
+from .participants import views as participant_views
 from .realised import views as realised_views
 from .revision import views as revision_views
 
@@ -42,6 +43,16 @@ urlpatterns = [
         "versies/<int:pk>/gerealiseerd/",
         realised_views.RealisedView.as_view(),
         name="version-realised",
+    ),
+    path(
+        "versies/<int:pk>/deelnemers/",
+        participant_views.ParticipantsView.as_view(),
+        name="version-participants",
+    ),
+    path(
+        "versies/<int:pk>/deelnemers/grafieken/<slug:key>.<str:file_format>",
+        participant_views.ParticipantsChartDownloadView.as_view(),
+        name="version-participants-chart",
     ),
     path(
         "versies/<int:pk>/afsluiten/",

@@ -36,6 +36,7 @@ from tests.access_matrix import (
     imports,
     indicator_imports,
     monitoring,
+    participants,
     photos,
     realised,
     register,
@@ -64,6 +65,7 @@ PARTS = [
     realised,
     compare,
     dashboard,
+    participants,
 ]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
