@@ -99,7 +99,9 @@ def group_order(labels: dict | None) -> list[str]:
     labels = labels or {}
     if "actor_group_order" in labels:
         return list(labels["actor_group_order"])
-    return [entry["code"] for entry in groups_of_codes((labels.get("actor_sectors") or {}).values())]
+    return [
+        entry["code"] for entry in groups_of_codes((labels.get("actor_sectors") or {}).values())
+    ]
 
 
 def group_name(labels: dict | None, code: str) -> str:

@@ -276,6 +276,9 @@ def groups(results: Results) -> list[Values]:
     matrix = results["actor_domain_matrix"]
     labels = _labels(results)
     used = _used_domains(results)
+    sums = _group_sums(results)
+    if not any(code for code, _row in sums):
+        return []  # no actor is in a group: the actor × domain matrix says it all
     return [
         {
             "code": code,
@@ -283,7 +286,7 @@ def groups(results: Results) -> list[Values]:
             **{f"domain:{matrix['domains'][k]}": row[k] for k in used},
             "total": sum(row),
         }
-        for code, row in _group_sums(results)
+        for code, row in sums
         if any(abs(value) > CENT for value in row)
     ]
 

@@ -152,7 +152,7 @@ TABLES: tuple[Table, ...] = (
         columns=readers.group_columns,
         rows=readers.groups,
         totals=readers.matrix_totals,
-        empty=_("No benefits."),
+        empty=_("No benefits, or no actor is in a group."),
         row_key="code",
     ),
     Table(

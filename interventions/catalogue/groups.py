@@ -34,7 +34,9 @@ def groups_of_codes(codes) -> list[dict[str, Any]]:
     whose catalogue lists no groups: the default groups by their names and in their order, any
     other code after them, named by itself, in the order it first appears."""
     used = [code for code in dict.fromkeys(codes) if isinstance(code, str) and code]
-    known = [entry for code in DEFAULT_GROUP_CODES if code in used and (entry := default_group(code))]
+    known = [
+        entry for code in DEFAULT_GROUP_CODES if code in used and (entry := default_group(code))
+    ]
     others = [
         {"code": code, "name_nl": code, "name_en": code}
         for code in used

@@ -203,7 +203,10 @@ def test_an_intervention_type_is_taken_out_of_use_and_back():
 def test_an_outcome_is_created_and_its_values_replaced():
     municipality = ActorFactory()
     household = Actor.objects.create(
-        code="huishouden", name_nl="Huishouden", name_en="Household", group=ActorGroupFactory(code="participants", name_nl="Deelnemers")
+        code="huishouden",
+        name_nl="Huishouden",
+        name_en="Household",
+        group=ActorGroupFactory(code="participants", name_nl="Deelnemers"),
     )
     outcome = services.outcome_create(
         **outcome_fields(ramp_up=[0.5, 0.8], deadweight_pct=Decimal("12.5")),
