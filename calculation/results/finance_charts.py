@@ -275,16 +275,25 @@ def budget(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
             }
         )
         repaid = position.get("year_repaid")
-        summary = _(
-            "Money must be brought forward from later years in %(years)s; the pre-financing "
-            "peaks at %(peak)s in %(year)s, and the position is back at or above zero %(when)s."
-        ) % {
+        if repaid:
+            summary = _(
+                "Money must be brought forward from later years in %(years)s; the "
+                "pre-financing peaks at %(peak)s in %(year)s, and the position is back at or "
+                "above zero in %(repaid)s."
+            )
+        else:
+            summary = _(
+                "Money must be brought forward from later years in %(years)s; the "
+                "pre-financing peaks at %(peak)s in %(year)s, and the position does not return "
+                "to zero within the horizon."
+            )
+        summary %= {
             "years": ", ".join(
                 str(year) for year, flag in zip(year_list, forward, strict=True) if flag
             ),
             "peak": amount(peak),
             "year": low_year,
-            "when": _("in %(year)s") % {"year": repaid} if repaid else _("not within the horizon"),
+            "repaid": repaid,
         }
     else:
         summary = _(
