@@ -1,5 +1,8 @@
 """The four groups of the former choices become rows, and every actor points at the group its
-``sector`` named (a code outside the four becomes a group of its own)."""
+``sector`` named (a code outside the four becomes a group of its own).
+
+Only an installation that has actors gets the groups here; on an empty database the catalogue
+file brings them (Groningen's lists the same four; a file without groups gets these by code)."""
 
 from django.db import migrations
 
@@ -15,6 +18,8 @@ GROUPS = (
 def groups_from_sectors(apps, schema_editor):
     ActorGroup = apps.get_model("interventions", "ActorGroup")
     Actor = apps.get_model("interventions", "Actor")
+    if not Actor.objects.exists():
+        return
     groups = {}
     for n, (code, name_nl, name_en) in enumerate(GROUPS):
         groups[code], _created = ActorGroup.objects.get_or_create(
