@@ -237,7 +237,10 @@ def _heat_map(
                 "hovertemplate": "%{y}, %{x}: EUR %{z:,.0f}<extra></extra>",
             }
         ],
-        layout=base_layout(margin={"l": 160, "r": 24, "t": 32, "b": 96}),
+        # The rows from the top down, in the order of the table.
+        layout=base_layout(
+            yaxis={"autorange": "reversed"}, margin={"l": 160, "r": 24, "t": 32, "b": 96}
+        ),
         headers=headers,
         rows=rows,
     )

@@ -235,18 +235,25 @@ def budget(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
     closing = [value or 0 for value in column_values(table, "closing")]
     envelope = [value or 0 for value in column_values(table, "budget")]
     forward = [bool(cell_value(row, "brought_forward")) for row in table.rows]
+    # Two bar traces, so that the legend names both: the years in which the position is at or
+    # above zero, and those in which money is brought forward (vermilion, hatched).
     data = [
         {
             "type": "bar",
-            "name": headers[2],
+            "name": name,
             "x": year_list,
-            "y": closing,
-            "marker": {
-                "color": [ALERT_COLOUR if flag else BENEFIT_COLOUR for flag in forward],
-                "pattern": {"shape": ["/" if flag else "" for flag in forward]},
-            },
+            "y": [
+                value if flag is wanted else None
+                for value, flag in zip(closing, forward, strict=True)
+            ],
+            "marker": {"color": colour, "pattern": {"shape": pattern}},
             "hovertemplate": "%{x}: EUR %{y:,.0f}<extra></extra>",
-        },
+        }
+        for name, wanted, colour, pattern in (
+            (_("Funding position at the end of the year"), False, BENEFIT_COLOUR, ""),
+            (headers[3], True, ALERT_COLOUR, "/"),
+        )
+    ] + [
         {
             "type": "scatter",
             "mode": "lines+markers",
@@ -306,6 +313,7 @@ def budget(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
         summary=summary,
         data=data,
         layout=base_layout(
+            barmode="overlay",
             xaxis={"title": {"text": headers[0]}, "dtick": 1, "tickformat": "d"},
             yaxis=money_axis(),
             annotations=annotations,

@@ -136,16 +136,23 @@ def test_the_budget_chart_plots_the_funding_position_and_marks_the_years_brought
     table = run_tables(results)["budget_years"]
     with translation.override("en"):
         chart = run_charts(results)["budget"]
-    bars, envelope = chart.data
+    covered, brought, envelope = chart.data
     rows = table.rows
-    assert bars["x"] == [row.by_column["year"].value for row in rows]
-    assert bars["y"] == approx([row.by_column["closing"].value for row in rows])
+    assert covered["x"] == brought["x"] == [row.by_column["year"].value for row in rows]
+    # Each year's position is one bar: blue when covered, vermilion when brought forward.
+    closing = [a if a is not None else b for a, b in zip(covered["y"], brought["y"], strict=True)]
+    assert closing == approx([row.by_column["closing"].value for row in rows])
     assert envelope["y"] == approx([row.by_column["budget"].value for row in rows])
     forward = [row.by_column["brought_forward"].value for row in rows]
-    assert [year for year, flag in zip(bars["x"], forward, strict=True) if flag] == (
+    assert [year for year, y in zip(brought["x"], brought["y"], strict=True) if y is not None] == (
         position["years_brought_forward"]
     )
-    assert bars["marker"]["color"] == [ALERT_COLOUR if f else BENEFIT_COLOUR for f in forward]
+    assert all((y is None) == flag for y, flag in zip(covered["y"], forward, strict=True))
+    assert (covered["marker"]["color"], brought["marker"]["color"]) == (
+        BENEFIT_COLOUR,
+        ALERT_COLOUR,
+    )
+    bars = {"x": covered["x"], "y": closing}
     # Its table: year, budget, closing position and the flag, for exactly the plotted years.
     assert [[cell.value for cell in row] for row in chart.rows] == [
         [year, approx(budget), approx(closing), flag]
@@ -178,7 +185,8 @@ def test_a_budget_that_covers_every_year_needs_nothing_brought_forward():
         chart = run_charts(results)["budget"]
     assert chart.summary.startswith("The budget envelope covers the municipality's costs")
     assert chart.layout["annotations"] == []
-    assert set(chart.data[0]["marker"]["color"]) == {BENEFIT_COLOUR}
+    assert all(y is None for y in chart.data[1]["y"])
+    assert None not in chart.data[0]["y"]
 
 
 def test_without_a_budget_envelope_there_is_no_budget_chart():
