@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from interventions.catalogue.models import ActorSector, ConfidenceGrade
+from interventions.catalogue.models import ConfidenceGrade
 from monitoring.photos.chart_views import map_file_stem
 from monitoring.photos.map import district_map as district_map_chart
 from monitoring.photos.selectors import district_indicators
 from siex.core.charts import Chart
 
 from .. import selectors as calculation_selectors
+from ..labels import group_name, group_order
 from ..models import CalculationRun, ScenarioVersion
 from ..results.cells import Cell, Kind, Label, ResultTable
 from ..results.charts import KEY_CHARTS, run_charts
@@ -184,24 +185,26 @@ def district_map(user) -> dict[str, Any] | None:
 
 
 def benefits_by_group(results: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The benefits (own view, as in "who pays, who benefits") per group of actors (participants,
-    residents, government, other parties), where the results know the actors' groups."""
-    sectors = results["meta"].get("labels", {}).get("actor_sectors") or {}
+    """The benefits (own view, as in "who pays, who benefits") per group of actors (the groups
+    of the version's catalogue, in their order), where the results know the actors' groups."""
+    labels = results["meta"].get("labels", {})
+    sectors = labels.get("actor_sectors") or {}
     if not sectors:
         return []
     totals: dict[str, float] = {}
     for row in who_pays(results):
-        sector = sectors.get(row["actor"]) or ActorSector.OTHER
-        totals[sector] = totals.get(sector, 0.0) + (row.get("benefits") or 0.0)
+        group = sectors.get(row["actor"]) or ""
+        totals[group] = totals.get(group, 0.0) + (row.get("benefits") or 0.0)
     whole = sum(totals.values())
+    order = [code for code in group_order(labels) if code in totals]
+    order += [code for code in totals if code not in order]
     return [
         {
-            "label": ActorSector(sector).label,
-            "benefits": Cell(totals[sector], Kind.MONEY),
-            "share": Cell(totals[sector] / whole if whole else None, Kind.SHARE, 0),
+            "label": group_name(labels, group),
+            "benefits": Cell(totals[group], Kind.MONEY),
+            "share": Cell(totals[group] / whole if whole else None, Kind.SHARE, 0),
         }
-        for sector in ActorSector.values
-        if sector in totals
+        for group in order
     ]
 
 
