@@ -1,0 +1,303 @@
+"""Checks every page with charts (``templates/includes/chart.html``) passes in a real browser, one
+line each, for the run's results page and every dashboard that follows:
+
+    problems = watch(page)              # before the first goto
+    page.goto(url)
+    assert_charts_render(page)          # every chart drew with data
+    assert_tables_match_figures(page)   # each table toggle shows the numbers the chart plots
+    assert_downloads_match(page)        # its CSV and XLSX hold exactly the table's rows
+    problems.assert_none()              # no console error, no refusal by the security policy
+
+A chart's table is compared with its figure (the JSON ``static/js/charts.js`` hands to plotly) as
+a reader would: the table's texts are read in their Dutch notation (EUR 1.234, 12,5%, −3) and a
+plotted value matches a cell when it rounds to what the cell shows. A cell shown as "<10" (or any
+other text) must have no number behind it, in the figure or in a download.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+SUPPRESSED = "<10"
+_NOT_NUMBER = re.compile(r"[^0-9.,\-]")
+
+# The page's own listener (added before any script of the page runs, through the DevTools
+# protocol, so the policy does not apply to it) keeps every refusal of the policy.
+_CSP_LISTENER = """
+window.__siexPolicyViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__siexPolicyViolations.push({
+    directive: event.effectiveDirective || event.violatedDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+  });
+});
+"""
+
+
+# --- console errors and the content security policy ----------------------------------------------
+
+
+@dataclass
+class Problems:
+    """What went wrong in the browser while the test ran: console errors, uncaught exceptions and
+    refusals by the content security policy (of the page now open)."""
+
+    page: Any
+    console: list[str] = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+
+    def policy_violations(self) -> list[dict]:
+        return self.page.evaluate("() => window.__siexPolicyViolations || []")
+
+    def assert_none(self) -> None:
+        violations = self.policy_violations()
+        assert not violations, f"{self.page.url}: the security policy refused {violations}"
+        assert not self.exceptions, f"{self.page.url}: uncaught {self.exceptions}"
+        assert not self.console, f"{self.page.url}: console errors {self.console}"
+
+
+def watch(page) -> Problems:
+    """Collect ``page``'s console errors, exceptions and policy violations from now on (call it
+    before the first ``goto``)."""
+    problems = Problems(page)
+    page.add_init_script(_CSP_LISTENER)
+    page.on("console", lambda m: m.type == "error" and problems.console.append(m.text))
+    page.on("pageerror", lambda error: problems.exceptions.append(str(error)))
+    return problems
+
+
+# --- reading a chart ------------------------------------------------------------------------------
+
+
+def chart_ids(page) -> list[str]:
+    """The element ids of the page's charts, in their order on the page."""
+    return page.locator(".chart__figure[data-chart]").evaluate_all("els => els.map(e => e.id)")
+
+
+def figure_of(page, chart_id: str) -> dict:
+    """The figure of a chart as the server sent it (its ``json_script`` element)."""
+    return json.loads(page.locator(f"#{chart_id}-figure").text_content())
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+def table_of(page, chart_id: str) -> Table:
+    """A chart's data table, opened with its button as a reader opens it (and left open)."""
+    table = page.locator(f"#{chart_id}-table")
+    button = page.locator(f'[aria-controls="{chart_id}-table"]')
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(table).to_be_visible()
+    headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+    rows = table.locator("tbody tr").evaluate_all(
+        "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))"
+    )
+    return Table(headers, rows)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A number as a cell shows it and how far the true value may be from it (half a unit of its
+    last shown digit)."""
+
+    value: float
+    tolerance: float
+
+    def holds(self, value: float) -> bool:
+        return abs(value - self.value) <= self.tolerance + 1e-9 * max(1.0, abs(value))
+
+
+def shown_number(text: str) -> Shown | None:
+    """A cell's text in Dutch notation as a number (EUR 1.234 → 1234, 12,5% → 0.125, −3 → -3),
+    or None for a text that is no number ("<10", "–", a name)."""
+    text = text.replace("\u2212", "-").replace("\xa0", " ").strip()
+    if not text or text == SUPPRESSED:
+        return None
+    percent = text.endswith("%")
+    bare = _NOT_NUMBER.sub("", text.replace("EUR", "").replace("€", ""))
+    if not bare or not re.search(r"\d", bare) or re.search(r"[^\s\d.,%+\-EUR€]", text):
+        return None
+    integer, _, decimals = bare.replace(".", "").partition(",")
+    try:
+        value = float(Decimal(f"{integer}.{decimals or 0}"))
+    except InvalidOperation:
+        return None
+    tolerance = 0.5 * 10 ** -len(decimals)
+    if percent:
+        value, tolerance = value / 100, tolerance / 100
+    return Shown(value, tolerance)
+
+
+def _plotted(trace: dict) -> tuple[list[Any], list[Any]]:
+    """(categories, values) of a trace: per point what it is about and the value it plots, one
+    per table row. A heat map's rows of ``z`` are its values, its ``y`` the categories."""
+    kind = trace.get("type", "scatter")
+    if kind == "heatmap":
+        return list(trace.get("y") or []), list(trace.get("z") or [])
+    horizontal = trace.get("orientation") == "h"
+    categories = list(trace.get("y" if horizontal else "x") or [])
+    values = list(trace.get("x" if horizontal else "y") or [])
+    base = trace.get("base")
+    if base is not None:
+        bases = base if isinstance(base, list) else [base] * len(values)
+        values = [None if v is None else v + b for v, b in zip(values, bases, strict=True)]
+    return categories, values
+
+
+def _same_category(category: Any, header: str) -> bool:
+    if isinstance(category, str):
+        return category.strip() == header
+    if isinstance(category, int) and header.isdigit():
+        return category == int(header)
+    return True  # a number on a continuous axis (a histogram's centres) names no row
+
+
+# --- the checks -----------------------------------------------------------------------------------
+
+
+def assert_charts_render(page, minimum: int = 1) -> list[str]:
+    """Every chart on the page is drawn by plotly.js with data: its SVG is there, it holds at least
+    one trace, and its figure plots at least one value. Returns the charts' ids."""
+    ids = chart_ids(page)
+    assert len(ids) >= minimum, f"{page.url}: {len(ids)} charts, expected at least {minimum}"
+    for chart_id in ids:
+        container = page.locator(f"#{chart_id}")
+        expect(container.locator("svg.main-svg").first).to_be_attached()
+        drawn = container.evaluate("el => (el._fullData || []).length")
+        assert drawn > 0, f"{chart_id}: plotly drew no trace"
+        assert container.locator("g.trace, g.hm").count() > 0, f"{chart_id}: no trace in the SVG"
+        figure = figure_of(page, chart_id)
+        values = [
+            value
+            for trace in figure["data"]
+            for value in _flat(_plotted(trace)[1])
+            if value is not None
+        ]
+        assert values, f"{chart_id}: the figure plots no value"
+    return ids
+
+
+def _flat(values: list[Any]) -> list[Any]:
+    return [v for value in values for v in (value if isinstance(value, list) else [value])]
+
+
+def assert_table_matches_figure(page, chart_id: str) -> Table:
+    """The chart's table has a row per point of each trace; string categories name the rows in
+    order; each plotted value is one of its row's numbers as shown; a row's cell shown as a text
+    ("<10") has no value plotted behind it."""
+    table = table_of(page, chart_id)
+    figure = figure_of(page, chart_id)
+    assert table.rows, f"{chart_id}: the table is empty"
+    for number, trace in enumerate(figure["data"]):
+        categories, values = _plotted(trace)
+        name = f"{chart_id} trace {number} ({trace.get('name', trace.get('type'))})"
+        assert len(values) == len(table.rows), (name, len(values), len(table.rows))
+        for category, row in zip(categories, table.rows, strict=False):
+            assert _same_category(category, row[0]), (name, category, row[0])
+        for value, row in zip(values, table.rows, strict=True):
+            shown = [shown_number(cell) for cell in row[1:]]
+            for plotted in value if isinstance(value, list) else [value]:
+                if plotted is None:
+                    continue
+                assert any(
+                    cell is not None and (cell.holds(plotted) or cell.holds(-plotted))
+                    for cell in shown
+                ), f"{name}: {plotted} is not among the row {row}"
+    return table
+
+
+def assert_tables_match_figures(page) -> dict[str, Table]:
+    """``assert_table_matches_figure`` for every chart on the page; returns the tables by id."""
+    return {chart_id: assert_table_matches_figure(page, chart_id) for chart_id in chart_ids(page)}
+
+
+def _download(page, link) -> tuple[str, bytes]:
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    with open(download.path(), "rb") as handle:
+        return download.suggested_filename, handle.read()
+
+
+def csv_rows(content: bytes) -> list[list[Any]]:
+    """A downloaded CSV file (UTF-8 with its byte order mark, ``;`` and decimal commas): numbers
+    as numbers, the rest as text."""
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+    def cell(text: str) -> Any:
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            return text
+
+    return [rows[0], *([cell(text) for text in row] for row in rows[1:])]
+
+
+def xlsx_rows(content: bytes) -> list[list[Any]]:
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _assert_download_matches(name: str, rows: list[list[Any]], table: Table) -> None:
+    headers, body = rows[0], rows[1:]
+    assert [str(h) for h in headers] == table.headers, (name, headers, table.headers)
+    assert len(body) == len(table.rows), (name, len(body), len(table.rows))
+    for line, (got, shown) in enumerate(zip(body, table.rows, strict=True)):
+        assert len(got) == len(shown), (name, line, got, shown)
+        for value, text in zip(got, shown, strict=True):
+            number = shown_number(text)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                assert number is not None and number.holds(value), (name, line, value, text)
+            else:
+                value = "" if value is None else str(value).lstrip("'")
+                assert number is None, (name, line, value, text)
+                assert value in (text, "") or text in (SUPPRESSED, "–"), (name, line, value, text)
+
+
+def assert_downloads_match(page) -> int:
+    """Each chart's CSV and XLSX, downloaded through its links, hold exactly its table's rows:
+    the same headings, as many rows, and per cell the value the table shows (a number that rounds
+    to the shown text; no number where the table shows a text such as "<10"). Returns how many
+    files were checked."""
+    checked = 0
+    for chart_id in chart_ids(page):
+        table = table_of(page, chart_id)
+        actions = page.locator(f"#{chart_id}").locator("xpath=..").locator(".chart__actions")
+        links = actions.locator("a[download]")
+        assert links.count() == 2, f"{chart_id}: expected a CSV and an XLSX download"
+        for index in range(links.count()):
+            file_name, content = _download(page, links.nth(index))
+            rows = csv_rows(content) if file_name.endswith(".csv") else xlsx_rows(content)
+            assert file_name.endswith((".csv", ".xlsx")), file_name
+            _assert_download_matches(f"{chart_id} {file_name}", rows, table)
+            checked += 1
+    return checked
+
+
+def assert_dashboard(page, shoot=None, name: str = "", accessible=None) -> dict[str, Table]:
+    """All the chart checks of a page at once, then axe and a screenshot (when given)."""
+    assert_charts_render(page)
+    tables = assert_tables_match_figures(page)
+    assert_downloads_match(page)
+    if accessible is not None:
+        accessible(page)
+    if shoot is not None:
+        shoot(page, name or "dashboard")
+    return tables
