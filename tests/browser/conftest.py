@@ -125,7 +125,7 @@ def page(browser, live_server, request):
         for number, tab in enumerate(context.pages, start=1):
             try:
                 save_screenshot(tab, request.node.nodeid, f"failed-{number}")
-            except Exception as error:  # a tab that cannot be photographed must not hide the failure
+            except Exception as error:  # a tab that cannot be photographed hides no failure
                 print(f"No screenshot of {tab.url}: {error}")
     context.close()
 

