@@ -40,6 +40,7 @@ document.addEventListener("securitypolicyviolation", function (event) {
     blocked: event.blockedURI,
     source: event.sourceFile,
     line: event.lineNumber,
+    column: event.columnNumber,
     sample: event.sample,
   });
 });
@@ -62,24 +63,10 @@ class Problems:
         return self.page.evaluate("() => window.__siexPolicyViolations || []")
 
     def assert_none(self) -> None:
-        violations = [v for v in self.policy_violations() if not _tolerated(v)]
+        violations = self.policy_violations()
         assert not violations, f"{self.page.url}: the security policy refused {violations}"
         assert not self.exceptions, f"{self.page.url}: uncaught {self.exceptions}"
-        console = [text for text in self.console if not text.startswith(TOLERATED_CONSOLE)]
-        assert not console, f"{self.page.url}: console errors {console}"
-
-
-#: The one refusal left on chart pages: plotly.js adds a <style> element of its own (a rule for
-#: its hover layer), which ``style-src`` refuses (no 'unsafe-inline' for elements); the charts'
-#: stylesheet (static/css/charts.css) already holds what plotly needs, so nothing depends on it.
-#: Never a script: a refused script or eval fails the check.
-TOLERATED_CONSOLE = ("Applying inline style violates",)
-
-
-def _tolerated(violation: dict) -> bool:
-    return violation.get("directive") == "style-src-elem" and str(
-        violation.get("source") or ""
-    ).endswith("/vendor/plotly/plotly.min.js")
+        assert not self.console, f"{self.page.url}: console errors {self.console}"
 
 
 def watch(page) -> Problems:

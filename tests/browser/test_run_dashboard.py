@@ -92,8 +92,7 @@ def test_the_results_page_charts_tables_and_downloads_agree(
     assert years[0] == str(version.start_year) and len(years) == version.horizon_years
     shoot(page, "results-page-tables-open")
     accessible(page)
-    # No console error and no refusal by the content security policy (but the one harmless
-    # <style> of plotly's, see dashboards.TOLERATED_CONSOLE): no inline script, no eval.
+    # No console error and no refusal by the content security policy (siex.core.charts.staticfiles).
     problems.assert_none()
 
 
