@@ -148,3 +148,20 @@ def test_the_workbook_downloaded_in_the_browser_gives_the_engines_figures(
         workbook = load_workbook(io.BytesIO(handle.read()))
     # Every key figure is a formula over the year table that gives the engine's figure.
     assert_key_figures_match(workbook, fixed_run.succeeded_results["kpis"])
+
+
+@pytest.mark.parametrize("role", [Role.COUNCIL_MEMBER, Role.PROJECT_LEAD], ids=["council", "lead"])
+def test_the_version_page_shows_the_key_charts_of_its_latest_run(
+    page, sign_in, shoot, accessible, fixed_run, role
+):
+    problems = watch(page)
+    sign_in(role)
+    version = fixed_run.scenario_version
+    response = page.goto(reverse("calculation:version", kwargs={"pk": version.pk}))
+    assert response.status == 200
+    assert assert_charts_render(page) == ["chart-grex", "chart-who_pays"]
+    assert_tables_match_figures(page)
+    assert assert_downloads_match(page) == 4
+    shoot(page, "version-page")
+    accessible(page)
+    problems.assert_none()
