@@ -74,9 +74,10 @@ def sign_out(page) -> None:
 
 
 @pytest.mark.parametrize("role", [Role.COUNCIL_MEMBER, Role.PROJECT_LEAD], ids=["council", "lead"])
-def test_the_results_page_charts_tables_and_downloads_agree(
+def test_the_results_of_a_fixed_version_as_charts_tables_downloads_and_workbook(
     page, sign_in, shoot, accessible, fixed_run, role
 ):
+    """One reader, one set of data: the results page, its Excel workbook and the version page."""
     problems = watch(page)
     sign_in(role)
     response = page.goto(run_url(fixed_run))
@@ -93,6 +94,26 @@ def test_the_results_page_charts_tables_and_downloads_agree(
     shoot(page, "results-page-tables-open")
     accessible(page)
     # No console error and no refusal by the content security policy (siex.core.charts.staticfiles).
+    problems.assert_none()
+
+    # The Excel workbook, downloaded as the reader downloads it: every key figure is a formula
+    # over the year table that gives the engine's figure.
+    with page.expect_download() as info:
+        page.locator(f'a[href="{run_url(fixed_run, "calculation:run-workbook")}"]').click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()))
+    assert_key_figures_match(workbook, fixed_run.succeeded_results["kpis"])
+
+    # The version page shows the key charts of its latest run, with the same checks.
+    response = page.goto(reverse("calculation:version", kwargs={"pk": version.pk}))
+    assert response.status == 200
+    assert assert_charts_render(page) == ["chart-grex", "chart-who_pays"]
+    assert_tables_match_figures(page)
+    assert assert_downloads_match(page) == 4
+    shoot(page, "version-page")
+    accessible(page)
     problems.assert_none()
 
 
@@ -132,36 +153,3 @@ def test_the_council_reads_small_counts_as_hidden_and_the_others_rounded(
     first_year = intake.locator("tbody tr").filter(has_text=year).first
     assert first_year.locator("td").first.inner_text().strip() == "53"
     shoot(page, "lead-all-counts")
-
-
-@pytest.mark.parametrize("role", [Role.COUNCIL_MEMBER, Role.PROJECT_LEAD], ids=["council", "lead"])
-def test_the_workbook_downloaded_in_the_browser_gives_the_engines_figures(
-    page, sign_in, fixed_run, role
-):
-    sign_in(role)
-    page.goto(run_url(fixed_run))
-    with page.expect_download() as info:
-        page.locator(f'a[href="{run_url(fixed_run, "calculation:run-workbook")}"]').click()
-    download = info.value
-    assert download.suggested_filename.endswith(".xlsx")
-    with open(download.path(), "rb") as handle:
-        workbook = load_workbook(io.BytesIO(handle.read()))
-    # Every key figure is a formula over the year table that gives the engine's figure.
-    assert_key_figures_match(workbook, fixed_run.succeeded_results["kpis"])
-
-
-@pytest.mark.parametrize("role", [Role.COUNCIL_MEMBER, Role.PROJECT_LEAD], ids=["council", "lead"])
-def test_the_version_page_shows_the_key_charts_of_its_latest_run(
-    page, sign_in, shoot, accessible, fixed_run, role
-):
-    problems = watch(page)
-    sign_in(role)
-    version = fixed_run.scenario_version
-    response = page.goto(reverse("calculation:version", kwargs={"pk": version.pk}))
-    assert response.status == 200
-    assert assert_charts_render(page) == ["chart-grex", "chart-who_pays"]
-    assert_tables_match_figures(page)
-    assert assert_downloads_match(page) == 4
-    shoot(page, "version-page")
-    accessible(page)
-    problems.assert_none()
