@@ -34,7 +34,8 @@ def screenshots_folder() -> Path:
 
 def screenshot_path(test_id: str, name: str) -> Path:
     """``<test module>--<test>--<name>.png``: one file per test and point, readable in a listing."""
-    test_id = test_id.replace("tests/browser/", "").replace(".py::", "--")
+    test_id = test_id.replace("tests/browser/", "").replace(".py::", "--").replace("[", "-")
+    test_id = test_id.replace("]", "")
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{test_id}--{name}").strip("-")
     return screenshots_folder() / f"{stem[:200]}.png"
 
