@@ -9,9 +9,11 @@ class CalculationConfig(AppConfig):
     def ready(self) -> None:
         from interventions.register.extensions import expected_return_provider_add
         from monitoring.photos.programme import programme_provider_add
+        from siex.core.start_page import start_section_add
 
         # Registers the jobs under their names (``jobs``), which the services send them by.
         from . import tasks  # noqa: F401
+        from .dashboard import start_page as dashboard_start_page
         from .household_returns import expected_return
         from .photo import expected_in, realised_in
 
@@ -20,3 +22,5 @@ class CalculationConfig(AppConfig):
         # The neighbourhood photo shows what the calculation expects an area's households to bring.
         programme_provider_add(expected_in)
         programme_provider_add(realised_in)
+        # The council member's start page is the dashboard.
+        start_section_add(*dashboard_start_page.SECTIONS)

@@ -150,28 +150,6 @@ class UploadForm(JsonUploadForm):
     )
 
 
-class CompareForm(forms.Form):
-    versions = forms.MultipleChoiceField(
-        label=_("Scenario versions"),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Only versions with a finished calculation can be compared."),
-    )
-
-    def __init__(self, *args, versions=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.version_objects = {str(v.pk): v for v in versions}
-        _choice_field(self, "versions").choices = [
-            (str(v.pk), f"{v.scenario.name} – v{v.number} ({v.get_status_display()})")
-            for v in versions
-        ]
-
-    def clean_versions(self):
-        chosen = self.cleaned_data["versions"]
-        if len(chosen) < 2:
-            raise ValidationError(_("Choose at least two versions."), code="too_few")
-        return [self.version_objects[pk] for pk in chosen]
-
-
 # --- editing a draft version ----------------------------------------------------------------------
 
 

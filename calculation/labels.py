@@ -11,6 +11,8 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from interventions.catalogue.groups import default_group, groups_of_codes
+
 from .scenario import FILE_PARAMETERS
 
 PROGRAMME_CATEGORY_LABELS = {
@@ -88,6 +90,31 @@ def name(labels: dict | None, group: str, code: Any) -> str:
     if not entry:
         return "" if code is None else str(code)
     return entry.get(language()) or entry.get("nl") or str(code)
+
+
+def group_order(labels: dict | None) -> list[str]:
+    """The codes of the actor groups of a results document (``meta.labels``), in their order.
+    Results of before the groups were data hold only each actor's group code
+    (``actor_sectors``): their groups are the ones those codes name."""
+    labels = labels or {}
+    if "actor_group_order" in labels:
+        return list(labels["actor_group_order"])
+    return [
+        entry["code"] for entry in groups_of_codes((labels.get("actor_sectors") or {}).values())
+    ]
+
+
+def group_name(labels: dict | None, code: str) -> str:
+    """The name of the actor group ``code`` in the reader's language; for results of before the
+    groups were data, the name of the default group of that code."""
+    if not code:
+        return str(_("Without a group"))
+    if code in (labels or {}).get("actor_groups", {}):
+        return name(labels, "actor_groups", code)
+    entry = default_group(code)
+    if entry is None:
+        return code
+    return entry["name_en"] if language() == "en" else entry["name_nl"]
 
 
 def catalogue_labels(catalogue: dict | None) -> dict:

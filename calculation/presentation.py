@@ -1,6 +1,6 @@
-"""Read helpers for the scenario pages and the API: the scenario list, the comparison of versions,
-a version's lists with their names, what a results page shows around its tables, and the place in
-a scenario that a service's message points at. Nothing here writes.
+"""Read helpers for the scenario pages and the API: the scenario list, a version's lists with
+their names, what a results page shows around its tables, and the place in a scenario that a
+service's message points at. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
 from . import selectors
 from .labels import (
@@ -22,7 +22,6 @@ from .labels import (
 )
 from .models import CalculationRun, RunStatus, ScenarioVersion
 from .results.cells import ResultTable
-from .results.figures import FIGURES, figure_cell
 from .results.tables import run_tables
 from .scenario import FILE_PARAMETERS
 
@@ -124,47 +123,6 @@ def scenario_rows(*, fixed_only: bool = False) -> list[dict]:
             }
         rows.append({"scenario": scenario, "version": version, "run": run})
     return rows
-
-
-def comparable_versions():
-    """Versions with at least one finished run, for the comparison page."""
-    finished = CalculationRun.objects.filter(
-        scenario_version=OuterRef("pk"), status=RunStatus.SUCCEEDED
-    )
-    return (
-        ScenarioVersion.objects.filter(Exists(finished))
-        .select_related("scenario")
-        .only("pk", "number", "status", "scenario__name", "scenario__code")
-        .order_by("scenario__name", "-number")
-    )
-
-
-def comparison(versions: list[ScenarioVersion]) -> dict:
-    """KPIs of the newest finished run of each version side by side, with each version's
-    difference from the first."""
-    runs = []
-    for version in versions:
-        run = selectors.latest_result(version)
-        if run is None:
-            raise ValueError(f"Scenario version {version.pk} has no finished run to compare.")
-        runs.append(run)
-    rows = []
-    for row in selectors.kpi_comparison(runs):
-        figure = FIGURES[row["key"]]
-        first = row["values"][0]
-        differences = [
-            None if first is None or value is None else value - first for value in row["values"][1:]
-        ]
-        rows.append(
-            {
-                "key": row["key"],
-                "label": figure.label,
-                "kind": figure.kind,
-                "cells": [figure_cell(row["key"], value) for value in row["values"]],
-                "differences": differences,
-            }
-        )
-    return {"versions": versions, "runs": runs, "rows": rows}
 
 
 # --- a version ------------------------------------------------------------------------------------

@@ -121,11 +121,3 @@ def latest_run(version: ScenarioVersion) -> CalculationRun | None:
 def latest_result(version: ScenarioVersion) -> CalculationRun | None:
     """The newest run of ``version`` that finished; never a failed or unfinished one."""
     return version.runs.filter(status=RunStatus.SUCCEEDED).order_by("-finished_at", "-id").first()
-
-
-def kpi_comparison(runs: list[CalculationRun]) -> list[dict]:
-    """KPIs of finished runs side by side, one row per KPI."""
-    return [
-        {"key": key, "values": [run.succeeded_results["kpis"].get(key) for run in runs]}
-        for key in KPI_KEYS
-    ]

@@ -625,13 +625,20 @@ def version_inputs_hash(version: ScenarioVersion) -> str:
 
 
 def scenario_load_file(
-    *, document: dict, user=None, is_reference: bool = False, calculate: bool = True
+    *,
+    document: dict,
+    user=None,
+    is_reference: bool = False,
+    calculate: bool = True,
+    fix: bool = False,
 ) -> tuple[ScenarioVersion, bool]:
     """Load a scenario file shipped with SIEX (the reference analysis, the demo scenario).
 
     Idempotent: when the scenario's newest version already holds exactly the file's content
     nothing is written; otherwise a new version is added. With ``calculate`` the version is
-    recalculated unless it already has a finished run. Returns (version, whether it changed).
+    recalculated unless it already has a finished run; with ``fix`` it is then fixed
+    (vastgesteld) unless it already is, so that council members read it (the demo). Returns
+    (version, whether it changed).
     """
     if "catalogue" not in document:
         document = {**document, "catalogue": catalogue_dump()}
@@ -658,4 +665,7 @@ def scenario_load_file(
             version = _new_version(scenario, document, user=user)
     if calculate and not version.runs.filter(status=RunStatus.SUCCEEDED).exists():
         run_start(version=version, user=user)
+    if fix and not version.is_fixed:
+        version.refresh_from_db()
+        version = scenario_version_fix(version=version, expected_version=version.version, user=user)
     return version, changed

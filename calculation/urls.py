@@ -1,6 +1,9 @@
 from django.urls import path
 
 from . import chart_views, views
+from .comparison import views as comparison_views
+from .dashboard import urls as dashboard_urls
+from .participants import views as participant_views
 from .realised import views as realised_views
 from .revision import views as revision_views
 
@@ -10,7 +13,12 @@ urlpatterns = [
     path("", views.ScenarioListView.as_view(), name="scenarios"),
     path("nieuw/", views.ScenarioCreateView.as_view(), name="scenario-new"),
     path("uploaden/", views.ScenarioUploadView.as_view(), name="scenario-upload"),
-    path("vergelijken/", views.CompareView.as_view(), name="compare"),
+    path("vergelijken/", comparison_views.CompareView.as_view(), name="compare"),
+    path(
+        "vergelijken/grafieken/<slug:key>.<str:file_format>",
+        comparison_views.CompareChartDownloadView.as_view(),
+        name="compare-chart",
+    ),
     path("versies/<int:pk>/", views.VersionDetailView.as_view(), name="version"),
     path("versies/<int:pk>/bewerken/", views.VersionEditView.as_view(), name="version-edit"),
     path("versies/<int:pk>/vaststellen/", views.VersionFixView.as_view(), name="version-fix"),
@@ -37,6 +45,16 @@ urlpatterns = [
         name="version-realised",
     ),
     path(
+        "versies/<int:pk>/deelnemers/",
+        participant_views.ParticipantsView.as_view(),
+        name="version-participants",
+    ),
+    path(
+        "versies/<int:pk>/deelnemers/grafieken/<slug:key>.<str:file_format>",
+        participant_views.ParticipantsChartDownloadView.as_view(),
+        name="version-participants-chart",
+    ),
+    path(
         "versies/<int:pk>/afsluiten/",
         revision_views.ScenarioCloseView.as_view(),
         name="scenario-close",
@@ -55,4 +73,5 @@ urlpatterns = [
         name="run-chart",
     ),
     path("berekeningen/<int:pk>/excel/", views.RunWorkbookView.as_view(), name="run-workbook"),
+    *dashboard_urls.urlpatterns,
 ]

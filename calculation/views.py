@@ -1,5 +1,6 @@
-"""The project lead's scenario pages: list, create, upload, edit, fix, recalculate, results,
-compare and downloads; council members read the list, the fixed versions and their results.
+"""The project lead's scenario pages: list, create, upload, edit, fix, recalculate, results
+and downloads (the comparison is ``comparison.views``); council members read the list, the
+fixed versions and their results.
 Thin: the services write, the selectors and ``presentation`` read."""
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from siex.core.versioning import ConflictError
 
 from . import presentation, selectors, services
 from .forms import (
-    CompareForm,
     NewVersionForm,
     ScenarioCopyForm,
     ScenarioForm,
@@ -117,24 +117,6 @@ class ScenarioUploadView(FormView):
             _("The file was imported as “%(version)s”.") % {"version": version},
         )
         return redirect(version_url(version))
-
-
-class CompareView(TemplateView):
-    """Key figures of two or more scenario versions side by side."""
-
-    template_name = "calculation/compare.html"
-    permission_required = VIEW
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        versions = list(presentation.comparable_versions())
-        chosen = "versions" in self.request.GET
-        form = CompareForm(self.request.GET if chosen else None, versions=versions)
-        context["form"] = form
-        context["has_versions"] = len(versions) >= 2
-        if chosen and form.is_valid():
-            context["comparison"] = presentation.comparison(form.cleaned_data["versions"])
-        return context
 
 
 class VersionMixin(ContextMixin, View):

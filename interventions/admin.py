@@ -10,6 +10,7 @@ from django.contrib import admin
 
 from interventions.catalogue.models import (
     Actor,
+    ActorGroup,
     BudgetLine,
     InterventionOutcome,
     InterventionType,
@@ -29,8 +30,14 @@ class BudgetLineInline(admin.TabularInline):
 
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_nl", "sector", "is_municipality")
+    list_display = ("code", "name_nl", "group", "is_municipality")
+    list_filter = ("group",)
     inlines = [BudgetLineInline]
+
+
+@admin.register(ActorGroup)
+class ActorGroupAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_nl", "name_en", "sort_order")
 
 
 class LifeDomainMappingInline(admin.TabularInline):

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from interventions.catalogue.models import (
     Actor,
-    ActorSector,
+    ActorGroup,
     InterventionOutcome,
     InterventionType,
     LifeDomain,
@@ -65,6 +65,17 @@ class LifeDomainFactory(factory.django.DjangoModelFactory):
     name_en = "Making ends meet"
 
 
+class ActorGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActorGroup
+        django_get_or_create = ("code",)
+
+    code = "government"
+    name_nl = "Overheid"
+    name_en = "Government"
+    sort_order = 2
+
+
 class ActorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Actor
@@ -73,7 +84,7 @@ class ActorFactory(factory.django.DjangoModelFactory):
     code = "gemeente"
     name_nl = "Gemeente"
     name_en = "Municipality"
-    sector = ActorSector.GOVERNMENT
+    group = factory.SubFactory(ActorGroupFactory)
     is_municipality = True
 
 

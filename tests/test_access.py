@@ -30,10 +30,13 @@ from tests.access_matrix import (
     accounts,
     audit,
     catalogue,
+    compare,
+    dashboard,
     followup,
     imports,
     indicator_imports,
     monitoring,
+    participants,
     photos,
     realised,
     register,
@@ -60,6 +63,9 @@ PARTS = [
     indicator_imports,
     photos,
     realised,
+    compare,
+    dashboard,
+    participants,
 ]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
@@ -97,7 +103,6 @@ MATRIX = {
     "calculation:scenarios": [("get", None, {PL, CM})],
     "calculation:scenario-new": [("get", None, {PL}), ("post", "new_scenario", {PL})],
     "calculation:scenario-upload": [("get", None, {PL}), ("post", None, {PL})],
-    "calculation:compare": [("get", None, {PL})],
     "calculation:version": [("get", "version", {PL}), ("get", "fixed_version", {PL, CM})],
     "calculation:version-edit": [("get", "version", {PL}), ("post", "version", {PL})],
     "calculation:version-fix": [("get", "version", {PL}), ("post", "fixable_page", {PL})],

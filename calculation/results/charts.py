@@ -1,13 +1,13 @@
 """The results of a calculation run as charts (``siex.core.charts``), each drawn from the rows of a
 result table (``tables``) so that a chart, its table and its download hold the same figures: the
-GREX curve, benefits by actor and by life domain per period, the effecten-arena, who pays and who
-benefits, the tornado and the Monte Carlo distribution."""
+GREX curve, benefits by actor and by life domain per period, the effecten-arena (per actor and per
+actor group), who pays and who benefits, the tornado and the Monte Carlo distribution; the money
+views (cost allocation, ledger, budget position) are in ``finance_charts``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -15,49 +15,19 @@ from siex.core.charts import PALETTE, Chart, DataCell, base_layout
 from siex.core.charts.chart import SEQUENTIAL
 
 from ..labels import name
-from .cells import Cell, Kind, Results, ResultTable, Row
-from .formats import amount, cell_text, rate, years
+from . import finance_charts
+from .cells import Cell, Kind, Results, ResultTable
+from .chart_cells import (
+    ChartBuilder,
+    cell_value,
+    column_values,
+    data_cell,
+    money,
+    money_axis,
+    table_rows,
+)
+from .formats import amount, rate, years
 from .tables import run_tables
-
-ChartBuilder = Callable[[Results, dict[str, ResultTable]], Chart | None]
-
-
-def data_cell(cell: Cell | None) -> DataCell:
-    """A cell of a result table as a chart's table holds it."""
-    if cell is None:
-        return DataCell(None, "")
-    return DataCell(cell.sheet_value, cell_text(cell), cell.number_format, cell.kind.is_number)
-
-
-def _money(value: Any) -> DataCell:
-    return data_cell(Cell(value, Kind.MONEY))
-
-
-def _table_rows(
-    table: ResultTable, keys: Sequence[str], rows: Sequence[Row] | None = None
-) -> tuple[tuple[str, ...], tuple[tuple[DataCell, ...], ...]]:
-    """The headings and cells of ``keys`` (columns of ``table``) for its rows."""
-    columns = {column.key: column for column in table.columns}
-    headers = tuple(str(columns[key].label) for key in keys)
-    body = tuple(
-        tuple(data_cell(row.by_column.get(key)) for key in keys)
-        for row in (table.rows if rows is None else rows)
-    )
-    return headers, body
-
-
-def _value(row: Row, key: str) -> Any:
-    cell = row.by_column.get(key)
-    return None if cell is None else cell.value
-
-
-def _values(table: ResultTable, key: str) -> list[Any]:
-    return [_value(row, key) for row in table.rows]
-
-
-def _money_axis(**axis: Any) -> dict[str, Any]:
-    return {"tickprefix": "EUR ", "tickformat": ",.0f", "zeroline": True, **axis}
-
 
 # --- the GREX curve -------------------------------------------------------------------------------
 
@@ -67,10 +37,10 @@ def grex_curve(results: Results, tables: dict[str, ResultTable]) -> Chart:
     break-even point marked."""
     table = tables["year_table"]
     keys = ("year", "costs", "benefits", "net", "cumulative")
-    headers, rows = _table_rows(table, keys)
-    year_list = [int(year) for year in _values(table, "year")]
-    costs, benefits = _values(table, "costs"), _values(table, "benefits")
-    cumulative = _values(table, "cumulative")
+    headers, rows = table_rows(table, keys)
+    year_list = [int(year) for year in column_values(table, "year")]
+    costs, benefits = column_values(table, "costs"), column_values(table, "benefits")
+    cumulative = column_values(table, "cumulative")
     kpis = results["kpis"]
     data = [
         {
@@ -135,7 +105,7 @@ def grex_curve(results: Results, tables: dict[str, ResultTable]) -> Chart:
         layout=base_layout(
             barmode="relative",
             xaxis={"title": {"text": str(headers[0])}, "dtick": 1, "tickformat": "d"},
-            yaxis=_money_axis(),
+            yaxis=money_axis(),
             shapes=shapes,
             annotations=annotations,
         ),
@@ -203,7 +173,7 @@ def _per_period(results: Results, group: str, field: str, key: str, title: str) 
     rows = tuple(
         (
             DataCell(period["period"], period["period"]),
-            *(_money(period[field].get(c, 0)) for c in codes),
+            *(money(period[field].get(c, 0)) for c in codes),
         )
         for period in periods
     )
@@ -212,7 +182,7 @@ def _per_period(results: Results, group: str, field: str, key: str, title: str) 
         title=title,
         summary=summary,
         data=data,
-        layout=base_layout(barmode="stack", yaxis=_money_axis(), xaxis={"type": "category"}),
+        layout=base_layout(barmode="stack", yaxis=money_axis(), xaxis={"type": "category"}),
         headers=tuple(str(header) for header in headers),
         rows=rows,
     )
@@ -237,37 +207,28 @@ def domains_per_period(results: Results, tables: dict[str, ResultTable]) -> Char
 # --- the effecten-arena ---------------------------------------------------------------------------
 
 
-def effects_arena(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
-    """The actor × life domain matrix as a heat map."""
-    table = tables["actor_domain_matrix"]
+def _heat_map(
+    table: ResultTable, key: str, title: str, summary: Callable[[list[str], list[str], list], str]
+) -> Chart | None:
+    """The rows of a matrix table (names × life domains) as a heat map; ``summary`` states its
+    finding from the row names, the domains and the values."""
     if not table.rows:
         return None
     domain_columns = [column for column in table.columns if column.key.startswith("domain:")]
     keys = ("name", *(column.key for column in domain_columns))
-    headers, rows = _table_rows(table, keys)
-    actors = [str(value) for value in _values(table, "name")]
+    headers, rows = table_rows(table, keys)
+    names = [str(value) for value in column_values(table, "name")]
     domains = [str(column.label) for column in domain_columns]
-    z = [[_value(row, column.key) or 0 for column in domain_columns] for row in table.rows]
-    best = max(
-        (
-            (value, actor, domain)
-            for actor, line in zip(actors, z, strict=True)
-            for domain, value in zip(domains, line, strict=True)
-        ),
-        key=lambda item: item[0],
-    )
+    z = [[cell_value(row, column.key) or 0 for column in domain_columns] for row in table.rows]
     return Chart(
-        key="arena",
-        title=_("Effecten-arena: benefits per actor and life domain"),
-        summary=_(
-            "The largest benefit arises for %(actor)s in the life domain %(domain)s: %(amount)s."
-        )
-        % {"actor": best[1], "domain": best[2], "amount": amount(best[0])},
+        key=key,
+        title=title,
+        summary=summary(names, domains, z),
         data=[
             {
                 "type": "heatmap",
                 "x": domains,
-                "y": actors,
+                "y": names,
                 "z": z,
                 "colorscale": SEQUENTIAL,
                 "zsmooth": False,
@@ -276,9 +237,65 @@ def effects_arena(results: Results, tables: dict[str, ResultTable]) -> Chart | N
                 "hovertemplate": "%{y}, %{x}: EUR %{z:,.0f}<extra></extra>",
             }
         ],
-        layout=base_layout(margin={"l": 160, "r": 24, "t": 32, "b": 96}),
+        # The rows from the top down, in the order of the table.
+        layout=base_layout(
+            yaxis={"autorange": "reversed"}, margin={"l": 160, "r": 24, "t": 32, "b": 96}
+        ),
         headers=headers,
         rows=rows,
+    )
+
+
+def effects_arena(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
+    """The actor × life domain matrix as a heat map."""
+
+    def summary(actors: list[str], domains: list[str], z: list) -> str:
+        best = max(
+            (
+                (value, actor, domain)
+                for actor, line in zip(actors, z, strict=True)
+                for domain, value in zip(domains, line, strict=True)
+            ),
+            key=lambda item: item[0],
+        )
+        return _(
+            "The largest benefit arises for %(actor)s in the life domain %(domain)s: %(amount)s."
+        ) % {"actor": best[1], "domain": best[2], "amount": amount(best[0])}
+
+    return _heat_map(
+        tables["actor_domain_matrix"],
+        "arena",
+        _("Effecten-arena: benefits per actor and life domain"),
+        summary,
+    )
+
+
+def effects_arena_by_group(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
+    """The effecten-arena with the actors in their groups (participants, residents, government,
+    other parties: whatever groups the catalogue has) as a heat map."""
+
+    def summary(groups: list[str], domains: list[str], z: list) -> str:
+        totals = [sum(line) for line in z]
+        top = totals.index(max(totals))
+        whole = sum(totals)
+        domain = max(range(len(domains)), key=lambda k: z[top][k])
+        return _(
+            "Of the groups, %(group)s receives the most: %(amount)s of %(total)s (%(share)s), "
+            "most of it in the life domain %(domain)s (%(domain_amount)s)."
+        ) % {
+            "group": groups[top],
+            "amount": amount(totals[top]),
+            "total": amount(whole),
+            "share": rate(totals[top] / whole, 0) if whole else "–",
+            "domain": domains[domain],
+            "domain_amount": amount(z[top][domain]),
+        }
+
+    return _heat_map(
+        tables["group_domain_matrix"],
+        "arena_groups",
+        _("Effecten-arena by group: benefits per actor group and life domain"),
+        summary,
     )
 
 
@@ -290,10 +307,10 @@ def who_pays(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
     if not table.rows:
         return None
     keys = ("name", "cost_share", "benefit_share")
-    headers, rows = _table_rows(table, keys)
-    actors = [str(value) for value in _values(table, "name")]
-    cost_share = [value or 0 for value in _values(table, "cost_share")]
-    benefit_share = [value or 0 for value in _values(table, "benefit_share")]
+    headers, rows = table_rows(table, keys)
+    actors = [str(value) for value in column_values(table, "name")]
+    cost_share = [value or 0 for value in column_values(table, "cost_share")]
+    benefit_share = [value or 0 for value in column_values(table, "benefit_share")]
     data = [
         {
             "type": "bar",
@@ -341,10 +358,10 @@ def tornado(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
     if not table.rows:
         return None
     keys = ("label", "npv_low", "npv_high", "swing")
-    headers, rows = _table_rows(table, keys)
-    labels = [str(value) for value in _values(table, "label")]
+    headers, rows = table_rows(table, keys)
+    labels = [str(value) for value in column_values(table, "label")]
     npv = results["kpis"]["npv"]
-    lows, highs = _values(table, "npv_low"), _values(table, "npv_high")
+    lows, highs = column_values(table, "npv_low"), column_values(table, "npv_high")
     data = [
         {
             "type": "bar",
@@ -360,10 +377,14 @@ def tornado(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
         for index, values, colour in ((1, lows, 3), (2, highs, 0))
     ]
     first = table.rows[0]
-    ends = (_value(first, "npv_low"), _value(first, "npv_high"))
+    ends = (cell_value(first, "npv_low"), cell_value(first, "npv_high"))
     summary = _(
         "The NPV is most sensitive to %(parameter)s: between %(low)s and %(high)s over its range."
-    ) % {"parameter": _value(first, "label"), "low": amount(min(ends)), "high": amount(max(ends))}
+    ) % {
+        "parameter": cell_value(first, "label"),
+        "low": amount(min(ends)),
+        "high": amount(max(ends)),
+    }
     return Chart(
         key="tornado",
         title=_("Tornado: the NPV at the low and high end of each range"),
@@ -371,7 +392,7 @@ def tornado(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
         data=data,
         layout=base_layout(
             barmode="overlay",
-            xaxis=_money_axis(),
+            xaxis=money_axis(),
             yaxis={"autorange": "reversed"},
             margin={"l": 200, "r": 24, "t": 32, "b": 96},
             shapes=[
@@ -411,8 +432,8 @@ def monte_carlo(results: Results, tables: dict[str, ResultTable]) -> Chart | Non
     headers = (_("NPV from"), _("NPV to"), _("Draws"), share)
     rows = tuple(
         (
-            _money(low),
-            _money(high),
+            money(low),
+            money(high),
             data_cell(Cell(count, Kind.NUMBER, 0)),
             data_cell(Cell(part, Kind.SHARE, 1)),
         )
@@ -482,7 +503,7 @@ def monte_carlo(results: Results, tables: dict[str, ResultTable]) -> Chart | Non
         data=data,
         layout=base_layout(
             bargap=0,
-            xaxis=_money_axis(title={"text": _("Net present value (NPV)")}),
+            xaxis=money_axis(title={"text": _("Net present value (NPV)")}),
             yaxis={"title": {"text": str(headers[2])}},
             yaxis2={
                 "overlaying": "y",
@@ -507,7 +528,12 @@ CHARTS: dict[str, ChartBuilder] = {
     "actors": actors_per_period,
     "domains": domains_per_period,
     "arena": effects_arena,
+    "arena_groups": effects_arena_by_group,
     "who_pays": who_pays,
+    "allocation_domains": finance_charts.allocation_by_domain,
+    "allocation_actors": finance_charts.allocation_by_actor,
+    "ledger": finance_charts.ledger,
+    "budget": finance_charts.budget,
     "tornado": tornado,
 }
 #: The charts the version page shows of its latest run.

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from siex.core.templatetags.siex import count, short_date
 
-from ..labels import PROGRAMME_CATEGORY_LABELS, VALUE_TYPE_LABELS, name, parameter_label
+from ..labels import (
+    PROGRAMME_CATEGORY_LABELS,
+    VALUE_TYPE_LABELS,
+    group_name,
+    group_order,
+    name,
+    parameter_label,
+)
 from .cells import Cell, Column, Kind, Label, Results, RowSource, text_cell
 from .figures import FIGURES, KEY_FIGURES, figure_cell
 
@@ -245,6 +252,46 @@ def matrix_totals(results: Results) -> Values:
         },
         "total": sum(sum(row) for row in rows),
     }
+
+
+def group_columns(results: Results) -> tuple[Column, ...]:
+    return (name_column(_("Group")), *matrix_columns(results)[1:])
+
+
+def _group_sums(results: Results) -> list[tuple[str, list[float]]]:
+    """Per actor group (in the groups' order; actors without a group last), the sum of its
+    actors' rows of the actor × domain matrix."""
+    matrix = results["actor_domain_matrix"]
+    labels = _labels(results)
+    sectors = labels.get("actor_sectors") or {}
+    width = len(matrix["domains"])
+    sums: dict[str, list[float]] = {code: [0.0] * width for code in group_order(labels)}
+    for code, row in zip(matrix["actors"], matrix["undiscounted"], strict=True):
+        line = sums.setdefault(sectors.get(code) or "", [0.0] * width)
+        for k, value in enumerate(row):
+            line[k] += value
+    return list(sums.items())
+
+
+def groups(results: Results) -> list[Values]:
+    """The effecten-arena by actor group: each group's benefits per life domain, the sum of its
+    actors' (``matrix``)."""
+    matrix = results["actor_domain_matrix"]
+    labels = _labels(results)
+    used = _used_domains(results)
+    sums = _group_sums(results)
+    if not any(code for code, _row in sums):
+        return []  # no actor is in a group: the actor × domain matrix says it all
+    return [
+        {
+            "code": code,
+            "name": group_name(labels, code),
+            **{f"domain:{matrix['domains'][k]}": row[k] for k in used},
+            "total": sum(row),
+        }
+        for code, row in sums
+        if any(abs(value) > CENT for value in row)
+    ]
 
 
 # --- who pays -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The sheets of a run's workbook (``workbook``) beyond the year table and the key figures: a
 writer of cells (texts made safe, numbers with their format, formulas as formulas), and the per
-actor, per life domain, effecten-arena, assumptions and all-tables sheets."""
+actor, per life domain, effecten-arena (per actor and per actor group), assumptions and all-tables
+sheets."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from siex.core.spreadsheets import neutralised, sheet_title
 
-from ..labels import name
+from ..labels import group_name, group_order, name
 from .cells import Cell
 from .readers import CENT
 from .tables import table_rows
@@ -189,14 +190,8 @@ def arena_sheet(workbook, results) -> None:
     used = [k for k in range(len(matrix["domains"])) if any(abs(r[k]) > CENT for r in values)]
     actors = [a for a, r in enumerate(values) if any(abs(v) > CENT for v in r)]
     sheet = Sheet(workbook, _("Effecten-arena"), [30] + [16] * (len(used) + 1))
-    sheet.header(
-        1,
-        [
-            _("Actor"),
-            *(name(labels, "domains", matrix["domains"][k]) for k in used),
-            _("Total"),
-        ],
-    )
+    columns = [*(name(labels, "domains", matrix["domains"][k]) for k in used), _("Total")]
+    sheet.header(1, [_("Actor"), *columns])
     sheet.sheet.freeze_panes = "B2"
     last_column = len(used) + 2
     for n, a in enumerate(actors):
@@ -212,6 +207,35 @@ def arena_sheet(workbook, results) -> None:
         letter = column_letter(column)
         formula = f"SUM({letter}2:{letter}{total - 1})" if actors else "0"
         sheet.formula(total, column, formula, EURO)
+    _arena_groups(sheet, results, [matrix["actors"][a] for a in actors], total + 2, columns)
+
+
+def _arena_groups(
+    sheet: Sheet, results, actors: list[str], first: int, columns: Sequence[str]
+) -> None:
+    """Below the arena per actor, the arena per actor group: each group's cells are formulas
+    adding up its actors' rows above (row 2 on), so a reader sees which actors make a group."""
+    labels = results["meta"].get("labels", {})
+    sectors = labels.get("actor_sectors") or {}
+    members: dict[str, list[int]] = {code: [] for code in group_order(labels)}
+    for n, actor in enumerate(actors):
+        members.setdefault(sectors.get(actor) or "", []).append(2 + n)
+    groups = [(code, rows) for code, rows in members.items() if rows]
+    if not any(code for code, _rows in groups):
+        return  # no actor is in a group
+    sheet.header(first, [_("Group"), *columns])
+    last_column = len(columns) + 1
+    for n, (code, rows) in enumerate(groups):
+        row = first + 1 + n
+        sheet.text(row, 1, group_name(labels, code))
+        for column in range(2, last_column + 1):
+            letter = column_letter(column)
+            sheet.formula(row, column, "+".join(f"{letter}{r}" for r in rows), EURO)
+    total = first + 1 + len(groups)
+    sheet.text(total, 1, _("Total"), bold=True)
+    for column in range(2, last_column + 1):
+        letter = column_letter(column)
+        sheet.formula(total, column, f"SUM({letter}{first + 1}:{letter}{total - 1})", EURO)
 
 
 # --- assumptions and all tables -------------------------------------------------------------------

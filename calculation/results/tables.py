@@ -142,6 +142,20 @@ TABLES: tuple[Table, ...] = (
         row_key="code",
     ),
     Table(
+        key="group_domain_matrix",
+        title=_("Benefits per group"),
+        explanation=_(
+            "Actor group × life domain (the effecten-arena by group): benefits to society over "
+            "the horizon, undiscounted; each group is the sum of its actors. Groups without "
+            "benefits are left out."
+        ),
+        columns=readers.group_columns,
+        rows=readers.groups,
+        totals=readers.matrix_totals,
+        empty=_("No benefits, or no actor is in a group."),
+        row_key="code",
+    ),
+    Table(
         key="who_pays_who_benefits",
         title=_("Who pays, who benefits"),
         explanation=_(

@@ -3,6 +3,7 @@ result of a closed one. Aggregates per intervention type and year only, never a 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -116,6 +117,7 @@ def plan_actual(version: ScenarioVersion, *, suppress: bool = False) -> dict[str
         if code not in planned:
             codes.append(code)
     variances: list[TypeVariance] = []
+    series_list: list[TypeSeries] = []
     for code in codes:
         entry = planned.get(code, {"unit_cost": 0.0, "volume": {}, "cost": {}})
         series = TypeSeries(
@@ -137,11 +139,20 @@ def plan_actual(version: ScenarioVersion, *, suppress: bool = False) -> dict[str
             or (variance.actual_volume)
         ):
             variances.append(variance)
+            series_list.append(series)
     hidden, hidden_types, hidden_total = (
         small_cells(variances) if suppress else (set(), set(), False)
     )
+    if suppress:
+        rules = DisclosureRules.from_settings()
+        variances = [
+            split(rounded_series(series, variance, rules), years)
+            for series, variance in zip(series_list, variances, strict=True)
+        ]
     return {
         "version": version.pk,
+        "disclosure_controlled": suppress,
+        "count_rounding": DisclosureRules.from_settings().rounding,
         "plan_version": plan.pk,
         "plan_number": plan.number,
         "years": years,
@@ -153,6 +164,39 @@ def plan_actual(version: ScenarioVersion, *, suppress: bool = False) -> dict[str
         if suppress
         else version.realised_outcomes,
     }
+
+
+#: The smallest band actual costs are rounded to for a council member (for a type without a
+#: unit cost to price a volume with).
+MINIMUM_COST_BAND = 1000.0
+
+
+def cost_band(variance: TypeVariance, rules: DisclosureRules) -> float:
+    """The band a council member's actual costs of a type are rounded to: the planned unit cost
+    (public) times the rounding base of counts, so that a cost divided by the unit cost gives
+    the volume back no finer than the rounded count does."""
+    return max(float(variance.planned_unit_cost) * rules.rounding, MINIMUM_COST_BAND)
+
+
+def rounded_series(
+    series: TypeSeries, variance: TypeVariance, rules: DisclosureRules
+) -> TypeSeries:
+    """``series`` as a council member sees it (DESIGN §6, CBS practice): each year's actual
+    volume rounded to a multiple of the rounding base and its actual cost to the type's cost
+    band, the plan (public) as it is. The split of the difference is then computed from these
+    figures, so it holds exactly for what is shown and gives no exact actual back; and a
+    cell hidden in one year's table no longer follows exactly from the type's totals shown
+    before and after a year was added (docs/disclosure.md)."""
+    band = cost_band(variance, rules)
+    return TypeSeries(
+        code=series.code,
+        name=series.name,
+        planned_volume=series.planned_volume,
+        planned_cost=series.planned_cost,
+        actual_volume=[float(rules.rounded(value)) for value in series.actual_volume],
+        actual_cost=[math.floor(float(value) / band + 0.5) * band for value in series.actual_cost],
+        reference_unit_cost=series.reference_unit_cost,
+    )
 
 
 def small_cells(

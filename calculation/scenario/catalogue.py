@@ -8,8 +8,10 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 
+from interventions.catalogue.groups import groups_of_codes
+
 from ..engine import VALUE_TYPES
-from .checker import Checker, is_number
+from .checker import Checker, is_number, shown
 from .fields import MAX_AMOUNT, MAX_RAMP_UP_YEARS, PHASING_YEARS
 
 
@@ -21,6 +23,16 @@ def catalogue_arrays(check: Checker, catalogue: dict) -> dict[str, Any]:
         for n, d in enumerate(check.items(f"{path}.life_domains", catalogue.get("life_domains")))
     ]
     domain_index = check.unique(f"{path}.life_domains", domains)
+    # Optional: a catalogue of before the groups were data names only each actor's group code.
+    group_list = catalogue.get("actor_groups")
+    groups = [
+        check.obj(f"{path}.actor_groups[{n}]", g)
+        for n, g in enumerate(check.items(f"{path}.actor_groups", group_list))
+    ]
+    group_index = check.unique(f"{path}.actor_groups", groups)
+    for n, g in enumerate(groups):
+        for key in ("name_nl", "name_en"):
+            check.text(f"{path}.actor_groups[{n}]", g, key, required=False)
     actors = [
         check.obj(f"{path}.actors[{n}]", a)
         for n, a in enumerate(check.items(f"{path}.actors", catalogue.get("actors")))
@@ -59,8 +71,18 @@ def catalogue_arrays(check: Checker, catalogue: dict) -> dict[str, Any]:
         ],
         dtype=bool,
     )
+    sectors: dict[str, str] = {}
     for n, a in enumerate(actors):
-        check.text(f"{path}.actors[{n}]", a, "sector", required=False)
+        sector = check.text(f"{path}.actors[{n}]", a, "sector", required=False)
+        if sector is not None and group_list is not None and sector not in group_index:
+            check.error(
+                f"{path}.actors[{n}].sector",
+                _("Unknown actor group “%(code)s”.") % {"code": shown(sector)},
+            )
+        if isinstance(a.get("code"), str):
+            sectors[a["code"]] = sector or ""
+    if group_list is None:
+        groups = groups_of_codes(sectors.values())
 
     n_out = len(outcomes)
     arrays = {
@@ -188,9 +210,10 @@ def catalogue_arrays(check: Checker, catalogue: dict) -> dict[str, Any]:
         "domains": names(domains),
         "intervention_types": names(types),
         "outcomes": names(outcomes),
-        "actor_sectors": {
-            a["code"]: a.get("sector") or "" for a in actors if isinstance(a.get("code"), str)
-        },
+        "actor_sectors": sectors,
+        "actor_groups": names(groups),
+        # The order of the groups (a stored document's objects need not keep their keys' order).
+        "actor_group_order": [g["code"] for g in groups if isinstance(g.get("code"), str)],
     }
     link_array = np.array(links, dtype=float).reshape(-1, 3)
     value_array = np.array(values, dtype=float).reshape(-1, 5)

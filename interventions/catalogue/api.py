@@ -11,6 +11,7 @@ from siex.core.api import BooleanFilter, PageNumberPagination
 
 from .models import (
     Actor,
+    ActorGroup,
     BudgetLine,
     ConfidenceGrade,
     InterventionOutcome,
@@ -36,12 +37,29 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         fields = ["code", "name_nl", "name_en"]
 
 
+class ActorGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActorGroup
+        fields = ["code", "name_nl", "name_en"]
+
+
 class ActorSerializer(serializers.ModelSerializer):
+    # ``sector`` is the group's code, as the catalogue file names it.
+    sector = serializers.SlugRelatedField(source="group", slug_field="code", read_only=True)
+    group = ActorGroupSerializer(read_only=True)
     budget_lines = BudgetLineSerializer(many=True, read_only=True)
 
     class Meta:
         model = Actor
-        fields = ["code", "name_nl", "name_en", "sector", "is_municipality", "budget_lines"]
+        fields = [
+            "code",
+            "name_nl",
+            "name_en",
+            "sector",
+            "group",
+            "is_municipality",
+            "budget_lines",
+        ]
 
 
 class OutcomeValueSerializer(serializers.ModelSerializer):
@@ -102,6 +120,12 @@ class InterventionTypeSerializer(serializers.ModelSerializer):
 
 
 class ActorFilter(django_filters.FilterSet):
+    sector = django_filters.ModelChoiceFilter(
+        field_name="group",
+        to_field_name="code",
+        queryset=ActorGroup.objects.all(),
+        help_text=_("Code of the actor group, e.g. government."),
+    )
     is_municipality = BooleanFilter(help_text=_("true: only the municipality."))
 
     class Meta:
@@ -157,7 +181,7 @@ class LifeDomainViewSet(viewsets.ReadOnlyModelViewSet):
 class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     """Who pays and who benefits, with the municipality's budget lines."""
 
-    queryset = Actor.objects.prefetch_related("budget_lines")
+    queryset = Actor.objects.select_related("group").prefetch_related("budget_lines")
     serializer_class = ActorSerializer
     pagination_class = PageNumberPagination
     filterset_class = ActorFilter

@@ -1,5 +1,5 @@
-"""The catalogue file (format ``siex-catalogue``, version 1): life domains, actors with budget
-lines, outcomes with their values, and intervention types with their outcome links.
+"""The catalogue file (format ``siex-catalogue``, version 1): life domains, actor groups, actors
+with budget lines, outcomes with their values, and intervention types with their outcome links.
 
 The format is documented in ``docs/catalogue-format.md``. Another municipality replaces Groningen's
 catalogue by loading its own file; a scenario file (issue 3) embeds the same structure.
@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from siex.core.text import CONTROL_CHARACTER_MESSAGE, control_characters_in
 from siex.core.versioning import VersionedModel
 
+from .groups import default_group
 from .models import (
     COST_PHASING_FIELDS,
     COST_PHASING_YEARS,
     Actor,
+    ActorGroup,
     BudgetLine,
     InterventionOutcome,
     InterventionType,
@@ -35,7 +37,14 @@ from .models import (
 FORMAT = "siex-catalogue"
 FORMAT_VERSION = 1
 
-SECTIONS = ("life_domains", "life_domain_mappings", "actors", "outcomes", "intervention_types")
+SECTIONS = (
+    "life_domains",
+    "life_domain_mappings",
+    "actor_groups",
+    "actors",
+    "outcomes",
+    "intervention_types",
+)
 OUTCOME_NUMBERS = (
     "lag_years",
     "duration_years",
@@ -93,6 +102,7 @@ class _Loader:
         self.errors: list[str] = []
         self.report = ImportReport()
         self.domains = {d.code: d for d in LifeDomain.objects.all()}
+        self.groups = {g.code: g for g in ActorGroup.objects.all()}
         self.actors = {a.code: a for a in Actor.objects.all()}
         self.budget_lines = {
             (b.actor.code, b.code): b for b in BudgetLine.objects.select_related("actor")
@@ -165,6 +175,16 @@ class _Loader:
 
     def actor(self, path: str, code: Any) -> Actor | None:
         return self.lookup(path, self.actors, code, _("Unknown actor “%(code)s”."))
+
+    def group(self, path: str, code: Any) -> ActorGroup | None:
+        """The actor group ``code``: of the file or the database, or one of the four default
+        groups, created when a file without its own groups names it (files of before the groups
+        were data name only the four)."""
+        if code not in self.groups and (default := default_group(code)) is not None:
+            group = ActorGroup(**default)
+            if self.save("actor_groups", path, group, {}):
+                self.groups[code] = group
+        return self.lookup(path, self.groups, code, _("Unknown actor group “%(code)s”."))
 
     def budget_line(self, path: str, actor_code: Any, code: Any) -> BudgetLine | None:
         if code in (None, ""):
@@ -243,17 +263,31 @@ class _Loader:
             ).first() or LifeDomainMapping(framework=item["framework"], label=item["label"])
             self.save("life_domain_mappings", path, mapping, {"domain": domain})
 
+    def actor_groups(self, items: list) -> None:
+        self.duplicates("actor_groups", items, lambda item: item.get("code"))
+        for n, item in enumerate(items):
+            path = f"actor_groups[{n}]"
+            if not self.required(path, item, ("code", "name_nl", "name_en")):
+                continue
+            group = self.groups.get(item["code"]) or ActorGroup(code=item["code"])
+            values = {"name_nl": item["name_nl"], "name_en": item["name_en"], "sort_order": n}
+            if self.save("actor_groups", path, group, values):
+                self.groups[group.code] = group
+
     def actors_(self, items: list) -> None:
         self.duplicates("actors", items, lambda item: item.get("code"))
         for n, item in enumerate(items):
             path = f"actors[{n}]"
             if not self.required(path, item, ("code", "name_nl", "name_en", "sector")):
                 continue
+            group = self.group(f"{path}.sector", item["sector"])
+            if group is None:
+                continue
             actor = self.actors.get(item["code"]) or Actor(code=item["code"])
             values = {
                 "name_nl": item["name_nl"],
                 "name_en": item["name_en"],
-                "sector": item["sector"],
+                "group": group,
                 "is_municipality": self.boolean(path, item, "is_municipality", False),
                 "description": item.get("description", ""),
                 "sort_order": n,
@@ -473,6 +507,7 @@ def _ramp_up(value: Any) -> Any:
 TEXT_FIELDS = {
     "life_domains": ("code", "name_nl", "name_en", "description"),
     "life_domain_mappings": ("framework", "label", "domain"),
+    "actor_groups": ("code", "name_nl", "name_en"),
     "actors": ("code", "name_nl", "name_en", "sector", "description"),
     "actors.budget_lines": ("code", "name_nl", "name_en"),
     "outcomes": ("code", "name_nl", "name_en", "life_domain", "description", "source"),
@@ -555,6 +590,7 @@ def catalogue_load(data: Any) -> ImportReport:
         loader = _Loader()
         loader.life_domains(data.get("life_domains", []))
         loader.life_domain_mappings(data.get("life_domain_mappings", []))
+        loader.actor_groups(data.get("actor_groups", []))
         loader.actors_(data.get("actors", []))
         loader.outcomes_(data.get("outcomes", []))
         loader.intervention_types(data.get("intervention_types", []))
@@ -587,12 +623,17 @@ def catalogue_dump() -> dict[str, Any]:
             {"framework": m.framework, "label": m.label, "domain": m.domain.code}
             for m in LifeDomainMapping.objects.select_related("domain").order_by("framework", "id")
         ],
+        "actor_groups": [
+            {"code": g.code, "name_nl": g.name_nl, "name_en": g.name_en}
+            for g in ActorGroup.objects.all()
+        ],
         "actors": [
             {
                 "code": a.code,
                 "name_nl": a.name_nl,
                 "name_en": a.name_en,
-                "sector": a.sector,
+                # The file names an actor's group ``sector`` (as before groups were data).
+                "sector": a.group.code,
                 "is_municipality": a.is_municipality,
                 "description": a.description,
                 "budget_lines": [
@@ -600,7 +641,7 @@ def catalogue_dump() -> dict[str, Any]:
                     for b in a.budget_lines.order_by("id")
                 ],
             }
-            for a in Actor.objects.prefetch_related("budget_lines")
+            for a in Actor.objects.select_related("group").prefetch_related("budget_lines")
         ],
         "outcomes": [
             {

@@ -106,13 +106,26 @@ class LifeDomainMapping(models.Model):
         return f"{self.framework}: {self.label} → {self.domain}"
 
 
-class ActorSector(models.TextChoices):
-    """The four groups the effecten-arena reports on."""
+class ActorGroup(models.Model):
+    """A group of actors the effecten-arena reports on (e.g. participants, other residents,
+    government, other parties): data, so another municipality groups its actors its own way."""
 
-    PARTICIPANTS = "participants", _("participants")
-    RESIDENTS = "residents", _("residents")
-    GOVERNMENT = "government", _("government")
-    OTHER = "other", _("other parties")
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    name_nl = models.CharField(
+        _("name (Dutch)"), max_length=100, validators=[validate_no_control_characters]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=100, validators=[validate_no_control_characters]
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("actor group")
+        verbose_name_plural = _("actor groups")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name_nl
 
 
 class Actor(models.Model):
@@ -126,7 +139,13 @@ class Actor(models.Model):
     name_en = models.CharField(
         _("name (English)"), max_length=100, validators=[validate_no_control_characters]
     )
-    sector = models.CharField(_("group"), max_length=20, choices=ActorSector.choices)
+    group = models.ForeignKey(
+        ActorGroup,
+        verbose_name=_("group"),
+        on_delete=models.PROTECT,
+        related_name="actors",
+        help_text=_("The group the effecten-arena shows the actor in."),
+    )
     is_municipality = models.BooleanField(
         _("is the municipality"),
         default=False,

@@ -8,6 +8,7 @@ Import a model from the package it lives in (``interventions.catalogue.models``,
 
 from interventions.catalogue.models import (
     Actor,
+    ActorGroup,
     BudgetLine,
     InterventionOutcome,
     InterventionType,
@@ -30,6 +31,7 @@ from interventions.retention.models import AnonymisedHousehold, RetentionRun
 
 __all__ = [
     "Actor",
+    "ActorGroup",
     "AnonymisedHousehold",
     "Assessment",
     "BudgetLine",

@@ -1,18 +1,21 @@
 """Reads for the neighbourhood photo: the photo of an area at a date (as a JSON-able document, the
-form in which a photo is also kept), the kept photos, and the comparison of two photos."""
+form in which a photo is also kept), the kept photos, the comparison of two photos, and the values
+of an indicator for the wijken (the map)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
-from ..indicators.models import Direction, Indicator, IndicatorValue
+from ..indicators.models import Direction, Indicator, IndicatorValue, Theme
 from ..indicators.selectors import context_notes_for
 from ..models import Area, AreaLevel
+from ..selectors import current_districts
 from .models import PhotoSnapshot
 from .peers import peer_group
 from .programme import ProgrammeFigures, programme_figures
@@ -307,3 +310,64 @@ def photos_compared(first: dict[str, Any], second: dict[str, Any]) -> list[dict[
             }
         )
     return rows
+
+
+# --- the map of the wijken ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistrictValues:
+    """The values of one indicator for the municipality's current wijken in one period: the
+    latest period at or before the chosen year in which any wijk has a value, so that every wijk
+    is coloured by the same year and definition. ``rows``: every wijk with its value (None: no
+    value in that period)."""
+
+    indicator: Indicator
+    period: int
+    rows: list[tuple[Area, IndicatorValue | None]]
+
+
+def district_indicators() -> list[Indicator]:
+    """The indicators (their latest definition) with a value for a wijk of the municipality, the
+    poverty theme first, then by theme and label."""
+    codes = set(
+        IndicatorValue.objects.filter(
+            area__level=AreaLevel.DISTRICT,
+            area__parent__code=settings.SIEX_MUNICIPALITY_CODE,
+        )
+        .values_list("indicator__code", flat=True)
+        .distinct()
+    )
+    latest: dict[str, Indicator] = {}
+    for indicator in Indicator.objects.filter(code__in=codes).order_by("code", "version"):
+        latest[indicator.code] = indicator
+    themes = [value for value, _label in Theme.choices]
+    return sorted(
+        latest.values(),
+        key=lambda i: (themes.index(i.theme) if i.theme in themes else len(themes), i.label_nl),
+    )
+
+
+def district_values(*, indicator_code: str, year: int) -> DistrictValues | None:
+    """The values of the indicator for the current wijken (with their boundaries) in the latest
+    period at or before ``year`` that has one; None when no wijk has any. A value belongs to a
+    wijk by its code (a value of an earlier version of the wijk counts for the wijk now)."""
+    districts = list(current_districts())
+    if not districts:
+        return None
+    by_code = {area.code: area for area in districts}
+    values = IndicatorValue.objects.filter(
+        indicator__code=indicator_code,
+        area__code__in=list(by_code),
+        area__level=AreaLevel.DISTRICT,
+        period__lte=year,
+    ).select_related("indicator", "area")
+    period = values.aggregate(latest=Max("period"))["latest"]
+    if period is None:
+        return None
+    found: dict[str, IndicatorValue] = {}
+    for value in values.filter(period=period).order_by("area__year", "indicator__version"):
+        found[value.area.code] = value  # the latest area and definition version win
+    indicator = max(found.values(), key=lambda value: value.indicator.version).indicator
+    rows = [(area, found.get(area.code)) for area in districts]
+    return DistrictValues(indicator=indicator, period=period, rows=rows)

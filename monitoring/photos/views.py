@@ -5,6 +5,7 @@ the kept photos (aggregates only, the programme's small counts hidden)."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ from siex.core.templatetags.siex import short_date
 from ..models import Area
 from ..selectors import area_latest
 from ..views import _areas_to_choose
-from . import display, export, selectors, services
+from . import charts, display, export, selectors, services
 from .models import PhotoSnapshot
 from .presentation import photo_for
 
@@ -60,6 +61,31 @@ def _photo_context(content: dict, user) -> dict:
     }
 
 
+def _chart_context(
+    content: dict, request, *, stem: str, url_name: str, args: list, query: dict[str, str]
+) -> dict:
+    """The photo's charts of the chosen indicator (the first poverty one when none), each with
+    the addresses of its downloads (the same photo and indicator), and the indicators to choose."""
+    indicator = request.GET.get("indicator") or charts.default_indicator(content)
+    query = {**query, "indicator": indicator or ""}
+    return {
+        "chart_indicator": indicator,
+        "chart_indicators": charts.indicator_choices(content),
+        "charts": [
+            {
+                "chart": chart,
+                **{
+                    file_format: reverse(url_name, args=[*args, chart.key, file_format])
+                    + "?"
+                    + urlencode(query)
+                    for file_format in ("csv", "xlsx")
+                },
+            }
+            for chart in charts.area_charts(content, indicator, file_stem=stem).values()
+        ],
+    }
+
+
 class AreaPhotoView(TemplateView):
     """The photo of an area at the chosen date (today when none), live from the current values."""
 
@@ -72,7 +98,10 @@ class AreaPhotoView(TemplateView):
             target = _area(chosen)
             day, _problem = _date_or_today(request.GET.get("datum"))
             url = reverse("photos:area", args=[target.code])
-            return redirect(f"{url}?datum={day.isoformat()}")
+            query = {"datum": day.isoformat()}
+            if request.GET.get("indicator"):
+                query["indicator"] = request.GET["indicator"]
+            return redirect(f"{url}?{urlencode(query)}")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -83,6 +112,14 @@ class AreaPhotoView(TemplateView):
         content = selectors.area_photo(area=area, on_date=on_date)
         context.update(
             _photo_context(content, self.request.user),
+            **_chart_context(
+                content,
+                self.request,
+                stem=f"wijkfoto-{area.code}-{on_date:%Y-%m-%d}",
+                url_name="photos:area-chart",
+                args=[area.code],
+                query={"datum": on_date.isoformat()},
+            ),
             area=area,
             on_date=on_date,
             date_typed=typed if date_error else short_date(on_date),
@@ -142,6 +179,14 @@ class PhotoDetailView(TemplateView):
         )
         context.update(
             _photo_context(kept.content, self.request.user),
+            **_chart_context(
+                kept.content,
+                self.request,
+                stem=f"wijkfoto-{kept.area.code}-{kept.date:%Y-%m-%d}",
+                url_name="photos:chart",
+                args=[kept.pk],
+                query={},
+            ),
             kept=kept,
             others=selectors.photos_kept(area_code=kept.area.code).exclude(pk=kept.pk),
             may_delete=self.request.user.has_perm("monitoring.delete_photos", kept),

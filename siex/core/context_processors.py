@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     ("siex.view_start", "home", _("Start")),
     ("interventions.view_household_data", "register:households", _("Households")),
+    ("calculation.view_results", "calculation:dashboard", _("Dashboard")),
     ("calculation.view_results", "calculation:scenarios", _("Scenarios")),
     ("monitoring.view_neighbourhood_photo", "indicators:index", _("Neighbourhood photo")),
     ("monitoring.import_indicator_values", "indicator_imports:index", _("Import indicators")),

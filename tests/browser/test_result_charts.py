@@ -1,5 +1,6 @@
 """A run's results as charts in a real browser, under the content security policy: plotly.js draws
-the GREX curve, the button shows its data as a table, and axe finds no serious violation."""
+the GREX curve, the effecten-arena by group and the ledger, the button shows a chart's data as a
+table, and axe finds no serious violation."""
 
 import pytest
 from django.urls import reverse
@@ -34,6 +35,14 @@ def test_the_project_lead_reads_the_results_as_charts(page, sign_in, accessible,
     expect(table.locator("tbody tr").first).to_contain_text("EUR")
     button.click()
     expect(table).to_be_hidden()
+
+    # The effecten-arena by group and the municipality's ledger draw too.
+    groups = page.locator("#chart-arena_groups")
+    expect(groups.locator("svg.main-svg").first).to_be_attached()
+    assert groups.locator(".heatmaplayer image, .heatmaplayer path, .hm").count() > 0
+    ledger = page.locator("#chart-ledger")
+    expect(ledger.locator("svg.main-svg").first).to_be_attached()
+    assert ledger.locator(".barlayer .point").count() > 0
 
     accessible(page)
     # The policy refuses nothing: no script, no inline <style> (siex.core.charts.staticfiles).

@@ -26,6 +26,12 @@ ACTORS = [
     {"code": "huishouden", "name_nl": "Huishouden", "name_en": "Household"},
     {"code": "zorgverzekeraar", "name_nl": "Zorgverzekeraar", "name_en": "Health insurer"},
 ]
+#: The default actors in groups (the catalogue names each actor's group ``sector``).
+GROUPED_ACTORS = [
+    {**ACTORS[0], "sector": "government"},
+    {**ACTORS[1], "sector": "participants"},
+    {**ACTORS[2], "sector": "other"},
+]
 DOMAINS = [
     {"code": "rondkomen", "name_nl": "Rondkomen", "name_en": "Making ends meet"},
     {"code": "gezondheid", "name_nl": "Gezondheid", "name_en": "Health"},

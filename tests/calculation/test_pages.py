@@ -1,6 +1,7 @@
 """The project lead's scenario pages: list, create, copy, new version, the version page, fix,
-upload and downloads, compare, language and the content security policy. Editing a version is
-in ``test_edit_page.py``, recalculating and the results in ``test_run_pages.py``."""
+upload and downloads, language and the content security policy. Editing a version is in
+``test_edit_page.py``, recalculating and the results in ``test_run_pages.py``, the comparison in
+``test_compare_pages.py``."""
 
 import io
 import json
@@ -263,40 +264,6 @@ def test_the_results_download_is_the_results_document(lead, scenario_version):
         f'attachment; filename="siex-results-basis-v1-run{run.pk}.json"'
     )
     assert json.loads(response.content)["kpis"] == run.results["kpis"]
-
-
-# --- compare --------------------------------------------------------------------------------------
-
-
-def test_two_versions_are_compared_side_by_side_with_the_difference(lead, scenario_version):
-    first = calculate(scenario_version)
-    other = services.scenario_copy(version=scenario_version, code="groter", name="Groter")
-    other = services.scenario_version_update(
-        version=other,
-        expected_version=other.version,
-        intake=[{"intervention_type": "budgetcoaching", "year": 2026, "households": 100}],
-    )
-    second = calculate(other)
-    page = lead.get(reverse("calculation:compare"))
-    assert "Basisscenario – v1" in text(page)
-    response = lead.get(
-        reverse("calculation:compare"), {"versions": [scenario_version.pk, other.pk]}
-    )
-    page = text(response)
-    assert "Key figures side by side" in page
-    assert "Difference: Groter – v1" in page
-    difference = second.results["kpis"]["npv"] - first.results["kpis"]["npv"]
-    assert f"+EUR\u00a0{round(difference):,}".replace(",", ".") in page
-    assert f"EUR\u00a0{round(first.results['kpis']['npv']):,}".replace(",", ".") in page
-
-
-def test_comparing_needs_two_versions(lead, scenario_version):
-    calculate(scenario_version)
-    other = services.scenario_copy(version=scenario_version, code="tweede", name="Tweede")
-    calculate(other)
-    response = lead.get(reverse("calculation:compare"), {"versions": [scenario_version.pk]})
-    assert "Choose at least two versions." in text(response)
-    assert "Key figures side by side" not in text(response)
 
 
 # --- language, accessibility, presentation --------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from calculation.results.tables import run_tables
 from calculation.scenario import calculate_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,6 +182,23 @@ def test_government_receives_5_722_000_mostly_in_the_first_two_periods(results):
     ]
     assert euros(sum(per_period)) == GOVERNMENT
     assert per_period[0] + per_period[1] > 0.6 * GOVERNMENT
+
+
+def test_the_group_table_shows_government_5_722_000_as_published(document, results):
+    # The four groups are the reference's own data (its catalogue lists them).
+    groups = [group["code"] for group in document["catalogue"]["actor_groups"]]
+    assert groups == ["participants", "residents", "government", "other"]
+    table = run_tables(results)["group_domain_matrix"]
+    assert [row.key for row in table.rows] == groups
+    totals = {row.key: row.by_column["total"].value for row in table.rows}
+    assert euros(totals["government"]) == GOVERNMENT
+    assert all(amount > 0 for amount in totals.values())
+    assert euros(sum(totals.values())) == BENEFITS
+    assert euros(table.totals.by_column["total"].value) == BENEFITS
+    # Per life domain, the groups add up to the published domain totals.
+    for domain, published in DOMAINS.items():
+        column = f"domain:{domain}"
+        assert euros(sum(row.by_column[column].value for row in table.rows)) == published
 
 
 def test_four_groups_of_beneficiaries(results):

@@ -18,7 +18,15 @@ from calculation.results.tables import run_tables
 from calculation.scenario import calculate_document
 
 from .page_helpers import calculate
-from .scenario_docs import intake, intervention_type, outcome, scenario, value
+from .scenario_docs import (
+    GROUPED_ACTORS,
+    START,
+    intake,
+    intervention_type,
+    outcome,
+    scenario,
+    value,
+)
 
 approx = pytest.approx
 
@@ -28,9 +36,11 @@ def results() -> dict:
     return calculate_document(
         scenario(
             parameters={"discount_rate": 0.02},
+            actors=GROUPED_ACTORS,
             outcomes=[outcome(values=[value(), value("huishouden", 300, "social")])],
             types=[intervention_type(unit_cost=1000, phasing=[0.5, 0.5])],
             intake_rows=[intake(households=10)],
+            budget=[{"year": START + k, "amount": 1000} for k in range(5)],
             uncertainty=[
                 {"parameter": "unit_cost", "intervention_type": "coach", "low": 800, "high": 1500}
             ],

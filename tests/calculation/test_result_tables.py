@@ -22,17 +22,27 @@ from calculation.scenario import calculate_document
 from siex.accounts.roles import Role
 from siex.core.spreadsheets import xlsx_bytes, xlsx_cell, xlsx_sheet, xlsx_workbook
 
-from .scenario_docs import START, intake, intervention_type, outcome, scenario, value
+from .scenario_docs import (
+    GROUPED_ACTORS,
+    START,
+    intake,
+    intervention_type,
+    outcome,
+    scenario,
+    value,
+)
 
 approx = pytest.approx
 
 
 @pytest.fixture(scope="module")
 def results() -> dict:
-    """Every table has rows: a budget, programme costs, uncertainty ranges, two actors."""
+    """Every table has rows: a budget, programme costs, uncertainty ranges, two actors, actor
+    groups."""
     return calculate_document(
         scenario(
             parameters={"discount_rate": 0.02},
+            actors=GROUPED_ACTORS,
             outcomes=[outcome(values=[value(), value("huishouden", 300, "social")])],
             types=[intervention_type(unit_cost=1000, phasing=[0.5, 0.5])],
             intake_rows=[intake(households=10)],

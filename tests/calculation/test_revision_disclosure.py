@@ -52,3 +52,40 @@ def test_realised_outcomes_reach_the_council_as_a_full_protected_table(settings)
     # An outcome without events in a year is listed too (its absence would say 0).
     sparse = council_outcome_counts([*rows[:1], *rows[2:]])
     assert len(sparse) == 4
+
+
+def test_a_hidden_year_does_not_follow_from_the_council_totals_before_and_after(settings):
+    """Differencing over time: a type's actuals are shown for two revisions, the second with
+    one more year in which only 3 households started. The 3 are hidden ("<10") in the second
+    table; the difference of the type totals the council sees before and after is a rounded
+    count, not 3, and so are the costs (rounded to the band of 5 x the planned unit cost)."""
+    from calculation.revision.selectors import rounded_series
+    from calculation.revision.variance import TypeSeries, split
+    from monitoring.suppression import DisclosureRules
+
+    settings.SIEX_COUNT_ROUNDING = 5
+    rules = DisclosureRules.from_settings()
+
+    def shown(actual_volume, actual_cost):
+        n = len(actual_volume)
+        series = TypeSeries(
+            code="coach",
+            name="Coaching",
+            planned_volume=[20.0] * n,
+            planned_cost=[24000.0] * n,
+            actual_volume=actual_volume,
+            actual_cost=actual_cost,
+            reference_unit_cost=1200.0,
+        )
+        years = list(range(2023, 2023 + n))
+        exact = split(series, years)
+        return split(rounded_series(series, exact, rules), years)
+
+    before = shown([22.0, 31.0], [27100.0, 36900.0])
+    after = shown([22.0, 31.0, 3.0], [27100.0, 36900.0, 3700.0])
+    assert after.actual_volume - before.actual_volume != 3
+    assert (after.actual_volume - before.actual_volume) % 5 == 0
+    assert after.actual_cost - before.actual_cost != 3700
+    assert (after.actual_cost - before.actual_cost) % 6000 == 0
+    # What is shown adds up: volume + price + timing = difference, to the cent.
+    assert after.volume + after.price + after.timing == after.difference

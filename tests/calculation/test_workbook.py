@@ -278,6 +278,16 @@ def test_the_arena_and_the_actor_totals_add_up(reference):
     assert close(costs, results["kpis"]["costs_undiscounted"])
 
 
+def test_the_reference_arena_per_group_gives_government_5_722_000(reference):
+    workbook, results = reference
+    evaluator = Evaluator(workbook)
+    arena = workbook["Effectenarena"]
+    rows = rows_by_label(arena)
+    assert {"Deelnemers", "Overige bewoners", "Overheid", "Overige partijen"} <= set(rows)
+    government = evaluator.cell("Effectenarena", row=rows["Overheid"], column=arena.max_column)
+    assert round(government) == 5_722_000
+
+
 # --- what the first sheet and the assumptions say -------------------------------------------------
 
 

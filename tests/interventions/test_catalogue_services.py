@@ -13,7 +13,6 @@ from interventions.catalogue import selectors, services
 from interventions.catalogue.file import catalogue_dump
 from interventions.catalogue.models import (
     Actor,
-    ActorSector,
     BudgetLine,
     InterventionType,
     Outcome,
@@ -23,6 +22,7 @@ from interventions.catalogue.models import (
 from siex.core.versioning import ConflictError
 from tests.factories import (
     ActorFactory,
+    ActorGroupFactory,
     InterventionOutcomeFactory,
     InterventionTypeFactory,
     LifeDomainFactory,
@@ -81,7 +81,7 @@ def test_an_intervention_type_is_created_with_its_outcome_links():
 def test_record_and_row_errors_are_reported_together_and_nothing_is_saved():
     outcome = OutcomeFactory()
     other_actor = Actor.objects.create(
-        code="rijk", name_nl="Rijk", name_en="State", sector=ActorSector.GOVERNMENT
+        code="rijk", name_nl="Rijk", name_en="State", group=ActorGroupFactory()
     )
     line = BudgetLine.objects.create(actor=other_actor, code="uwv", name_nl="UWV", name_en="UWV")
     with pytest.raises(ValidationError) as caught:
@@ -203,7 +203,10 @@ def test_an_intervention_type_is_taken_out_of_use_and_back():
 def test_an_outcome_is_created_and_its_values_replaced():
     municipality = ActorFactory()
     household = Actor.objects.create(
-        code="huishouden", name_nl="Huishouden", name_en="Household", sector="participants"
+        code="huishouden",
+        name_nl="Huishouden",
+        name_en="Household",
+        group=ActorGroupFactory(code="participants", name_nl="Deelnemers"),
     )
     outcome = services.outcome_create(
         **outcome_fields(ramp_up=[0.5, 0.8], deadweight_pct=Decimal("12.5")),
@@ -315,7 +318,7 @@ def test_the_csv_and_xlsx_contain_every_row_and_no_formula():
     OutcomeValueFactory(
         outcome=value.outcome,
         actor=Actor.objects.create(
-            code="rijk", name_nl="Rijk", name_en="State", sector="government"
+            code="rijk", name_nl="Rijk", name_en="State", group=ActorGroupFactory()
         ),
     )
     content = selectors.table_csv(selectors.TABLES["waarderingen"], {})

@@ -153,15 +153,25 @@ def test_demo_data_is_refused_where_it_is_not_allowed(world, settings):
     assert Household.objects.count() == 0
 
 
-def test_setup_demo_creates_one_user_per_role_and_prints_their_passwords(world):
+def test_setup_demo_creates_one_user_per_role_and_prints_their_passwords(
+    world, django_capture_on_commit_callbacks
+):
     out = io.StringIO()
-    call_command("setup_demo", households=50, stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("setup_demo", households=50, stdout=out)
     from django.contrib.auth import authenticate
 
     lines = [line.split() for line in out.getvalue().splitlines() if line.startswith("  demo-")]
     assert len(lines) == 4
     for username, password, *_ in lines:
         assert authenticate(username=username, password=password) is not None
+    # The demo council member has results to read: both scenarios are fixed and calculated.
+    from calculation.models import RunStatus, ScenarioVersion, VersionStatus
+
+    versions = ScenarioVersion.objects.all()
+    assert versions.count() == 2
+    assert all(version.status == VersionStatus.FIXED for version in versions)
+    assert all(version.runs.filter(status=RunStatus.SUCCEEDED).exists() for version in versions)
 
 
 @pytest.mark.slow

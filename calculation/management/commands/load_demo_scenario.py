@@ -20,13 +20,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-calculate", action="store_true")
+        parser.add_argument(
+            "--fix",
+            action="store_true",
+            help="Fix (vaststellen) the version, so that council members read it (the demo).",
+        )
 
-    def handle(self, *args, no_calculate: bool, **options):
+    def handle(self, *args, no_calculate: bool, fix: bool, **options):
         with open(DEMO, encoding="utf-8") as handle:
             document = json.load(handle)
         try:
             with transaction.atomic():
-                version, changed = scenario_load_file(document=document, calculate=not no_calculate)
+                version, changed = scenario_load_file(
+                    document=document, calculate=not no_calculate, fix=fix
+                )
         except ValidationError as error:
             raise CommandError("\n".join(error.messages)) from error
         self.stdout.write(

@@ -26,14 +26,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-calculate", action="store_true", help="Load only; do not start a calculation."
         )
+        parser.add_argument(
+            "--fix",
+            action="store_true",
+            help="Fix (vaststellen) the version, so that council members read it (the demo).",
+        )
 
-    def handle(self, *args, name: str, no_calculate: bool, **options):
+    def handle(self, *args, name: str, no_calculate: bool, fix: bool, **options):
         with open(REFERENCES[name], encoding="utf-8") as handle:
             document = json.load(handle)
         try:
             with transaction.atomic():
                 version, changed = scenario_load_file(
-                    document=document, is_reference=True, calculate=not no_calculate
+                    document=document, is_reference=True, calculate=not no_calculate, fix=fix
                 )
         except ValidationError as error:
             raise CommandError("\n".join(error.messages)) from error

@@ -66,7 +66,8 @@ class DataCell:
 @dataclass(frozen=True)
 class Chart:
     """A chart: its key (unique on a page, part of its download's address), heading, a one-sentence
-    summary of the finding, the plotly figure (``data`` and ``layout``) and the rows it plots."""
+    summary of the finding, the plotly figure (``data`` and ``layout``) and the rows it plots;
+    ``source``: where the figures come from, shown under the chart."""
 
     key: str
     title: str
@@ -76,6 +77,7 @@ class Chart:
     headers: tuple[str, ...]
     rows: tuple[tuple[DataCell, ...], ...]
     file_stem: str = ""
+    source: str = ""
     config: dict[str, Any] = field(default_factory=dict)
 
     @property

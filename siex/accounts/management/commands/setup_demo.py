@@ -20,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Everything the embedded demo needs after migrate: roles, Groningen's areas, the "
         "catalogue, "
-        "a demo population, the reference and demo scenarios (calculated), and one demo user per "
+        "a demo population, the reference and demo scenarios (calculated and fixed), and one demo "
+        "user per "
         "role, with fresh passwords printed here. "
         "Refused where demo data is not allowed (production)."
     )
@@ -40,8 +41,9 @@ class Command(BaseCommand):
         call_command("load_cbs_values", stdout=self.stdout)
         call_command("load_catalogue", stdout=self.stdout)
         call_command("seed_demo", households=households, seed=seed, stdout=self.stdout)
-        call_command("load_reference", "wijkbedrijven", stdout=self.stdout)
-        call_command("load_demo_scenario", stdout=self.stdout)
+        # Both fixed (vastgesteld), so that the demo council member has results to read.
+        call_command("load_reference", "wijkbedrijven", fix=True, stdout=self.stdout)
+        call_command("load_demo_scenario", fix=True, stdout=self.stdout)
         existing = set(
             get_user_model()
             .objects.filter(username__in=[username for username, _role in DEMO_USERS])
