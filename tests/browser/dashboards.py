@@ -199,28 +199,70 @@ def _flat(values: list[Any]) -> list[Any]:
     return [v for value in values for v in (value if isinstance(value, list) else [value])]
 
 
+def _in_row(plotted: float, row: list[str]) -> bool:
+    """Whether one of the row's numbers, as shown, is the plotted value (or its negative: costs
+    are drawn below the axis and listed as amounts)."""
+    for text in row[1:]:
+        cell = shown_number(text)
+        if cell is not None and (cell.holds(plotted) or cell.holds(-plotted)):
+            return True
+    return False
+
+
+def _row_of(categories: list[Any], values: list[Any], table: Table) -> list[int] | None:
+    """The table row of each point of a trace: by its category when every category names a row
+    (a year, an actor); else in order when the trace has a point per row (a histogram's bars over
+    their centres); else None (points placed apart, such as a marked end value)."""
+    headers = [row[0] for row in table.rows]
+    if categories and len(categories) == len(values):
+        rows = []
+        for category in categories:
+            found = [i for i, header in enumerate(headers) if _names(category, header)]
+            if len(found) != 1:
+                break
+            rows.append(found[0])
+        else:
+            return rows
+    if len(values) == len(headers):
+        for category, header in zip(categories, headers, strict=False):
+            assert _same_category(category, header), (category, header)
+        return list(range(len(headers)))
+    return None
+
+
+def _names(category: Any, header: str) -> bool:
+    if isinstance(category, str):
+        return category.strip() == header
+    return isinstance(category, int) and header.isdigit() and category == int(header)
+
+
 def assert_table_matches_figure(page, chart_id: str) -> Table:
-    """The chart's table has a row per point of each trace; string categories name the rows in
-    order; each plotted value is one of its row's numbers as shown; a row's cell shown as a text
-    ("<10") has no value plotted behind it."""
+    """The chart's table holds what it plots: each point of each trace is one of its row's
+    numbers as shown (its row found by its category — a year, an actor — or by its place; a point
+    placed apart, such as a marked end value, in some row), no row is left without a point, and
+    where a cell is shown as a text ("<10") nothing is plotted behind it."""
     table = table_of(page, chart_id)
     figure = figure_of(page, chart_id)
     assert table.rows, f"{chart_id}: the table is empty"
+    covered: set[int] = set()
     for number, trace in enumerate(figure["data"]):
         categories, values = _plotted(trace)
         name = f"{chart_id} trace {number} ({trace.get('name', trace.get('type'))})"
-        assert len(values) == len(table.rows), (name, len(values), len(table.rows))
-        for category, row in zip(categories, table.rows, strict=False):
-            assert _same_category(category, row[0]), (name, category, row[0])
-        for value, row in zip(values, table.rows, strict=True):
-            shown = [shown_number(cell) for cell in row[1:]]
-            for plotted in value if isinstance(value, list) else [value]:
-                if plotted is None:
-                    continue
-                assert any(
-                    cell is not None and (cell.holds(plotted) or cell.holds(-plotted))
-                    for cell in shown
-                ), f"{name}: {plotted} is not among the row {row}"
+        rows = _row_of(categories, values, table)
+        for index, value in enumerate(values):
+            points = [p for p in (value if isinstance(value, list) else [value]) if p is not None]
+            if rows is not None:
+                row = table.rows[rows[index]]
+                covered.add(rows[index])
+                for plotted in points:
+                    assert _in_row(plotted, row), f"{name}: {plotted} is not among the row {row}"
+                continue
+            for plotted in points:
+                found = [i for i, row in enumerate(table.rows) if _in_row(plotted, row)]
+                assert found, f"{name}: {plotted} is in no row of the table"
+                covered.update(found)
+    missing = [row for i, row in enumerate(table.rows) if i not in covered]
+    assert not missing, f"{chart_id}: rows the chart does not plot: {missing}"
     return table
 
 
