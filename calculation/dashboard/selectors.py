@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import FloatField, OuterRef, QuerySet, Subquery
 
 from ..models import CalculationRun, RunStatus, ScenarioVersion, VersionStatus
 from ..selectors import scenario_list
@@ -44,9 +44,13 @@ def other_fixed_versions(
         .exclude(pk__in=shown.values())
         .annotate(
             result_id=Subquery(_newest_result().values("pk")[:1]),
-            npv=Subquery(_newest_result().values("results__kpis__npv")[:1]),
+            # A number, not JSON: SQLite's JSON_EXTRACT gives the value itself.
+            npv=Subquery(
+                _newest_result().values("results__kpis__npv")[:1], output_field=FloatField()
+            ),
             multiplier=Subquery(
-                _newest_result().values("results__kpis__multiplier_discounted")[:1]
+                _newest_result().values("results__kpis__multiplier_discounted")[:1],
+                output_field=FloatField(),
             ),
         )
         .order_by("scenario_id", "-number")

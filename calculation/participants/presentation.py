@@ -274,6 +274,17 @@ def histogram_summary(shown: Distribution) -> str:
         "median": amount(expected.median),
         "realised_share": rate(realised.share_none, 0),
     }
+    if (expected.median or 0.0) <= 0:
+        # Half or more bring nothing (or, net, less than their costs): "half bring more than
+        # EUR 0" would say the opposite.
+        return (
+            _(
+                "Of the %(households)s households, %(share)s are expected to bring no return; "
+                "the median household is expected to bring %(median)s; so far "
+                "%(realised_share)s have realised no return."
+            )
+            % values
+        )
     if shown.measure == "net":
         return (
             _(

@@ -117,6 +117,8 @@ def _interventions(version: ScenarioVersion, run: CalculationRun, reference: dat
     if frame.empty:
         return frame.assign(expected_benefits=[], cost=[])
     frame["year"] = frame["year"].astype("int64")
+    # SQLite gives the flags as 0 and 1.
+    frame[["stopped", "started"]] = frame[["stopped", "started"]].astype(bool)
     units = unit_returns_of(run.pk, run.finished_at)
     unit = pd.DataFrame(
         [(code, year, row["benefits"]) for (code, year), row in units.items()],

@@ -70,6 +70,8 @@ class TypeVariance:
 
 def shares(weights: Sequence[Decimal]) -> list[Decimal]:
     """Weights as fractions of their sum; equal shares when they sum to nothing."""
+    if not weights:
+        return []  # no year carries actuals yet (a version that starts this year)
     total = sum(weights, Decimal(0))
     if total == 0:
         return [Decimal(1) / len(weights)] * len(weights)

@@ -453,3 +453,26 @@ def test_a_version_without_a_finished_calculation_says_so(client_for):
         kwargs={"pk": version.pk, "key": "classes", "file_format": "csv"},
     )
     assert client.get(chart).status_code == 404
+
+
+def test_when_most_bring_nothing_the_summary_does_not_say_half_bring_more_than_nothing():
+    from django.utils import translation
+
+    from calculation.participants.presentation import Distribution, Summary, histogram_summary
+
+    def shown(median):
+        overall = {
+            "expected": Summary("", 4075, share_none=0.71, median=median),
+            "realised": Summary("", 4075, share_none=1.0, median=0.0),
+        }
+        return Distribution(
+            "benefits", "expected", "type", [], {}, {}, {}, overall, [], [], None, False, 10
+        )
+
+    with translation.override("nl"):
+        text = histogram_summary(shown(0.0))
+        assert "de helft" not in text
+        assert "het middelste huishouden levert naar verwachting EUR\u00a00 op" in text
+        assert "de helft levert naar verwachting meer op dan EUR\u00a01.200" in histogram_summary(
+            shown(1200.0)
+        )

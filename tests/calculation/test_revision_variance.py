@@ -106,3 +106,12 @@ def test_the_identity_holds_to_the_cent(years, reference):
         assert row.timing == row.timing.quantize(Decimal("0.01"))
     assert sum(row.volume for row in result.years) == result.volume
     assert sum(row.price for row in result.years) == result.price
+
+
+def test_a_version_without_a_finished_year_has_nothing_to_split():
+    """A version that starts this year has no year with actuals yet: nothing to split, no error."""
+    from calculation.revision.variance import TypeSeries, split
+
+    series = TypeSeries("coach", "Coaching", [], [], [], [], reference_unit_cost=1200.0)
+    variance = split(series, [])
+    assert variance.years == () and variance.difference == 0

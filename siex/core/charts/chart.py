@@ -31,15 +31,16 @@ GRID_COLOUR = "#d0d5dd"
 
 def base_layout(**layout: Any) -> dict[str, Any]:
     """A figure layout in the house style: Dutch number formats (decimal comma, thousands dot),
-    the palette, room for the legend below, no title (the page's heading is the title)."""
+    the palette, the legend above the plot, no title (the page's heading is the title)."""
     base: dict[str, Any] = {
         "separators": ",.",
         "colorway": list(PALETTE),
         "font": {"family": "system-ui, sans-serif", "size": 14, "color": TEXT_COLOUR},
         "paper_bgcolor": "#FFFFFF",
         "plot_bgcolor": "#FFFFFF",
-        "margin": {"l": 80, "r": 24, "t": 32, "b": 96},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.25},
+        "margin": {"l": 80, "r": 24, "t": 32, "b": 64},
+        # Above the plot: below it, long or slanted category labels run into it.
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         "hovermode": "closest",
     }
     for key, value in layout.items():
