@@ -244,6 +244,20 @@ def protect_line(counts, rules: DisclosureRules) -> Protected:
     )
 
 
+def protect_counts(counts, rules: DisclosureRules) -> list[int | None]:
+    """The cells of ``protect_line`` for a line whose zeros are shown as 0: nobody is no one to
+    protect, and as hidden cells the zeros would drag every real count into secondary suppression
+    (a wijk where no participation ended would hide its participants)."""
+    values = [int(count) for count in counts]
+    cells: list[int | None] = [0] * len(values)
+    filled = [index for index, value in enumerate(values) if value]
+    if filled:
+        shown = protect_line([values[index] for index in filled], rules).cells
+        for index, cell in zip(filled, shown, strict=True):
+            cells[index] = cell
+    return cells
+
+
 def protect_table(counts, rules: DisclosureRules) -> ProtectedTable:
     """A two-way table of counts with its totals, for a council member (see ``protect_line``)."""
     inner = np.asarray(counts, dtype=float)
