@@ -6,10 +6,16 @@ a scenario that a service's message points at. Nothing here writes.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Subquery
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from monitoring.suppression import DisclosureRules
 
 from . import selectors
 from .labels import (
@@ -22,6 +28,8 @@ from .labels import (
 )
 from .models import CalculationRun, RunStatus, ScenarioVersion
 from .results.cells import ResultTable
+from .results.charts import run_charts
+from .results.disclosure import SEE_HOUSEHOLDS, results_for
 from .results.figures import FIGURES, figure_cell
 from .results.tables import run_tables
 from .scenario import FILE_PARAMETERS
@@ -262,3 +270,42 @@ def results_page(results: dict) -> dict:
 def key_figures(results: dict) -> ResultTable:
     """The key figures of a results document (the cards at the top of a results page)."""
     return run_tables(results, ["key_figures"])["key_figures"]
+
+
+#: Rendered results of finished runs kept by this process (``results_html``), newest last.
+RENDERED_KEEP = 16
+_rendered: OrderedDict[tuple, tuple[str, bool]] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def results_html(run: CalculationRun, user) -> tuple[str, bool]:
+    """The results part of a finished run's page as HTML, and whether it holds charts.
+
+    A finished run's results never change, so each process renders them once per language and
+    kind of reader (with or without the disclosure control) and keeps the newest RENDERED_KEEP.
+    A process that starts anew (a new release) renders them again, with its own templates.
+    """
+    key = (
+        run.pk,
+        run.finished_at,
+        get_language(),
+        user.has_perm(SEE_HOUSEHOLDS),
+        DisclosureRules.from_settings(),
+    )
+    with _rendered_lock:
+        found = _rendered.get(key)
+        if found is not None:
+            _rendered.move_to_end(key)
+            return found
+    results = results_for(selectors.run_results(run), user)
+    charts = run_charts(results)
+    html = render_to_string(
+        "calculation/partials/run_results.html",
+        {"run": run, "page": results_page(results), "charts": charts},
+    )
+    found = (html, bool(charts))
+    with _rendered_lock:
+        _rendered[key] = found
+        while len(_rendered) > RENDERED_KEEP:
+            _rendered.popitem(last=False)
+    return found

@@ -187,21 +187,18 @@ class VersionDetailView(VersionMixin, TemplateView):
         if not self.request.user.has_perm(VIEW):
             versions = versions.filter(status=VersionStatus.FIXED)
         latest_run = selectors.latest_run(version)
-        result = selectors.latest_result(version)
+        result = selectors.latest_result(version, latest_run)
+        results = (
+            results_for(selectors.run_results(result), self.request.user) if result else None
+        )
         context.update(
             version=version,
             sections=presentation.version_sections(version),
             versions=versions,
             latest_run=latest_run,
             result=result,
-            key_figures=presentation.key_figures(
-                results_for(result.succeeded_results, self.request.user)
-            )
-            if result
-            else None,
-            charts=run_charts(results_for(result.succeeded_results, self.request.user), KEY_CHARTS)
-            if result
-            else None,
+            key_figures=presentation.key_figures(results) if results else None,
+            charts=run_charts(results, KEY_CHARTS) if results else None,
             result_current=result is not None
             and result.inputs_hash == services.version_inputs_hash(version),
             runs=version.runs.defer("results").select_related("started_by")[:RECENT_RUNS],
@@ -418,13 +415,13 @@ class RunDetailView(RunMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        run = self.get_run(with_results=True)
+        run = self.get_run()
         context["run"] = run
         context["version"] = run.scenario_version
         if run.status == RunStatus.SUCCEEDED:
-            results = results_for(run.succeeded_results, self.request.user)
-            context["page"] = presentation.results_page(results)
-            context["charts"] = run_charts(results)
+            html, has_charts = presentation.results_html(run, self.request.user)
+            context["results_html"] = html
+            context["charts"] = has_charts
         return context
 
 
@@ -446,13 +443,13 @@ class RunDownloadView(RunMixin, View):
     permission_required = RESULTS
 
     def get(self, request, *args, **kwargs):
-        run = self.get_run(with_results=True)
+        run = self.get_run()
         if run.status != RunStatus.SUCCEEDED:
             messages.error(request, _("This calculation has no results: it did not finish."))
             return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
         version = run.scenario_version
         return _json_download(
-            results_for(run.succeeded_results, request.user),
+            results_for(selectors.run_results(run), request.user),
             f"siex-results-{version.scenario.code}-v{version.number}-run{run.pk}.json",
         )
 
@@ -464,11 +461,11 @@ class RunWorkbookView(RunMixin, View):
     permission_required = RunDetailView.permission_required
 
     def get(self, request, *args, **kwargs):
-        run = self.get_run(with_results=True)
+        run = self.get_run()
         if run.status != RunStatus.SUCCEEDED:
             messages.error(request, _("This calculation has no results: it did not finish."))
             return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
-        workbook = run_workbook(results_for(run.succeeded_results, request.user), run_info(run))
+        workbook = run_workbook(results_for(selectors.run_results(run), request.user), run_info(run))
         return FileResponse(
             xlsx_temporary_file(workbook),
             as_attachment=True,

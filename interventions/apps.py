@@ -18,10 +18,13 @@ class InterventionsConfig(AppConfig):
         from .register import photo as register_photo
         from .register import start_page as register_start_page
         from .register.extensions import household_freeze_add, household_section_add
+        from .register.generation import connect_signals
         from .register.models import Household
         from .retention import tasks as retention_tasks  # noqa: F401  (the daily retention job)
         from .retention.selectors import household_anonymised_reason
 
+        # Figures cached over the whole register are recomputed after every change to it.
+        connect_signals()
         household_section_add(follow_up_section)
         household_freeze_add(household_anonymised_reason)
         start_section_add(*register_start_page.SECTIONS, *catalogue_start_page.SECTIONS)

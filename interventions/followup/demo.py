@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from interventions.catalogue.models import InterventionOutcome
 from interventions.register.demo import DEMO_REFERENCE_DATE
+from siex.core.statistics import tables_analyse
 from interventions.register.models import (
     DebtSituation,
     Household,
@@ -306,4 +307,5 @@ def follow_up_demo_replace(*, seed: int) -> FollowUpDemoResult:
             _insert(
                 model, columns, rows, {**common, "note": ""} if model is OutcomeEvent else common
             )
+        tables_analyse(*(model for model, _columns, _rows in plan))
         return result
