@@ -8,9 +8,9 @@ from django.views import View
 from siex.core.charts import chart_download
 
 from .models import RunStatus
-from .selectors import run_results
 from .results.charts import CHARTS, run_charts
 from .results.disclosure import results_for
+from .selectors import run_results
 from .views import RunDetailView, RunMixin
 
 FILE_FORMATS = ("csv", "xlsx")

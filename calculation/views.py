@@ -188,9 +188,7 @@ class VersionDetailView(VersionMixin, TemplateView):
             versions = versions.filter(status=VersionStatus.FIXED)
         latest_run = selectors.latest_run(version)
         result = selectors.latest_result(version, latest_run)
-        results = (
-            results_for(selectors.run_results(result), self.request.user) if result else None
-        )
+        results = results_for(selectors.run_results(result), self.request.user) if result else None
         context.update(
             version=version,
             sections=presentation.version_sections(version),
@@ -465,7 +463,9 @@ class RunWorkbookView(RunMixin, View):
         if run.status != RunStatus.SUCCEEDED:
             messages.error(request, _("This calculation has no results: it did not finish."))
             return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
-        workbook = run_workbook(results_for(selectors.run_results(run), request.user), run_info(run))
+        workbook = run_workbook(
+            results_for(selectors.run_results(run), request.user), run_info(run)
+        )
         return FileResponse(
             xlsx_temporary_file(workbook),
             as_attachment=True,

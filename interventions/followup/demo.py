@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from interventions.catalogue.models import InterventionOutcome
 from interventions.register.demo import DEMO_REFERENCE_DATE
-from siex.core.statistics import tables_analyse
 from interventions.register.models import (
     DebtSituation,
     Household,
@@ -33,6 +32,7 @@ from interventions.register.models import (
     InterventionStatus,
     Source,
 )
+from siex.core.statistics import tables_analyse
 
 from .models import (
     SURVEY_ITEMS,

@@ -24,6 +24,7 @@ from interventions.catalogue.models import InterventionType
 from monitoring.selectors import current_districts
 from siex.core.statistics import tables_analyse
 
+from .generation import register_changed
 from .models import (
     DebtSituation,
     Household,
@@ -33,7 +34,6 @@ from .models import (
     LegalBasis,
     Source,
 )
-from .generation import register_changed
 from .pseudonyms import pseudonymise
 from .services import HOUSEHOLD_EDITABLE_FIELDS
 

@@ -29,6 +29,4 @@ def register_changed(**_kwargs) -> None:
 def connect_signals() -> None:
     for model in (Household, Intervention, InterventionType):
         post_save.connect(register_changed, sender=model, dispatch_uid=f"register-gen-s-{model}")
-        post_delete.connect(
-            register_changed, sender=model, dispatch_uid=f"register-gen-d-{model}"
-        )
+        post_delete.connect(register_changed, sender=model, dispatch_uid=f"register-gen-d-{model}")

@@ -12,7 +12,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from .models import OneTimePassword
 from .roles import Role
 
-
 #: Where the names of a user's groups are kept on the user object for the rest of the request:
 #: the attribute django-rules' ``is_group_member`` predicates keep them in, so the permission
 #: checks, the page's header and the access log read the roles once per request.

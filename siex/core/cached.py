@@ -44,7 +44,11 @@ _down_until = [0.0]
 
 
 def _key(*parts: Any) -> str:
-    return ":".join([PREFIX, *(str(part) for part in parts)])
+    """The cache key of ``parts``: no spaces or control characters (memcached refuses them)."""
+    return "".join(
+        c if c.isprintable() and not c.isspace() else "_"
+        for c in ":".join([PREFIX, *map(str, parts)])
+    )
 
 
 def _cache_failed(error: Exception) -> None:
@@ -110,14 +114,18 @@ def bump(*names: str) -> None:
         transaction.on_commit(committed)
 
 
-def cached(name: str, key: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
-    """``compute()``, cached under the current generation of ``name`` as ``key``."""
-    if name in _pending():
+def cached(
+    name: str | tuple[str, ...], key: str, compute: Callable[[], T], timeout: int = DEFAULT_TIMEOUT
+) -> T:
+    """``compute()``, cached under the current generation of ``name`` (or of each of several
+    names: a change to any of them makes it compute again) as ``key``."""
+    names = (name,) if isinstance(name, str) else tuple(sorted(set(name)))
+    if not names or _pending().intersection(names):
         return compute()
-    token = generation(name)
-    if token is None:
+    tokens = [generation(one) for one in names]
+    if None in tokens:
         return compute()
-    full = _key(name, token, key)
+    full = _key(*(f"{one}={token}" for one, token in zip(names, tokens, strict=True)), key)
     try:
         value = cache.get(full, _MISSING)
     except Exception as error:  # noqa: BLE001
