@@ -31,7 +31,6 @@ from .forms import (
     VersionEditor,
 )
 from .models import CalculationRun, RunStatus, ScenarioVersion, VersionStatus
-from .results.charts import KEY_CHARTS, run_charts
 from .results.disclosure import results_for
 from .results.workbook import run_info, run_workbook, workbook_filename
 
@@ -140,12 +139,15 @@ class CompareView(TemplateView):
 class VersionMixin(ContextMixin, View):
     """Views of one scenario version: read once per request, and in every template's context."""
 
+    #: Fields the view reads only when they are not cached (read then on first use).
+    deferred: tuple[str, ...] = ()
+
     def get_version(self) -> ScenarioVersion:
         if not hasattr(self, "_version"):
             self._version = get_object_or_404(
                 ScenarioVersion.objects.select_related(
                     "scenario", "created_by", "updated_by", "fixed_by", "copied_from__scenario"
-                ),
+                ).defer(*self.deferred),
                 pk=self.kwargs["pk"],
             )
         return self._version
@@ -175,6 +177,8 @@ class VersionDetailView(VersionMixin, TemplateView):
 
     template_name = "calculation/version_detail.html"
     permission_required = RESULTS
+    # The catalogue snapshot (most of the row): its names and the inputs hash are cached.
+    deferred = ("catalogue",)
 
     def get(self, request, *args, **kwargs):
         refuse_draft(request.user, self.get_version())
@@ -188,15 +192,19 @@ class VersionDetailView(VersionMixin, TemplateView):
             versions = versions.filter(status=VersionStatus.FIXED)
         latest_run = selectors.latest_run(version)
         result = selectors.latest_result(version, latest_run)
-        results = results_for(selectors.run_results(result), self.request.user) if result else None
+        # The result's key figures and charts, rendered once per run (a finished run's results
+        # never change).
+        key_html, has_charts = (
+            presentation.results_html(result, self.request.user, "key") if result else ("", False)
+        )
         context.update(
             version=version,
             sections=presentation.version_sections(version),
             versions=versions,
             latest_run=latest_run,
             result=result,
-            key_figures=presentation.key_figures(results) if results else None,
-            charts=run_charts(results, KEY_CHARTS) if results else None,
+            key_results_html=key_html,
+            charts=has_charts,
             result_current=result is not None
             and result.inputs_hash == services.version_inputs_hash(version),
             runs=version.runs.defer("results").select_related("started_by")[:RECENT_RUNS],
