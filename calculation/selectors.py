@@ -150,12 +150,16 @@ def latest_result(
     )
 
 
+#: Where ``run_results`` keeps the results on the run for the rest of the request.
+DECODED = "_decoded_results"
+
+
 def run_results(run: CalculationRun) -> dict[str, Any]:
     """The results of a finished run, read and decoded once: kept on the run for the rest of the
     request and in the cache by run id (a finished run's results never change; its finishing
     time is part of the key, so a database restored with the same ids is not mistaken for this
     one). Reads the results from the database only when neither has them."""
-    found = getattr(run, "_decoded_results", None)
+    found: dict[str, Any] | None = getattr(run, DECODED, None)
     if found is not None:
         return found
     if "results" in run.__dict__:
@@ -165,7 +169,7 @@ def run_results(run: CalculationRun) -> dict[str, Any]:
             raise ValueError(f"Calculation run {run.pk} has no results: it did not succeed.")
         stamp = run.finished_at.isoformat() if run.finished_at else ""
         found = cached_forever(f"run-results:{run.pk}:{stamp}", lambda: _stored_results(run))
-    run._decoded_results = found
+    setattr(run, DECODED, found)
     return found
 
 
