@@ -12,22 +12,21 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from .models import OneTimePassword
 from .roles import Role
 
-#: Where the names of a user's groups are kept on the user object for the rest of the request:
-#: the attribute django-rules' ``is_group_member`` predicates keep them in, so the permission
-#: checks, the page's header and the access log read the roles once per request.
+#: Where django-rules' ``is_group_member`` predicates keep the names of a user's groups on the user
+#: object once a permission was checked: the request's user, whose roles the permission checks,
+#: the page's header and the access log then read once per request.
 GROUP_NAMES = "_group_names_cache"
 
 
 def role_names(user) -> set[str]:
-    """The names of ``user``'s groups, read once per user object (prefetched groups are used
-    as they are)."""
+    """The names of ``user``'s groups: those the permission checks read already (or prefetched
+    groups) when there are, else read now."""
     prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
     if prefetched is not None:
         return {group.name for group in prefetched}
     names = getattr(user, GROUP_NAMES, None)
     if names is None:
         names = set(user.groups.values_list("name", flat=True))
-        setattr(user, GROUP_NAMES, names)
     return names
 
 
