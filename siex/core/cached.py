@@ -102,16 +102,17 @@ def bump(*names: str) -> None:
             _renew(name)
         return
     pending = _pending()
-    new = [name for name in names if name not in pending]
     pending.update(names)
 
     def committed() -> None:
-        for name in new:
-            pending.discard(name)
-            _renew(name)
+        for name in names:
+            if name in pending:  # the first callback of the commit renews, the others find it done
+                pending.discard(name)
+                _renew(name)
 
-    if new:
-        transaction.on_commit(committed)
+    # One callback per change, not per transaction: a callback registered inside a savepoint that
+    # is rolled back is dropped, and a later change in the transaction must still renew.
+    transaction.on_commit(committed)
 
 
 def cached(

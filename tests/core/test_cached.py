@@ -71,3 +71,16 @@ def test_an_unreachable_cache_computes_every_time(settings, caplog):
     assert cached.cached_forever("fixed", compute) == 4
     warnings = [r for r in caplog.records if "without the cache" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_a_change_after_a_rolled_back_savepoint_still_renews_at_the_commit():
+    calls, compute = _counter()
+    cached.cached("data", "figure", compute)
+    token = cached.generation("data")
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            cached.bump("data")
+            raise RuntimeError
+        cached.bump("data")
+    assert cached.generation("data") != token
+    assert cached.cached("data", "figure", compute) == 2
