@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
@@ -44,11 +45,11 @@ _down_until = [0.0]
 
 
 def _key(*parts: Any) -> str:
-    """The cache key of ``parts``: no spaces or control characters (memcached refuses them)."""
-    return "".join(
-        c if c.isprintable() and not c.isspace() else "_"
-        for c in ":".join([PREFIX, *map(str, parts)])
-    )
+    """The cache key of ``parts``, under the database's name (two installations that share a
+    Redis never read each other's figures), without spaces or control characters."""
+    database = settings.DATABASES["default"]["NAME"]
+    text = ":".join([PREFIX, str(database), *map(str, parts)])
+    return "".join(c if c.isprintable() and not c.isspace() else "_" for c in text)
 
 
 def _cache_failed(error: Exception) -> None:
