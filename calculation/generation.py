@@ -1,6 +1,6 @@
 """The calculation's generation (``siex.core.cached``): figures cached from the programme's
 calculation (which run of which version counts, and its results) are computed again after a run
-or a version is saved or deleted (a run that finishes, a version that is fixed)."""
+finishes or is deleted, or a version is saved or deleted (fixed, for example)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_save
 
 from siex.core.cached import bump
 
-from .models import CalculationRun, Scenario, ScenarioVersion
+from .models import CalculationRun, RunStatus, Scenario, ScenarioVersion
 
 CALCULATION = "calculation"
 
@@ -17,11 +17,19 @@ def calculation_changed(**_kwargs) -> None:
     bump(CALCULATION)
 
 
+def run_saved(*, instance: CalculationRun, **_kwargs) -> None:
+    """Only a run that finished brings figures; queued, running and failed runs change none."""
+    if instance.status == RunStatus.SUCCEEDED:
+        bump(CALCULATION)
+
+
 def connect_signals() -> None:
-    for model in (Scenario, ScenarioVersion, CalculationRun):
+    post_save.connect(run_saved, sender=CalculationRun, dispatch_uid="calculation-gen-run")
+    for model in (Scenario, ScenarioVersion):
         post_save.connect(
             calculation_changed, sender=model, dispatch_uid=f"calculation-gen-s-{model}"
         )
+    for model in (Scenario, ScenarioVersion, CalculationRun):
         post_delete.connect(
             calculation_changed, sender=model, dispatch_uid=f"calculation-gen-d-{model}"
         )
