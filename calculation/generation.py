@@ -25,11 +25,11 @@ def run_saved(*, instance: CalculationRun, **_kwargs) -> None:
 
 def connect_signals() -> None:
     post_save.connect(run_saved, sender=CalculationRun, dispatch_uid="calculation-gen-run")
-    for model in (Scenario, ScenarioVersion):
+    for saved in (Scenario, ScenarioVersion):
         post_save.connect(
-            calculation_changed, sender=model, dispatch_uid=f"calculation-gen-s-{model}"
+            calculation_changed, sender=saved, dispatch_uid=f"calculation-gen-s-{saved}"
         )
-    for model in (Scenario, ScenarioVersion, CalculationRun):
+    for deleted in (Scenario, ScenarioVersion, CalculationRun):
         post_delete.connect(
-            calculation_changed, sender=model, dispatch_uid=f"calculation-gen-d-{model}"
+            calculation_changed, sender=deleted, dispatch_uid=f"calculation-gen-d-{deleted}"
         )
