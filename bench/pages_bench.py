@@ -186,7 +186,8 @@ def _chart(role: str) -> Callable[[dict, random.Random], str]:
 
 def _compare(prepared: dict, rng: random.Random) -> str:
     versions = [prepared["draft"]["pk"], prepared["fixed"]["pk"]]
-    return _reverse("calculation:compare") + "?" + urlencode({"versions": versions}, doseq=True)
+    query = {"versions": versions, "baseline": versions[1]}
+    return _reverse("calculation:compare") + "?" + urlencode(query, doseq=True)
 
 
 CHART_KEYS = ("grex", "monte_carlo", "actors", "who_pays", "tornado")
@@ -245,19 +246,21 @@ PAGES: tuple[Page, ...] = (
         lambda p, rng: _reverse("photos:detail", pk=p["photo"]),
         PAGE_MS,
     ),
-    # Pages being added; their URL names are guesses until they exist.
-    Page(
-        "council dashboard",
-        "council",
-        lambda p, rng: _reverse("calculation:council-dashboard"),
-        PAGE_MS,
-    ),
+    Page("start page (dashboard)", "council", lambda p, rng: _reverse("home"), PAGE_MS),
+    Page("dashboard", "council", lambda p, rng: _reverse("calculation:dashboard"), PAGE_MS),
+    Page("dashboard", "lead", lambda p, rng: _reverse("calculation:dashboard"), PAGE_MS),
     Page("wijk map", "lead", lambda p, rng: _reverse("photos:map"), PAGE_MS),
     Page("wijk map", "council", lambda p, rng: _reverse("photos:map"), PAGE_MS),
     Page(
         "participants distribution",
         "lead",
         lambda p, rng: _reverse("calculation:version-participants", pk=p["draft"]["pk"]),
+        PAGE_MS,
+    ),
+    Page(
+        "participants distribution",
+        "council",
+        lambda p, rng: _reverse("calculation:version-participants", pk=p["fixed"]["pk"]),
         PAGE_MS,
     ),
     Page(
