@@ -3,7 +3,8 @@
 
 Run from the project folder, with a PostgreSQL database of its own:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/siex_bench .venv/bin/python bench/participants_bench.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/siex_bench \\
+        .venv/bin/python bench/participants_bench.py
 
 It uses the data of bench/job_bench.py (30,000 households, 150,000 registered interventions, built
 once and found again on reruns) with one finished calculation of the benchmark scenario, and adds
@@ -148,7 +149,204 @@ def prepare() -> dict:
     }
 
 
-if __name__ == "__main__":
-    import pprint
+# --- timing ---------------------------------------------------------------------------------------
 
-    pprint.pprint(prepare())
+
+def page(prepared: dict, *, suppress: bool, dimension: str, measure: str = "benefits"):
+    """What a request of the page computes: the distribution as ``ParticipantsMixin`` reads it
+    (through the cache) and the page's three charts."""
+    from calculation.participants.presentation import cached_distribution, participant_charts
+
+    shown = cached_distribution(
+        prepared["version"],
+        prepared["run"],
+        reference=prepared["reference"],
+        measure=measure,
+        basis="expected",
+        dimension=dimension,
+        suppress=suppress,
+    )
+    participant_charts(shown)
+    return shown
+
+
+@contextmanager
+def straightforward():
+    """The plain implementations of bench/participants_loop.py in place of the application's."""
+    import participants_loop as loop
+
+    import calculation.participants.presentation as presentation
+    import monitoring.suppression as suppression
+
+    saved = presentation.participant_returns, suppression.table_mask
+    presentation.participant_returns = loop.participant_returns
+    suppression.table_mask = loop.table_mask
+    try:
+        yield
+    finally:
+        presentation.participant_returns, suppression.table_mask = saved
+
+
+def timed(function, repeats: int, *, clear: bool) -> tuple[list[float], object]:
+    from django.core.cache import cache
+
+    seconds, result = [], None
+    for _ in range(repeats):
+        if clear:
+            cache.clear()
+        t0 = time.perf_counter()
+        result = function()
+        seconds.append(time.perf_counter() - t0)
+    return seconds, result
+
+
+def same_figures(fast, plain, tolerance: float = 1e-9) -> bool:
+    """Counts, labels and hidden cells equal; amounts equal to ``tolerance`` (relative): the
+    sums are the same, added in another order."""
+    from dataclasses import asdict
+
+    def close(a, b) -> bool:
+        if isinstance(a, dict) and isinstance(b, dict):
+            return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
+        if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+            return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b, strict=True))
+        if isinstance(a, float) and isinstance(b, float):
+            return abs(a - b) <= tolerance * max(abs(a), abs(b), 1.0)
+        return a == b
+
+    return close(asdict(fast), asdict(plain))
+
+
+def parts(prepared: dict) -> dict[str, float]:
+    """The uncached computation in its steps (one run each, for information)."""
+    from calculation.participants import selectors
+    from calculation.participants.presentation import distribution_for
+    from calculation.realised.selectors import realised_returns
+
+    version, run, reference = prepared["version"], prepared["run"], prepared["reference"]
+    steps = {
+        "households": lambda: selectors._households(version),
+        "interventions": lambda: selectors._interventions(version, run, reference),
+        "realised returns": lambda: realised_returns(version, reference=reference),
+        "register stamp": selectors.register_stamp,
+    }
+    result = {name: timed(step, 1, clear=False)[0][0] for name, step in steps.items()}
+    returns = selectors.participant_returns(version, run, reference=reference)
+    for suppress in (True, False):
+        name = f"distribution ({'council' if suppress else 'lead'}, by type)"
+        result[name] = timed(
+            lambda s=suppress: distribution_for(
+                returns, measure="benefits", basis="expected", dimension="type", suppress=s
+            ),
+            1,
+            clear=False,
+        )[0][0]
+    return result
+
+
+def run(repeats: int, loop_repeats: int) -> dict:
+    prepared = prepare()
+    rows = []
+    for reader, suppress in (("council", True), ("project lead", False)):
+        for dimension in DIMENSIONS:
+
+            def request(s=suppress, d=dimension):
+                return page(prepared, suppress=s, dimension=d)
+
+            uncached, fast = timed(request, repeats, clear=True)
+            cached, _ = timed(request, repeats, clear=False)
+            with straightforward():
+                plain_seconds, plain = timed(request, loop_repeats, clear=True)
+            rows.append(
+                {
+                    "reader": reader,
+                    "dimension": dimension,
+                    "uncached": statistics.median(uncached),
+                    "uncached_max": max(uncached),
+                    "cached": statistics.median(cached),
+                    "cached_max": max(cached),
+                    "straightforward": statistics.median(plain_seconds),
+                    "ratio": statistics.median(plain_seconds) / statistics.median(uncached),
+                    "same_figures": same_figures(fast, plain),
+                    "groups": len(fast.groups),
+                }
+            )
+    return {
+        "machine": jb.server_info(),
+        "data": {
+            "database": prepared["database"],
+            "households": prepared["households"],
+            "interventions": prepared["interventions"],
+            "events": prepared["events"],
+            "reference": prepared["reference"].isoformat(),
+            "run": prepared["run"].pk,
+        },
+        "repeats": repeats,
+        "loop_repeats": loop_repeats,
+        "rows": rows,
+        "parts": parts(prepared),
+        "target_ms": TARGET_P95_MS,
+    }
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def print_table(report: dict) -> None:
+    data = report["data"]
+    print(
+        f"Return per household, {data['households']:,} households, "
+        f"{data['interventions']:,} interventions, {data['events']:,} outcome events "
+        f"(database {data['database']}, reference date {data['reference']})"
+    )
+    print(
+        f"median of {report['repeats']} (straightforward: {report['loop_repeats']}); "
+        f"target for dashboards: p95 < {report['target_ms']:g} ms"
+    )
+    header = (
+        f"{'reader':<13}{'by':<8}{'uncached':>10}{'(max)':>10}{'cached':>9}{'(max)':>9}"
+        f"{'straightforward':>17}{'ratio':>8}  same figures"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in report["rows"]:
+        print(
+            f"{row['reader']:<13}{row['dimension']:<8}{_ms(row['uncached']):>10}"
+            f"{_ms(row['uncached_max']):>10}{_ms(row['cached']):>9}{_ms(row['cached_max']):>9}"
+            f"{_ms(row['straightforward']):>17}{row['ratio']:>7.1f}x  "
+            f"{'yes' if row['same_figures'] else 'NO'}"
+        )
+    print("\nthe uncached computation in steps:")
+    for name, seconds in report["parts"].items():
+        print(f"  {name:<36}{_ms(seconds):>10}")
+    machine = report["machine"]
+    print(f"\nmachine: {json.dumps(machine, default=str)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=5, help="requests per figure (median)")
+    parser.add_argument(
+        "--loop-repeats", type=int, default=1, help="straightforward requests per figure"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit with status 1 when an uncached request takes 300 ms or more or figures differ",
+    )
+    args = parser.parse_args(argv)
+    report = run(max(1, args.repeats), max(1, args.loop_repeats))
+    if args.json:
+        print(json.dumps(report, indent=2, default=str))
+    else:
+        print_table(report)
+    ok = all(
+        row["same_figures"] and row["uncached"] * 1000 < TARGET_P95_MS for row in report["rows"]
+    )
+    return 1 if args.check and not ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

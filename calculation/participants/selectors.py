@@ -115,9 +115,9 @@ def _interventions(
         return _Interventions(
             empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty.astype(bool), codes
         )
-    household, type_id, year, stopped, actual, started = (
-        np.array(c) for c in zip(*data, strict=True)
-    )
+    # Every value is a number, a truth value or None (no actual cost): one float array, in C.
+    table = np.array(data, dtype=float)
+    household, type_id, year, stopped, actual, started = table.T
     # The position of each type in ``codes`` (its id looked up; the last, "", for none).
     position = np.full(max(int(type_id.max()), max((t[0] for t in types), default=0)) + 1, -1)
     position[[pk for pk, _code, _cost in types]] = np.arange(len(types))
@@ -140,8 +140,7 @@ def _interventions(
     )
     stopped = stopped.astype(bool)
     expected = np.where(stopped, 0.0, unit[kind, year.astype(np.int64) - first_year])
-    cost = np.array(actual, dtype=float)
-    cost = np.where(np.isnan(cost), unit_cost[kind], cost)
+    cost = np.where(np.isnan(actual), unit_cost[kind], actual)
     return _Interventions(
         household=household.astype(np.int64),
         type=kind,
