@@ -123,8 +123,9 @@ def checksums(server: Server, name: str) -> dict[str, tuple[int, str]]:
 SEED = """
 from django.core.management import call_command
 from siex.audit.models import AccessLogEntry
-for command in ("setup_roles", "load_areas", "load_indicators", "load_cbs_values", "load_catalogue"):
+for command in ("setup_roles", "load_areas", "load_indicators", "load_cbs_values"):
     call_command(command, verbosity=0)
+call_command("load_catalogue", verbosity=0)
 call_command("seed_demo", households=200, verbosity=0)
 call_command("load_reference", "wijkbedrijven", fix=True, verbosity=0)
 call_command("user_create", username="j.devries", roles=["beleidsmedewerker"], verbosity=0)
