@@ -87,7 +87,7 @@ class Server:
 
 
 def run(command: list[str], env: dict[str, str], timeout: int = 600) -> str:
-    result = subprocess.run(  # noqa: S603  (the tests' own commands, no shell)
+    result = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
     assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout}\n{result.stderr}"

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow
 
 
 def restore(seeded, target: str, *flags: str) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603  (the script under test, no shell)
+    return subprocess.run(
         ["bin/restore", str(seeded.backup), target, *flags],
         cwd=ROOT,
         env=environment(seeded.url),

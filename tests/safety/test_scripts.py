@@ -6,7 +6,7 @@ from .conftest import ROOT
 
 
 def script(*command: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603  (the scripts under test, no shell)
+    return subprocess.run(
         list(command),
         cwd=ROOT,
         env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", **env},
