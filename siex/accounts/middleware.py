@@ -25,9 +25,10 @@ ONE_TIME_SESSION_KEY = "siex_one_time_password"
 PASSWORD_CHANGE_VIEW = "accounts:password_change"  # noqa: S105 - a URL name
 # The pages a signed-in user who still has to pass the second step may open (besides signing
 # out): entering a code, or setting up an authenticator app when their role requires one.
+# The first page of each is where the other pages send the user.
 TWO_FACTOR_STEP_VIEWS = {
-    "verify": ("accounts:two-factor", "accounts:two-factor"),
-    "setup": ("two_factor:setup", "two_factor:setup", "two_factor:qr"),
+    "verify": ("accounts:two-factor",),
+    "setup": ("two_factor:setup", "two_factor:qr"),
 }
 # When the session's user signed in and when it was last used (seconds since the epoch).
 SIGNED_IN_AT_SESSION_KEY = "siex_signed_in_at"
@@ -75,11 +76,14 @@ class DenyByDefaultMiddleware(LoginRequiredMiddleware):
             and getattr(request, "session", {}).get(ONE_TIME_SESSION_KEY)
         ):
             return self.handle_one_time_password(request, view_func)
-        if request.user.is_authenticated and (not public or _is_api_view(view_func)):
-            if not request.user.is_verified():
-                step = two_factor_step(request.user)
-                if step is not None:
-                    return self.handle_two_factor(request, view_func, step)
+        if (
+            request.user.is_authenticated
+            and (not public or _is_api_view(view_func))
+            and not getattr(request.user, "is_verified", lambda: False)()
+        ):
+            step = two_factor_step(request.user)
+            if step is not None:
+                return self.handle_two_factor(request, view_func, step)
         if public:
             return None
         match = request.resolver_match
@@ -109,13 +113,13 @@ class DenyByDefaultMiddleware(LoginRequiredMiddleware):
     def handle_two_factor(self, request, view_func, step: str):
         """The second step first: its own pages pass (and their permission is checked as any
         page's); a page is sent there (and back afterwards); the API and any POST are refused."""
-        target, *allowed = TWO_FACTOR_STEP_VIEWS[step]
+        allowed = TWO_FACTOR_STEP_VIEWS[step]
         match = request.resolver_match
         if match is not None and match.view_name in allowed:
             return None
         if _is_api_view(view_func) or request.method not in ("GET", "HEAD"):
             raise PermissionDenied
-        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return redirect(f"{reverse(allowed[0])}?{urlencode({'next': request.get_full_path()})}")
 
 
 def one_time_password_session_mark(sender, request, user, **kwargs) -> None:

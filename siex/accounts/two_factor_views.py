@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth.views import RedirectURLMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -51,8 +52,10 @@ class TwoFactorCodeForm(forms.Form):
         self.device = django_otp.match_token(self.user, code)
         if self.device is None:
             raise forms.ValidationError(
-                _("This code is not valid. Enter the code your app shows now, or a recovery code "
-                  "you have not used before."),
+                _(
+                    "This code is not valid. Enter the code your app shows now, or a recovery code "
+                    "you have not used before."
+                ),
                 code="invalid",
             )
         return code
@@ -96,17 +99,34 @@ class SetupView(two_factor_views.SetupView):
 
 
 class QRGeneratorView(two_factor_views.QRGeneratorView):
+    """The QR code of the key being set up (SVG, made here); outside the setup, the setup."""
+
     permission_required = PERMISSION
+
+    def get(self, request, *args, **kwargs):
+        if self.session_key_name not in request.session:
+            return redirect("two_factor:setup")
+        return super().get(request, *args, **kwargs)
 
     def get_issuer(self):
         return ISSUER
 
 
-class SetupCompleteView(two_factor_views.SetupCompleteView):
+class VerifiedOnlyMixin:
+    """Pages for a session that passed the second step; another is sent to the overview (and
+    not, as django-two-factor-auth does, to the sign-in page)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_verified():
+            return redirect("two_factor:profile")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SetupCompleteView(VerifiedOnlyMixin, two_factor_views.SetupCompleteView):
     permission_required = PERMISSION
 
 
-class BackupTokensView(two_factor_views.BackupTokensView):
+class BackupTokensView(VerifiedOnlyMixin, two_factor_views.BackupTokensView):
     """Recovery codes: ten new ones replace the old; each signs in once."""
 
     permission_required = PERMISSION

@@ -283,7 +283,9 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Two-factor sign-in (TOTP from an authenticator app, with recovery codes): required for these
 # roles (and for superusers), available to everyone on /account/tweestapsverificatie/.
-SIEX_2FA_REQUIRED_ROLES = env.list("SIEX_2FA_REQUIRED_ROLES", default=["projectleider", "beheerder"])
+SIEX_2FA_REQUIRED_ROLES = env.list(
+    "SIEX_2FA_REQUIRED_ROLES", default=["projectleider", "beheerder"]
+)
 OTP_TOTP_ISSUER = "SIEX"
 TWO_FACTOR_QR_FACTORY = "qrcode.image.svg.SvgPathImage"  # made here, no network
 # An API token (issued by a superuser in the admin) stops working this many hours after it was
