@@ -340,6 +340,7 @@ def test_a_view_without_a_declared_permission_is_refused(rf, user_for):
 
     request_ = rf.get("/somewhere/")
     request_.user = user_for(AD)
+    request_.user.is_verified = lambda: True  # the administrator passed the second step
     middleware = DenyByDefaultMiddleware(lambda r: HttpResponse())
     with pytest.raises(PermissionDenied):
         middleware.process_view(request_, undeclared_view, (), {})
