@@ -38,3 +38,22 @@ def force_login_verified(client: Client, user) -> Client:
         session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
         session.save()
     return client
+
+
+def set_up_through_the_pages(client: Client) -> None:
+    """Set up an authenticator app on django-two-factor-auth's setup pages, as a user does: the
+    welcome step, then the code for the key the page shows (read from the session, as the app
+    would read it from the QR code)."""
+    from base64 import b32decode
+
+    from django.urls import reverse
+
+    url = reverse("two_factor:setup")
+    client.get(url)
+    client.post(url, {"setup_view-current_step": "welcome"})
+    secret = client.session["django_two_factor-qr_secret_key"]
+    code = totp(b32decode(secret), 30, 0, 6, 0)
+    response = client.post(
+        url, {"setup_view-current_step": "generator", "generator-token": f"{code:06d}"}
+    )
+    assert response.status_code == 302, response.content

@@ -151,9 +151,7 @@ def test_the_password_reset_mails_a_link_that_sets_a_new_password(user_for):
     client = Client()
     form = client.get(link.split("testserver", 1)[1], follow=True)
     new = "a-brand-new-password-42"
-    response = client.post(
-        form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
-    )
+    response = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     assert response["Location"] == reverse("accounts:password_reset_complete")
     assert Client().login(username=officer.username, password=new)
 
