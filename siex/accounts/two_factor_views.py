@@ -12,6 +12,7 @@ from django.contrib.auth.views import RedirectURLMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -87,6 +88,10 @@ class SetupView(two_factor_views.SetupView):
 
     template_name = "two_factor/core/setup.html"
     permission_required = PERMISSION
+
+    def get_success_url(self):
+        # Always the page that offers recovery codes, whatever page sent the user here.
+        return reverse(self.success_url)
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form, **kwargs)
