@@ -37,6 +37,12 @@ LAST_SEEN_SESSION_KEY = "siex_last_seen"
 SESSION_ENDED_SESSION_KEY = "siex_session_ended"
 # The last-seen time is written at most once a minute (a session write per request otherwise).
 LAST_SEEN_RESOLUTION = 60
+# When a session of a user who needs no second step (no app set up, a role that does not require
+# one) last found so; it is looked up again after this many seconds, so that a role that now
+# requires the second step (or an app set up in another session) holds the session back within
+# minutes, without three queries on every request.
+TWO_FACTOR_EXEMPT_SESSION_KEY = "siex_two_factor_exempt_at"
+TWO_FACTOR_RECHECK_SECONDS = 300
 
 
 def _view_attr(view_func, name: str):
@@ -81,7 +87,7 @@ class DenyByDefaultMiddleware(LoginRequiredMiddleware):
             and (not public or _is_api_view(view_func))
             and not getattr(request.user, "is_verified", lambda: False)()
         ):
-            step = two_factor_step(request.user)
+            step = _two_factor_step(request)
             if step is not None:
                 return self.handle_two_factor(request, view_func, step)
         if public:
@@ -129,6 +135,20 @@ def one_time_password_session_mark(sender, request, user, **kwargs) -> None:
             request.session[ONE_TIME_SESSION_KEY] = True
         else:
             request.session.pop(ONE_TIME_SESSION_KEY, None)
+
+
+def _two_factor_step(request) -> str | None:
+    """``selectors.two_factor_step`` for the session's user, remembered for a while when None."""
+    session, now = request.session, time.time()
+    exempt_at = session.get(TWO_FACTOR_EXEMPT_SESSION_KEY)
+    if exempt_at is not None and 0 <= now - exempt_at < TWO_FACTOR_RECHECK_SECONDS:
+        return None
+    step = two_factor_step(request.user)
+    if step is None:
+        session[TWO_FACTOR_EXEMPT_SESSION_KEY] = now
+    else:
+        session.pop(TWO_FACTOR_EXEMPT_SESSION_KEY, None)
+    return step
 
 
 def session_times_mark(sender, request, user, **kwargs) -> None:

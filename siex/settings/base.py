@@ -77,13 +77,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "siex.audit.middleware.AccessLogMiddleware",
     # request.user.is_verified(): whether this session passed the second step of the sign-in.
     "django_otp.middleware.OTPMiddleware",
     # A session unused for SIEX_SESSION_IDLE_MINUTES, or older than SESSION_COOKIE_AGE, ends.
     "siex.accounts.middleware.SessionTimeoutMiddleware",
     # No copy of a household page, an API answer or a download in any cache.
     "siex.core.middleware.NoStoreMiddleware",
-    "siex.audit.middleware.AccessLogMiddleware",
     "siex.accounts.middleware.DenyByDefaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -174,3 +174,19 @@ def test_the_admin_answers_under_its_configured_path(settings):
         settings.SIEX_ADMIN_PATH = "admin/"
         importlib.reload(siex.urls)
         clear_url_caches()
+
+
+def test_a_role_that_now_requires_the_second_step_holds_the_session_back_within_minutes(
+    client_for, user_for
+):
+    from django.contrib.auth.models import Group
+
+    from siex.accounts.middleware import TWO_FACTOR_EXEMPT_SESSION_KEY
+
+    client = client_for(Role.POLICY_OFFICER)
+    assert client.get(reverse("home")).status_code == 200
+    user_for(Role.POLICY_OFFICER).groups.add(Group.objects.get(name=Role.PROJECT_LEAD.value))
+    session = client.session
+    session[TWO_FACTOR_EXEMPT_SESSION_KEY] = time.time() - 301
+    session.save()
+    assert client.get(reverse("home"))["Location"].startswith(reverse("two_factor:setup"))
