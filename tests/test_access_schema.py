@@ -42,6 +42,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 PO_OUTSIDE = "policy officer outside the household's team"
 PASSWORD = "a-long-test-password-123"  # noqa: S105 - UserFactory's
 REFUSALS = {401, 403, 404, 405}
+# Sign-ins through the form, and how many of them passed the second step with a code.
+SIGN_INS: Counter = Counter()
 
 
 def teams_exist() -> bool:
@@ -133,6 +135,8 @@ def sign_in(user) -> Client:
         action, fields = form_with(page, "code")
         second = client.post(action, {**fields, "code": _authenticator_code(user)})
         assert second.status_code == 302, (user.username, second.content[:500])
+        SIGN_INS["with the second step"] += 1
+    SIGN_INS["through the form"] += 1
     assert client.session.get("_auth_user_id") == str(user.pk), user.username
     return client
 
@@ -151,6 +155,7 @@ def signed_in_clients(inside, outside) -> dict[str, Client]:
     """who -> a client signed in for real (anonymous: not signed in). Once there are teams, the
     policy officer is a member of a team working in ``inside`` (the household's wijk), the
     outsider of one working in ``outside`` only."""
+    SIGN_INS.clear()
     clients = {}
     for who in everyone():
         if who == ANONYMOUS:
@@ -160,6 +165,10 @@ def signed_in_clients(inside, outside) -> dict[str, Client]:
         if who == PO and teams_exist():
             _team(inside, "Binnen").members.add(user)
         clients[who] = sign_in(user)
+    if apps.is_installed("django_otp.plugins.otp_totp"):
+        # The roles that require the second step passed it (their sessions are verified).
+        assert SIGN_INS["with the second step"] >= 2, SIGN_INS
+    print(f"sign-ins: {dict(SIGN_INS)}")
     return clients
 
 
