@@ -36,7 +36,7 @@ from tests.api.test_endpoints import refused_status
 from tests.factories import DistrictFactory, UserFactory
 from tests.test_access import HOUSEHOLD_LEVEL, MATRIX, objects  # noqa: F401 (a fixture)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = pytest.mark.django_db
 
 # A policy officer whose teams work in other wijken than the household's.
 PO_OUTSIDE = "policy officer outside the household's team"
@@ -214,17 +214,18 @@ class Tally:
         self.unexpected_successes: list = []
         self.unexpected_answers: list = []
 
-    def record(
-        self, who, what, *, refusal_expected: bool, as_expected: bool, success: bool, status
-    ):
+    def record(self, who, what, *, refusal_expected, as_expected, success, status, detail=b""):
         """``success``: the request was served (or showed what it should not)."""
         self.counts["requests"] += 1
+        if who == PO_OUTSIDE:
+            self.counts["outsider"] += 1
+            self.counts["outsider 404"] += status == 404
         if as_expected:
             self.counts["refused as expected" if refusal_expected else "served as expected"] += 1
         elif success and refusal_expected:
-            self.unexpected_successes.append((str(who), what, status))
+            self.unexpected_successes.append((str(who), what, status, detail))
         else:
-            self.unexpected_answers.append((str(who), what, status))
+            self.unexpected_answers.append((str(who), what, status, detail))
 
     def report(self) -> str:
         return (
@@ -233,6 +234,12 @@ class Tally:
             f"{self.counts['refused as expected']} refused as expected, "
             f"{len(self.unexpected_successes)} unexpected successes, "
             f"{len(self.unexpected_answers)} other unexpected answers"
+            + (
+                f" (officer outside the household's team: {self.counts['outsider']} requests,"
+                f" {self.counts['outsider 404']} answered 404)"
+                if self.counts["outsider"]
+                else ""
+            )
         )
 
     def check(self):
@@ -312,6 +319,7 @@ class SeparateWorld(World):
         return {**super().new_survey(), "wave": 12, "date": "2024-02-02"}
 
 
+@pytest.mark.slow
 def test_every_operation_for_every_role_signed_in_for_real(roles):
     world = SeparateWorld()
     # Everything the cases need, made before the first request: each request is undone after it
@@ -347,7 +355,8 @@ def test_every_operation_for_every_role_signed_in_for_real(roles):
                     refusal_expected=refusal_expected,
                     as_expected=response.status_code in expected and not leaked,
                     success=200 <= response.status_code < 300 or leaked,
-                    status=(response.status_code, content[:200]),
+                    status=response.status_code,
+                    detail=content[:200],
                 )
     tally.check()
 
@@ -367,6 +376,7 @@ def is_served(response) -> bool:
     return response.status_code in (301, 302, 303, 307, 308) and not _to_sign_in(response)
 
 
+@pytest.mark.slow
 def test_every_page_for_every_role_signed_in_for_real(roles, objects, groningen_areas):  # noqa: F811
     from interventions.register.models import Household
 
