@@ -104,7 +104,9 @@ def scenario_data(prepared: dict) -> dict:
         lists.update((paths[0], paths[1], paths[4]))
         searches.add(paths[2])
         filters.update((paths[3], paths[5]))
-    entering = list(Household.objects.order_by("-pk").values_list("pk", flat=True)[:ENTERING_HOUSEHOLDS])
+    entering = list(
+        Household.objects.order_by("-pk").values_list("pk", flat=True)[:ENTERING_HOUSEHOLDS]
+    )
     versions = [prepared["draft"]["pk"], prepared["fixed"]["pk"]]
     accounts: dict[str, list[str]] = {}
     for username, role in prepared["users"]:
@@ -121,7 +123,7 @@ def scenario_data(prepared: dict) -> dict:
             for pk in entering
         ],
         "urls": {
-            "login": _reverse("login"),
+            "login": _reverse("accounts:login"),
             "register_list": sorted(lists),
             "register_search": sorted(searches),
             "register_filters": sorted(filters),
@@ -142,6 +144,40 @@ def scenario_data(prepared: dict) -> dict:
             + urlencode({"versions": versions, "baseline": versions[1]}, doseq=True),
         },
     }
+
+
+def warm_up(port: int, data: dict) -> None:
+    """Every page a few times per server process before the load, as pages_bench does, so that
+    imports, connections and the caches of a running server are not measured."""
+    urls = data["urls"]
+    pages = {
+        "officer": [
+            *urls["register_list"][:3],
+            *urls["register_search"][:2],
+            *urls["register_filters"][:2],
+            *urls["households"][:3],
+            data["entering"][0]["intervention_new"],
+            data["entering"][0]["event_new"],
+        ],
+        "council": [
+            urls[key]
+            for key in (
+                "home",
+                "dashboard",
+                "fixed_run",
+                "map",
+                "fixed_participants",
+                "fixed_brief",
+                "photo",
+            )
+        ],
+        "lead": [urls[key] for key in ("draft_version", "compare", "dashboard")],
+    }
+    for role, paths in pages.items():
+        browser = pb.Officer(port, data["accounts"][role][-1])
+        for _ in range(pb.WORKERS + 1):
+            for path in paths:
+                browser.get(path)
 
 
 def start_worker() -> subprocess.Popen:
@@ -275,6 +311,10 @@ def run(users: int, rate: float, duration: str, output: Path | None) -> dict:
     from django.db import close_old_connections, connections
     from django.utils import timezone
 
+    from django.core.management import call_command
+
+    # DEBUG off: the server links and serves the collected, hashed static files.
+    call_command("collectstatic", interactive=False, verbosity=0)
     prepared = pb.prepare(ACCOUNTS)
     data = scenario_data(prepared)
     connections.close_all()
@@ -289,6 +329,7 @@ def run(users: int, rate: float, duration: str, output: Path | None) -> dict:
     server = pb.start_server(port)
     worker = start_worker()
     try:
+        warm_up(port, data)
         started = time.monotonic()
         code, log = run_locust(port, data_file, prefix, users, rate, duration)
         seconds = time.monotonic() - started
@@ -361,7 +402,9 @@ def print_table(report: dict) -> None:
     for figures in sorted(report["pages"].values(), key=lambda f: f["name"]):
         target = figures["target_p95_ms"]
         verdict = (
-            "-" if target is None else f"p95 < {target:g} ms: {'met' if figures['met'] else 'MISSED'}"
+            "-"
+            if target is None
+            else f"p95 < {target:g} ms: {'met' if figures['met'] else 'MISSED'}"
         )
         print(
             f"{figures['name']:<42}{figures['requests']:>7}{figures['rps']:>7.2f}"

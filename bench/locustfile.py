@@ -124,7 +124,7 @@ class SiexUser(HttpUser):
 
     def sign_in(self):
         login = URLS["login"]
-        page = self.client.get(login, name="sign-in")
+        page = self.client.get(login, name="sign-in page")
         token = _CSRF.search(page.text)
         with self.client.post(
             login,
