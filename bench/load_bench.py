@@ -308,10 +308,9 @@ def run(users: int, rate: float, duration: str, output: Path | None) -> dict:
     db = jb.database_settings()
     jb.create_database(db)
     jb.setup_django()
+    from django.core.management import call_command
     from django.db import close_old_connections, connections
     from django.utils import timezone
-
-    from django.core.management import call_command
 
     # DEBUG off: the server links and serves the collected, hashed static files.
     call_command("collectstatic", interactive=False, verbosity=0)

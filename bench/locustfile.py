@@ -1,5 +1,5 @@
-"""Load scenario at municipality scale (DESIGN §7): policy officers browsing, searching and entering,
-council members on the dashboards and a project lead recalculating, all at the same time.
+"""Load scenario at municipality scale (DESIGN §7): policy officers browsing, searching and
+entering, council members on the dashboards and a project lead recalculating, all at once.
 
 Run it through ``bench/load_bench.py``, which prepares the data and the users, starts the server and
 a worker and writes the addresses this scenario requests to a JSON file named by
