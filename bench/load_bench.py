@@ -180,21 +180,25 @@ def warm_up(port: int, data: dict) -> None:
                 browser.get(path)
 
 
-def start_worker() -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603 - our own Celery worker, no outside input
-        [
-            str(ROOT / ".venv" / "bin" / "celery"),
-            "-A",
-            "siex",
-            "worker",
-            "--concurrency=1",
-            "--loglevel=WARNING",
-            "--hostname=siex-load-bench@%h",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        start_new_session=True,
-    )
+def start_worker(log: Path) -> subprocess.Popen:
+    """A Celery worker (1 process) on Redis for the recalculations; its output to ``log``."""
+    with log.open("w") as output:
+        return subprocess.Popen(  # noqa: S603 - our own Celery worker, no outside input
+            [
+                str(ROOT / ".venv" / "bin" / "celery"),
+                "-A",
+                "siex",
+                "worker",
+                "--concurrency=1",
+                "--loglevel=WARNING",
+                "--hostname=siex-load-bench@%h",
+            ],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -326,7 +330,7 @@ def run(users: int, rate: float, duration: str, output: Path | None) -> dict:
     load_before = os.getloadavg()
     since = timezone.now()
     server = pb.start_server(port)
-    worker = start_worker()
+    worker = start_worker(folder / "worker.log")
     try:
         warm_up(port, data)
         started = time.monotonic()
