@@ -16,11 +16,14 @@ browser does, and enter through the real forms with their CSRF token.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import itertools
 import json
 import os
 import random
 import re
+import struct
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -40,6 +43,16 @@ RUN_WATCH_SECONDS = 180
 RUN_EVERY_SECONDS = DATA.get("run_every_seconds", 40)
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _PROGRESS = re.compile(r'hx-get="([^"]*)"[^>]*hx-trigger="load delay')
+
+
+def totp(key_hex: str, at: float | None = None) -> str:
+    """The six-digit code an authenticator app shows for the key now (RFC 6238: HMAC-SHA1,
+    30-second steps), as django-otp's TOTP devices check it."""
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
 
 
 class _Forms(HTMLParser):
@@ -108,7 +121,11 @@ def post_form(html: str, field: str) -> dict | None:
     parser = _Forms()
     parser.feed(html)
     return next(
-        (form for form in parser.forms if form["method"] == "post" and field in form["choices"]),
+        (
+            form
+            for form in parser.forms
+            if form["method"] == "post" and (field in form["fields"] or field in form["choices"])
+        ),
         None,
     )
 
@@ -140,6 +157,31 @@ class SiexUser(HttpUser):
         ) as response:
             if response.status_code != 302 or "sessionid" not in self.client.cookies:
                 response.failure(f"sign-in of {self.username} refused ({response.status_code})")
+                return
+            step = response.headers.get("Location", "")
+        if URLS["two_factor"] in step:
+            self.second_step(step)
+
+    def second_step(self, url: str):
+        """The code of the user's authenticator app, for the roles that require it (project
+        lead): the device's key is in the data file."""
+        page = self.client.get(url, name="sign-in code page")
+        token = _CSRF.search(page.text)
+        form = post_form(page.text, "code") or {"fields": {}}
+        with self.client.post(
+            url,
+            data={
+                **form["fields"],
+                "code": totp(DATA["totp_keys"][self.username]),
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
+            headers={"Referer": self.host + url},
+            name="sign-in code",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"code of {self.username} refused ({response.status_code})")
 
     def page(self, name: str, url: str):
         """A page read as a browser reads it; anything but 200 (or being sent to the login
