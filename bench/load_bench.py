@@ -46,10 +46,8 @@ os.environ["CELERY_TASK_ALWAYS_EAGER"] = "False"
 import argparse  # noqa: E402
 import csv  # noqa: E402
 import datetime  # noqa: E402
-import hashlib  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
-import re  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -94,28 +92,6 @@ def _reverse(name: str, **kwargs) -> str:
     return reverse(name, kwargs=kwargs or None)
 
 
-def totp_keys(prepared: dict) -> dict[str, str]:
-    """An authenticator app (a confirmed TOTP device) with a known key for every account whose
-    role requires the second sign-in step (the project leads); the keys by username."""
-    from django.contrib.auth import get_user_model
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from siex.accounts.selectors import two_factor_required
-
-    keys = {}
-    for username, _role in prepared["users"]:
-        user = get_user_model().objects.get(username=username)
-        if not two_factor_required(user):
-            continue
-        key = hashlib.sha256(f"siex-load-bench {username}".encode()).hexdigest()[:40]
-        TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
-        TOTPDevice.objects.update_or_create(
-            user=user, defaults={"name": "bench", "key": key, "confirmed": True}
-        )
-        keys[username] = key
-    return keys
-
-
 def scenario_data(prepared: dict) -> dict:
     """What the locust scenario requests: the addresses per kind of page, the accounts per role
     and the households set aside for entering."""
@@ -137,7 +113,7 @@ def scenario_data(prepared: dict) -> dict:
         accounts.setdefault(role, []).append(username)
     return {
         "password": pb.PASSWORD,
-        "totp_keys": totp_keys(prepared),
+        "totp_keys": pb.totp_keys(prepared),
         "accounts": accounts,
         "types": prepared["types"],
         "entering": [
@@ -201,41 +177,10 @@ def warm_up(port: int, data: dict) -> None:
     }
     for role, paths in pages.items():
         username = data["accounts"][role][-1]
-        browser = pb.Officer(port, username)
-        if username in data["totp_keys"]:
-            _second_step(browser, urls["two_factor"], data["totp_keys"][username])
+        browser = pb.Officer(port, username)  # the second sign-in step included
         for _ in range(pb.WORKERS + 1):
             for path in paths:
                 browser.get(path)
-
-
-def _second_step(browser: pb.Officer, path: str, key: str) -> None:
-    """The authenticator app's code after the password, for a role that requires it."""
-    from django_otp.oath import totp
-
-    _status, _elapsed, body = browser.get(path)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-    form = {
-        "code": f"{totp(bytes.fromhex(key)):06d}",
-        "csrfmiddlewaretoken": token.group(1).decode() if token else "",
-    }
-    browser.connection.request(
-        "POST",
-        path,
-        body=urlencode(form),
-        headers={
-            "Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items()),
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"http://127.0.0.1{path}",
-        },
-    )
-    response = browser.connection.getresponse()
-    response.read()
-    if response.status != 302:
-        raise RuntimeError(f"the second sign-in step was refused: {response.status}")
-    for header in response.headers.get_all("Set-Cookie") or []:
-        name, _, rest = header.partition("=")
-        browser.cookies[name.strip()] = rest.split(";", 1)[0]
 
 
 def start_worker(log: Path) -> subprocess.Popen:
