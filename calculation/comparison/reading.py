@@ -52,7 +52,7 @@ def comparison_for(runs: Sequence[CalculationRun], baseline: ScenarioVersion, us
             Compared(
                 key=str(run.scenario_version.pk),
                 label=str(run.scenario_version),
-                results=results_for(run.succeeded_results, user),
+                results=results_for(selectors.run_results(run), user),
             )
             for run in runs
         ],

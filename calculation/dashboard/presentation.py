@@ -137,7 +137,7 @@ def exploitation(version: ScenarioVersion, user) -> Exploitation:
     run = calculation_selectors.latest_result(version)
     shown = Exploitation(version=version, run=run)
     if run is not None:
-        results = results_for(run.succeeded_results, user)
+        results = results_for(calculation_selectors.run_results(run), user)
         shown.tiles = tiles(results)
         shown.charts = key_charts(run, results, suffix=f"v{version.pk}")
     return shown
@@ -223,7 +223,7 @@ def _first_columns(table: ResultTable, count: int) -> ResultTable:
 
 def brief(version: ScenarioVersion, run: CalculationRun, user) -> dict[str, Any]:
     """What the council brief of a fixed version shows, from its newest finished run."""
-    results = results_for(run.succeeded_results, user)
+    results = results_for(calculation_selectors.run_results(run), user)
     tables = run_tables(
         results, ["monte_carlo", "monte_carlo_probabilities", "tornado", "who_pays_who_benefits"]
     )

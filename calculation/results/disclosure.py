@@ -12,7 +12,6 @@ register data and are shown as they are. DESIGN §6; docs/disclosure.md.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from monitoring.suppression import DisclosureRules, hide_with, protect_line
@@ -44,15 +43,19 @@ def results_for(results: dict[str, Any], user) -> dict[str, Any]:
 
 
 def protected_results(results: dict[str, Any], rules: DisclosureRules) -> dict[str, Any]:
-    shown = copy.deepcopy(results)
-    kpis = shown.get("kpis") or {}
+    # A copy of what changes only: the results are large and shared (a finished run's results
+    # are cached), so they are never changed in place.
+    shown = dict(results)
+    kpis = shown["kpis"] = dict(shown.get("kpis") or {})
     kpis["households_registered"] = rules.publish(kpis.get("households_registered"))
     if kpis.get("households") is not None:
         kpis["households"] = rules.rounded(kpis["households"])
+    if shown.get("year_table"):
+        shown["year_table"] = [dict(row) for row in shown["year_table"]]
     for row in shown.get("year_table") or []:
         if row.get("intake") is not None:
             row["intake"] = rules.rounded(row["intake"])
-    rows = shown.get("by_intervention_type") or []
+    rows = [dict(row) for row in shown.get("by_intervention_type") or []]
     # The catalogue's types without a household are no cells of the line: the pages leave them
     # out, and as hidden zeros they would drag every real count into secondary suppression.
     types = [row for row in rows if row.get("households")]

@@ -2,11 +2,15 @@
 that see households, the policy officer's next tasks, and the participating households per wijk,
 with small-cell suppression, for council members."""
 
+from django.utils import timezone
+
 from monitoring.suppression import DisclosureRules
 from siex.accounts.rules import is_council_member, is_policy_officer, sees_households
+from siex.core.cached import cached
 from siex.core.start_page import StartSection
 
 from . import selectors
+from .generation import REGISTER
 
 
 def _register(request) -> dict:
@@ -18,8 +22,13 @@ def _tasks(request) -> dict:
 
 
 def _districts(request) -> dict:
+    # The same for every council member until the register changes (or the day does).
+    rules = DisclosureRules.from_settings()
+    key = f"start-districts:{timezone.localdate()}:{rules.threshold}:{rules.rounding}"
     return {
-        "districts": selectors.participating_per_district(rules=DisclosureRules.from_settings())
+        "districts": cached(
+            REGISTER, key, lambda: selectors.participating_per_district(rules=rules)
+        )
     }
 
 

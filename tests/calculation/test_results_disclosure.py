@@ -38,7 +38,11 @@ def test_small_registered_counts_are_hidden_and_the_others_rounded():
     assert rows[0]["households"] == 45 and rows[0]["costs"] == 4700.0
     assert rows[1]["households"] is None and rows[1]["costs"] is None
     assert rows[2]["households"] is None and rows[2]["benefits"] is None
-    assert results["kpis"]["households_registered"] == 3  # the stored results are not changed
+    # The stored (and cached) results are not changed: not a count, not a row.
+    assert results["kpis"]["households_registered"] == 3
+    assert [row["intake"] for row in results["year_table"]] == [53, 0]
+    assert [row["households"] for row in results["by_intervention_type"]] == [47, 4, 2]
+    assert results["by_intervention_type"][1]["costs"] == 400.0
 
 
 @pytest.fixture
