@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from django import db
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -504,14 +505,18 @@ def run_sweep() -> dict[str, int]:
     return done
 
 
-def run_execute(*, run_id: int) -> str:
+def run_execute(*, run_id: int, take_over: bool = False) -> str:
     """The body of the calculation job: idempotent, safe to receive twice.
 
     A run that already finished is left alone, and so is a run another worker is calculating
-    (it wrote progress within SIEX_RUN_STALE_SECONDS); a run redelivered after its worker died is
-    tried again until MAX_ATTEMPTS. The execution owns the run through its attempt number: it
-    stops as soon as the run was given to another attempt, and writes its outcome (status,
-    results and timings) in one transaction, only when everything succeeded.
+    (it wrote progress within SIEX_RUN_STALE_SECONDS), unless ``take_over``: the job comes back
+    because the execution that had it is gone (the broker redelivered it after the worker's
+    process died, or the job is tried again after losing the database), so the run is tried
+    again at once instead of after a minute of silence. A run is tried until MAX_ATTEMPTS. The
+    execution owns the run through its attempt number: it stops as soon as the run was given to
+    another attempt, and writes its outcome (status, results and timings) in one transaction,
+    only when everything succeeded. A lost database connection is raised, not recorded as the
+    run's failure (the job tries again; ``tasks.run_calculation``).
     """
     with transaction.atomic():
         run = (
@@ -523,7 +528,7 @@ def run_execute(*, run_id: int) -> str:
         if run is None or run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
             return run.status if run else "missing"
         now = timezone.now()
-        if run.status == RunStatus.RUNNING and _is_alive(run, now):
+        if run.status == RunStatus.RUNNING and _is_alive(run, now) and not take_over:
             return run.status  # a second delivery while a worker calculates it: not twice
         if run.attempts >= MAX_ATTEMPTS:
             run.status = RunStatus.FAILED
@@ -574,6 +579,8 @@ def run_execute(*, run_id: int) -> str:
     except ScenarioError as error:
         _run_failed(mine, "\n".join(error.messages), timings, began)
         return RunStatus.FAILED
+    except (db.OperationalError, db.InterfaceError):
+        raise  # the database went away: nothing can be written now; the job tries again
     except Exception as error:  # the job must record every failure, not only the expected ones
         logger.exception("Calculation run %s failed", run_id)
         _run_failed(mine, _("The calculation failed: %(error)s") % {"error": error}, timings, began)
