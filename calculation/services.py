@@ -399,12 +399,25 @@ def run_start(*, version: ScenarioVersion, user=None) -> CalculationRun:
 
 
 def _is_alive(run: CalculationRun, now) -> bool:
-    """Whether an active run has shown a sign of life recently enough to leave it alone."""
+    """Whether an active run has shown a sign of life recently enough to leave it alone.
+
+    A queued run waits its turn while the workers are busy with the runs before it; it counts
+    as lost (its job gone, say with a broker that restarted empty) only once no worker has taken
+    up or calculated any run for SIEX_RUN_QUEUED_SECONDS either (``_queue_moving``)."""
     if run.status == RunStatus.RUNNING:
         limit = now - timedelta(seconds=settings.SIEX_RUN_STALE_SECONDS)
         return run.heartbeat_at is not None and run.heartbeat_at >= limit
     limit = now - timedelta(seconds=settings.SIEX_RUN_QUEUED_SECONDS)
-    return (run.dispatched_at or run.created_at) >= limit
+    return (run.dispatched_at or run.created_at) >= limit or _queue_moving(now)
+
+
+def _queue_moving(now) -> bool:
+    """Whether the workers took up a run, or calculated one, within SIEX_RUN_QUEUED_SECONDS: the
+    runs still queued are then waiting their turn, not lost."""
+    limit = now - timedelta(seconds=settings.SIEX_RUN_QUEUED_SECONDS)
+    return CalculationRun.objects.filter(
+        Q(started_at__gte=limit) | Q(status=RunStatus.RUNNING, heartbeat_at__gte=limit)
+    ).exists()
 
 
 RECOVER_ALIVE = "alive"
@@ -474,28 +487,27 @@ def run_recover(*, run_id: int) -> str:
 def run_sweep() -> dict[str, int]:
     """The periodic check of every active run (Celery beat, ``calculation.sweep_runs``): each run
     that has shown no sign of life for too long is sent again or failed (``run_recover``).
+    Queued runs are checked only while the queue stands still (``_queue_moving``): a long queue
+    is not a lost one.
 
     Returns how many runs were sent again and how many failed.
     """
     now = timezone.now()
-    lost = CalculationRun.objects.filter(
-        Q(
-            status=RunStatus.RUNNING,
-            heartbeat_at__lt=now - timedelta(seconds=settings.SIEX_RUN_STALE_SECONDS),
-        )
-        | Q(status=RunStatus.RUNNING, heartbeat_at__isnull=True)
-        | Q(
+    lost = Q(
+        status=RunStatus.RUNNING,
+        heartbeat_at__lt=now - timedelta(seconds=settings.SIEX_RUN_STALE_SECONDS),
+    ) | Q(status=RunStatus.RUNNING, heartbeat_at__isnull=True)
+    if not _queue_moving(now):
+        lost |= Q(
             status=RunStatus.QUEUED,
             dispatched_at__lt=now - timedelta(seconds=settings.SIEX_RUN_QUEUED_SECONDS),
-        )
-        | Q(
+        ) | Q(
             status=RunStatus.QUEUED,
             dispatched_at__isnull=True,
             created_at__lt=now - timedelta(seconds=settings.SIEX_RUN_QUEUED_SECONDS),
         )
-    )
     done = {RECOVER_REDISPATCHED: 0, RECOVER_FAILED: 0}
-    for run_id in lost.values_list("pk", flat=True):
+    for run_id in CalculationRun.objects.filter(lost).values_list("pk", flat=True):
         try:
             outcome = run_recover(run_id=run_id)
         except CalculationServiceUnavailable:

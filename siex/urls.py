@@ -69,3 +69,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# A database that does not answer makes every page answer 503 "try again", not 500.
+handler500 = "siex.core.views.server_error"
