@@ -12,10 +12,14 @@ Run them with ``bin/test worker tests/calculation/test_jobs_under_faults.py``.
 import os
 import signal
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import Error as DatabaseError
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from calculation import services
@@ -203,3 +207,179 @@ def test_a_poison_job_stops_after_its_bounded_attempts_and_the_queue_keeps_movin
         "lost": 0,
         "duplicated": 0,
     }
+
+
+# --- (b) the whole worker killed, a new one started ------------------------------------------
+
+
+def test_with_the_worker_killed_and_a_new_one_started_every_queued_run_ends(
+    versions_on_catalogue, processes, tmp_path
+):
+    _require_services()
+    versions = versions_on_catalogue(6, draws=30_000)
+    first, queue = start_worker(pool="prefork")
+    processes.append(first)
+    with sending_to(os.environ["REDIS_URL"], queue):
+        for version in versions:
+            services.run_start(version=version)
+        _wait_until(
+            lambda: _runs(versions).filter(status=RunStatus.RUNNING, progress__gt=5).exists(),
+            60,
+            "the worker taking up a run",
+        )
+        for pid in [*worker_children(first), first.pid]:  # the worker and its pool, at once
+            os.kill(pid, signal.SIGKILL)
+        first.wait(timeout=10)
+        # Beat's sweep finds the run that was calculating silent and sends it again.
+        second, _ = start_worker(
+            queue,
+            pool="prefork",
+            beat=tmp_path,
+            SIEX_RUN_STALE_SECONDS="3",
+            SIEX_RUN_SWEEP_INTERVAL="1",
+        )
+        processes.append(second)
+        _wait_for_all(versions, 90)
+    assert _tally("worker killed and replaced", versions, 6) == {
+        "started": 6,
+        "succeeded": 6,
+        "failed": 0,
+        "lost": 0,
+        "duplicated": 0,
+    }
+    assert _runs(versions).filter(attempts=2).count() == 1  # the one the worker died in
+
+
+# --- (c) Redis stopped during a batch of 20 runs ----------------------------------------------
+
+
+def test_with_redis_stopped_during_a_batch_every_run_ends_and_the_worker_consumes_again(
+    versions_on_catalogue, redis_server, processes, client_for, tmp_path
+):
+    versions = versions_on_catalogue(21, draws=5_000)
+    batch, later = versions[:20], versions[20]
+    # The worker's beat sends the runs again whose job the empty Redis no longer holds, once
+    # nothing moved for SIEX_RUN_QUEUED_SECONDS.
+    worker, queue = start_worker(
+        pool="prefork",
+        beat=tmp_path,
+        REDIS_URL=redis_server.url,
+        SIEX_RUN_QUEUED_SECONDS="4",
+        SIEX_RUN_STALE_SECONDS="4",
+        SIEX_RUN_SWEEP_INTERVAL="1",
+    )
+    processes.append(worker)
+    lead = client_for(Role.PROJECT_LEAD)
+    with sending_to(redis_server.url, queue):
+        for version in batch:
+            services.run_start(version=version)
+        _wait_until(
+            lambda: _runs(batch).filter(status=RunStatus.SUCCEEDED).count() >= 3,
+            60,
+            "the worker finishing the first runs",
+        )
+        redis_server.stop()  # without persistence: the jobs still queued are gone with it
+        down = time.monotonic()
+        # While it is down, asking for a calculation answers "try again" at once.
+        response = lead.post(reverse("calculation:version-run", kwargs={"pk": later.pk}))
+        assert response.status_code == 503
+        assert response["Retry-After"]
+        api = lead.post(f"/api/v1/scenario-versions/{later.pk}/runs/")
+        assert api.status_code == 503
+        assert api.json()["code"] == "calculation_service_unavailable"
+        time.sleep(max(0.0, 3 - (time.monotonic() - down)))
+        redis_server.start()
+        _wait_for_all(batch, 90)
+        # The same worker (never restarted) takes up a new calculation.
+        response = lead.post(reverse("calculation:version-run", kwargs={"pk": later.pk}))
+        assert response.status_code == 302
+        _wait_until(
+            lambda: later.runs.filter(status=RunStatus.SUCCEEDED).exists(),
+            60,
+            "the worker taking up a run after Redis came back",
+        )
+    assert worker.poll() is None
+    assert _tally("redis stopped during 20 runs", batch, 20) == {
+        "started": 20,
+        "succeeded": 20,
+        "failed": 0,
+        "lost": 0,
+        "duplicated": 0,
+    }
+    # The two requests while Redis was down left failed runs with the reason, nothing queued.
+    refused = later.runs.filter(status=RunStatus.FAILED)
+    assert refused.count() == 2
+    assert all("could not be reached" in run.error for run in refused)
+
+
+# --- (d) PostgreSQL restarted under load -----------------------------------------------------
+
+
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL of the test's own, holding a copy of the test database, and this process's
+    connection pointed at it (and back at the end)."""
+    folder = Path(tempfile.mkdtemp(prefix="siex-pg-"))  # not under pytest's root-only tmp
+    server = PostgresServer(folder)
+    saved = dict(connection.settings_dict)
+    try:
+        server.start()
+        yield server
+    finally:
+        connection.close()
+        connection.settings_dict.update(saved)
+        server.destroy()
+
+
+def _point_at(server: PostgresServer, name: str) -> None:
+    connection.close()
+    connection.settings_dict.update(
+        HOST="127.0.0.1", PORT=str(server.port), NAME=name, USER="postgres", PASSWORD=""
+    )
+
+
+def test_with_postgresql_restarted_under_load_every_run_ends_and_the_web_says_try_again(
+    versions_on_catalogue, own_postgres, processes, user_for
+):
+    _require_services()
+    versions = versions_on_catalogue(6, draws=60_000)
+    lead = user_for(Role.PROJECT_LEAD)
+    own_postgres.copy_database(connection.settings_dict, "siex_faults")
+    _point_at(own_postgres, "siex_faults")  # the test and the worker on the database to restart
+    worker, queue = start_worker(pool="prefork")
+    processes.append(worker)
+    web = Client(raise_request_exception=False)
+    web.force_login(lead)
+    page = reverse("calculation:version", kwargs={"pk": versions[0].pk})
+    restarts = 0
+    with sending_to(os.environ["REDIS_URL"], queue):
+        for version in versions:
+            services.run_start(version=version)
+        for _ in range(2):  # twice, each time while a run calculates
+            _wait_until(
+                lambda: _runs(versions).filter(status=RunStatus.RUNNING, progress__gt=5).exists(),
+                60,
+                "a run calculating",
+            )
+            own_postgres.restart()
+            restarts += 1
+            time.sleep(1)
+        # While it is down, pages and the API answer "try again".
+        own_postgres.stop()
+        try:
+            response = web.get(page)
+            api = web.get("/api/v1/scenario-versions/")
+        finally:
+            own_postgres.start()
+        _wait_for_all(versions, 120)
+    assert response.status_code == 503 and response["Retry-After"]
+    assert "Probeer het over een minuut opnieuw" in response.content.decode()
+    assert api.status_code == 503 and api.json()["code"] == "service_unavailable"
+    assert web.get(page).status_code == 200  # and once it is back, they answer again
+    assert worker.poll() is None
+    tally = _tally(f"postgresql restarted {restarts} times under 6 runs", versions, 6)
+    assert tally["lost"] == 0 and tally["duplicated"] == 0
+    assert tally["succeeded"] + tally["failed"] == 6
+    # The runs the restarts interrupted were tried again by the worker itself (no beat runs
+    # here), at once.
+    assert _runs(versions).filter(attempts__gte=2).exists()
