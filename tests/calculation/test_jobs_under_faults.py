@@ -25,6 +25,7 @@ from django.urls import reverse
 from calculation import services
 from calculation.models import CalculationRun, RunStatus
 from siex.accounts.roles import Role
+from tests.conftest import services_required
 from tests.worker import (
     PostgresServer,
     _require_services,
@@ -319,6 +320,11 @@ def test_with_redis_stopped_during_a_batch_every_run_ends_and_the_worker_consume
 def own_postgres():
     """A PostgreSQL of the test's own, holding a copy of the test database, and this process's
     connection pointed at it (and back at the end)."""
+    _require_services()
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")):
+        if services_required():
+            pytest.fail("PostgreSQL's server programs are needed to restart a database")
+        pytest.skip("PostgreSQL's server programs are not installed")
     folder = Path(tempfile.mkdtemp(prefix="siex-pg-"))  # not under pytest's root-only tmp
     server = PostgresServer(folder)
     saved = dict(connection.settings_dict)
