@@ -1,6 +1,6 @@
 """SIEX's Celery app for the fault tests, with a calculation that misbehaves for the scenarios
-whose code begins so: "poison-crash" kills the process that calculates it (as running out of memory would),
-"poison-raise" raises. Every other scenario is calculated as usual.
+whose code begins so: "poison-crash" kills the process that calculates it (as running out of
+memory would), "poison-raise" raises. Every other scenario is calculated as usual.
 
 Start a worker on it with ``tests.worker.start_worker(app="tests.faulty_app")``.
 """

@@ -104,7 +104,13 @@ def _wait_for_all(versions, timeout: float, outputs=()) -> None:
 def _tally(scenario: str, versions, asked: int) -> dict[str, int]:
     """What became of the runs asked for: succeeded, failed with a reason, lost (not ended, or
     failed without a reason), duplicated (more than one run of a version)."""
-    runs = list(_read(lambda: _runs(versions).values("status", "error", "scenario_version")))
+    runs = list(
+        _read(
+            lambda: _runs(versions).values(
+                "status", "error", "scenario_version", "attempts", "dispatches"
+            )
+        )
+    )
     succeeded = sum(run["status"] == RunStatus.SUCCEEDED for run in runs)
     failed = sum(run["status"] == RunStatus.FAILED and bool(run["error"]) for run in runs)
     tally = {
@@ -114,7 +120,12 @@ def _tally(scenario: str, versions, asked: int) -> dict[str, int]:
         "lost": asked - succeeded - failed,
         "duplicated": len(runs) - len({run["scenario_version"] for run in runs}),
     }
-    print(f"\n{scenario}: {tally}")
+    # How the faults were overcome: executions tried again, jobs the sweep sent again.
+    again = {
+        "tried_again": sum(max(0, run["attempts"] - 1) for run in runs),
+        "sent_again": sum(max(0, run["dispatches"] - 1) for run in runs),
+    }
+    print(f"\n{scenario}: {tally} {again}")
     return tally
 
 
