@@ -26,6 +26,7 @@ from calculation import services
 from calculation.models import CalculationRun, RunStatus
 from siex.accounts.roles import Role
 from tests.conftest import services_required
+from tests.two_factor import force_login_verified
 from tests.worker import (
     PostgresServer,
     _require_services,
@@ -365,8 +366,7 @@ def test_with_postgresql_restarted_under_load_every_run_ends_and_the_web_says_tr
     _point_at(own_postgres, "siex_faults")  # the test and the worker on the database to restart
     worker, queue = start_worker(pool="prefork")
     processes.append(worker)
-    web = Client(raise_request_exception=False)
-    web.force_login(lead)
+    web = force_login_verified(Client(raise_request_exception=False), lead)
     page = reverse("calculation:version", kwargs={"pk": versions[0].pk})
     restarts = 0
     with sending_to(os.environ["REDIS_URL"], queue):
