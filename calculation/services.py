@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from django import db
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -400,12 +401,25 @@ def run_start(*, version: ScenarioVersion, user=None) -> CalculationRun:
 
 
 def _is_alive(run: CalculationRun, now) -> bool:
-    """Whether an active run has shown a sign of life recently enough to leave it alone."""
+    """Whether an active run has shown a sign of life recently enough to leave it alone.
+
+    A queued run waits its turn while the workers are busy with the runs before it; it counts
+    as lost (its job gone, say with a broker that restarted empty) only once no worker has taken
+    up or calculated any run for SIEX_RUN_QUEUED_SECONDS either (``_queue_moving``)."""
     if run.status == RunStatus.RUNNING:
         limit = now - timedelta(seconds=settings.SIEX_RUN_STALE_SECONDS)
         return run.heartbeat_at is not None and run.heartbeat_at >= limit
     limit = now - timedelta(seconds=settings.SIEX_RUN_QUEUED_SECONDS)
-    return (run.dispatched_at or run.created_at) >= limit
+    return (run.dispatched_at or run.created_at) >= limit or _queue_moving(now)
+
+
+def _queue_moving(now) -> bool:
+    """Whether the workers took up a run, or calculated one, within SIEX_RUN_QUEUED_SECONDS: the
+    runs still queued are then waiting their turn, not lost."""
+    limit = now - timedelta(seconds=settings.SIEX_RUN_QUEUED_SECONDS)
+    return CalculationRun.objects.filter(
+        Q(started_at__gte=limit) | Q(status=RunStatus.RUNNING, heartbeat_at__gte=limit)
+    ).exists()
 
 
 RECOVER_ALIVE = "alive"
@@ -475,28 +489,27 @@ def run_recover(*, run_id: int) -> str:
 def run_sweep() -> dict[str, int]:
     """The periodic check of every active run (Celery beat, ``calculation.sweep_runs``): each run
     that has shown no sign of life for too long is sent again or failed (``run_recover``).
+    Queued runs are checked only while the queue stands still (``_queue_moving``): a long queue
+    is not a lost one.
 
     Returns how many runs were sent again and how many failed.
     """
     now = timezone.now()
-    lost = CalculationRun.objects.filter(
-        Q(
-            status=RunStatus.RUNNING,
-            heartbeat_at__lt=now - timedelta(seconds=settings.SIEX_RUN_STALE_SECONDS),
-        )
-        | Q(status=RunStatus.RUNNING, heartbeat_at__isnull=True)
-        | Q(
+    lost = Q(
+        status=RunStatus.RUNNING,
+        heartbeat_at__lt=now - timedelta(seconds=settings.SIEX_RUN_STALE_SECONDS),
+    ) | Q(status=RunStatus.RUNNING, heartbeat_at__isnull=True)
+    if not _queue_moving(now):
+        lost |= Q(
             status=RunStatus.QUEUED,
             dispatched_at__lt=now - timedelta(seconds=settings.SIEX_RUN_QUEUED_SECONDS),
-        )
-        | Q(
+        ) | Q(
             status=RunStatus.QUEUED,
             dispatched_at__isnull=True,
             created_at__lt=now - timedelta(seconds=settings.SIEX_RUN_QUEUED_SECONDS),
         )
-    )
     done = {RECOVER_REDISPATCHED: 0, RECOVER_FAILED: 0}
-    for run_id in lost.values_list("pk", flat=True):
+    for run_id in CalculationRun.objects.filter(lost).values_list("pk", flat=True):
         try:
             outcome = run_recover(run_id=run_id)
         except CalculationServiceUnavailable:
@@ -506,14 +519,18 @@ def run_sweep() -> dict[str, int]:
     return done
 
 
-def run_execute(*, run_id: int) -> str:
+def run_execute(*, run_id: int, take_over: bool = False) -> str:
     """The body of the calculation job: idempotent, safe to receive twice.
 
     A run that already finished is left alone, and so is a run another worker is calculating
-    (it wrote progress within SIEX_RUN_STALE_SECONDS); a run redelivered after its worker died is
-    tried again until MAX_ATTEMPTS. The execution owns the run through its attempt number: it
-    stops as soon as the run was given to another attempt, and writes its outcome (status,
-    results and timings) in one transaction, only when everything succeeded.
+    (it wrote progress within SIEX_RUN_STALE_SECONDS), unless ``take_over``: the job comes back
+    because the execution that had it is gone (the broker redelivered it after the worker's
+    process died, or the job is tried again after losing the database), so the run is tried
+    again at once instead of after a minute of silence. A run is tried until MAX_ATTEMPTS. The
+    execution owns the run through its attempt number: it stops as soon as the run was given to
+    another attempt, and writes its outcome (status, results and timings) in one transaction,
+    only when everything succeeded. A lost database connection is raised, not recorded as the
+    run's failure (the job tries again; ``tasks.run_calculation``).
     """
     with transaction.atomic():
         run = (
@@ -525,7 +542,7 @@ def run_execute(*, run_id: int) -> str:
         if run is None or run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
             return run.status if run else "missing"
         now = timezone.now()
-        if run.status == RunStatus.RUNNING and _is_alive(run, now):
+        if run.status == RunStatus.RUNNING and _is_alive(run, now) and not take_over:
             return run.status  # a second delivery while a worker calculates it: not twice
         if run.attempts >= MAX_ATTEMPTS:
             run.status = RunStatus.FAILED
@@ -576,6 +593,8 @@ def run_execute(*, run_id: int) -> str:
     except ScenarioError as error:
         _run_failed(mine, "\n".join(error.messages), timings, began)
         return RunStatus.FAILED
+    except (db.OperationalError, db.InterfaceError):
+        raise  # the database went away: nothing can be written now; the job tries again
     except Exception as error:  # the job must record every failure, not only the expected ones
         logger.exception("Calculation run %s failed", run_id)
         _run_failed(mine, _("The calculation failed: %(error)s") % {"error": error}, timings, began)

@@ -72,3 +72,6 @@ urlpatterns = [
     # The admin (superusers only) under SIEX_ADMIN_PATH.
     path(settings.SIEX_ADMIN_PATH, admin.site.urls),
 ]
+
+# A database that does not answer makes every page answer 503 "try again", not 500.
+handler500 = "siex.core.views.server_error"

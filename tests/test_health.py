@@ -95,3 +95,37 @@ def test_the_status_page_shows_the_static_files_check(client_for):
     response = client_for(Role.ADMINISTRATOR).get(reverse("core:status"))
     assert response.status_code == 200
     assert "static files" in response.content.decode()
+
+
+def _refuse(self, *args, **kwargs):
+    raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
+def test_with_the_database_down_pages_answer_try_again_not_a_server_error(client_for, monkeypatch):
+    lead = client_for(Role.PROJECT_LEAD)
+    lead.raise_request_exception = False
+    with monkeypatch.context() as down:
+        # Every query fails as with a database that restarts or cannot be reached.
+        down.setattr(BaseDatabaseWrapper, "ensure_connection", _refuse)
+        page = lead.get(reverse("home"))
+        api = lead.get("/api/v1/households/")
+    assert page.status_code == 503
+    assert int(page["Retry-After"]) > 0
+    assert "Probeer het over een minuut opnieuw" in page.content.decode()
+    assert "connection to server" not in page.content.decode()  # never the database's error
+    assert api.status_code == 503 and int(api["Retry-After"]) > 0
+    assert api.json()["code"] == "service_unavailable"
+
+
+def test_any_other_server_error_is_still_the_500_page(client_for, monkeypatch):
+    from siex.core import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", broken)
+    lead = client_for(Role.PROJECT_LEAD)
+    lead.raise_request_exception = False
+    page = lead.get(reverse("home"))
+    assert page.status_code == 500
+    assert "Er ging iets mis" in page.content.decode()

@@ -52,10 +52,17 @@ def worker():
 
 
 def start_worker(
-    queue: str | None = None, *, beat: Path | None = None, **extra_env: str
+    queue: str | None = None,
+    *,
+    beat: Path | None = None,
+    pool: str = "solo",
+    app: str = "siex",
+    **extra_env: str,
 ) -> tuple[subprocess.Popen, str]:
     """A worker on ``queue`` (a new one when None); with ``beat`` (a folder for its schedule
-    file) it also runs Celery beat, which sends the periodic tasks to that queue."""
+    file) it also runs Celery beat, which sends the periodic tasks to that queue. ``pool``
+    "prefork" runs the jobs in one child process (which a test can kill); ``app`` is the module
+    of the Celery app (a test's own, to make a job misbehave)."""
     db = connection.settings_dict
     queue = queue or f"siex-test-{uuid.uuid4().hex[:8]}"
     env = {
@@ -66,6 +73,8 @@ def start_worker(
             f"{db['PORT'] or 5432}/{db['NAME']}"
         ),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        # The jobs the worker sends itself (the sweep sending a run again) go through the broker.
+        "SIEX_TEST_WORKER": "True",
         **extra_env,
     }
     process = subprocess.Popen(
@@ -74,9 +83,10 @@ def start_worker(
             "-m",
             "celery",
             "-A",
-            "siex",
+            app,
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
+            *(["--concurrency=1"] if pool == "prefork" else []),
             "--queues",
             queue,
             "--loglevel=WARNING",
@@ -102,6 +112,15 @@ def stop_worker(process: subprocess.Popen) -> str:
     except subprocess.TimeoutExpired:
         process.kill()
         return process.communicate()[0] or ""
+
+
+def worker_children(process: subprocess.Popen) -> list[int]:
+    """The process ids of the worker's children (its prefork pool)."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    try:
+        return [int(pid) for pid in children.read_text().split()]
+    except OSError:
+        return []
 
 
 def free_port() -> int:
@@ -147,6 +166,73 @@ class RedisServer:
             self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
+
+
+class PostgresServer:
+    """A PostgreSQL cluster of the test's own on a free port, in ``folder``, to restart or stop
+    while jobs run (never the shared one: other tests use it). ``initdb`` refuses to run as root:
+    as root the cluster is the ``postgres`` user's."""
+
+    def __init__(self, folder: Path):
+        versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        if not versions:
+            raise RuntimeError("no PostgreSQL server programs in /usr/lib/postgresql")
+        self.bin = versions[-1].parent
+        self.port = free_port()
+        self.folder = folder
+        self.data = folder / "data"
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_user:
+            shutil.chown(folder, "postgres")
+        self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-N", "-E", "UTF8")
+
+    def url(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def _run(self, program: str, *args) -> None:
+        subprocess.run(
+            [*self.as_user, str(self.bin / program), *map(str, args)],
+            cwd=self.folder,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def _ctl(self, action: str, *args: str) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", self.data, "-l", self.folder / "log", "-w", "-o", options,
+                  *args, action)  # fmt: skip
+
+    def start(self) -> None:
+        self._ctl("start")
+
+    def restart(self) -> None:
+        """A fast restart: the server ends every session and starts again."""
+        self._ctl("restart", "-m", "fast")
+
+    def stop(self) -> None:
+        self._ctl("stop", "-m", "fast")
+
+    def copy_database(self, source: dict, name: str) -> None:
+        """A database ``name`` here holding what the database of ``source`` (Django's
+        settings_dict) holds now: its schema and its rows."""
+        self._run("createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", name)
+        dump = subprocess.run(
+            ["pg_dump", "-Fc", "-h", source["HOST"] or "127.0.0.1",
+             "-p", str(source["PORT"] or 5432), "-U", source["USER"], source["NAME"]],
+            env={**os.environ, "PGPASSWORD": source["PASSWORD"] or ""},
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--no-privileges", "-h", "127.0.0.1", "-p",
+             str(self.port), "-U", "postgres", "-d", name],
+            input=dump.stdout, check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+
+    def destroy(self) -> None:
+        with contextlib.suppress(subprocess.SubprocessError):
+            self._ctl("stop", "-m", "immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -1,8 +1,12 @@
-"""Start page per role, system status and the health check."""
+"""Start page per role, system status, the health check and the answer to a server error."""
 
+import sys
+
+from django import db
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -79,3 +83,31 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     they are sent to sign in (and back), as on every other page, instead of getting a 401."""
 
     sign_in_in_browser = True
+
+
+#: Seconds after which asking again makes sense while the database is down (Retry-After).
+DATABASE_RETRY_AFTER = 30
+
+
+def server_error(request):
+    """The answer to an error no view handled (``handler500``). A database that does not answer
+    (restarting, unreachable) is not a fault of the request: the answer is 503 "try again" with
+    Retry-After (JSON on the API), not 500; anything else is the usual 500 page. Rendered
+    without the request's context: that would need the database too."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, (db.OperationalError, db.InterfaceError)):
+        return HttpResponseServerError(loader.get_template("500.html").render())
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {
+                "detail": _(
+                    "The database does not answer; nothing was saved. Try again in a minute."
+                ),
+                "code": "service_unavailable",
+            },
+            status=503,
+        )
+    else:
+        response = HttpResponseServerError(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response

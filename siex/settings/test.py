@@ -23,8 +23,9 @@ from .base import EMBEDDED_BROKER_URL, REDIS_URL  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests that exercise throttling switch it back on with override_settings.
 AXES_ENABLED = False
-# Tasks run in-process in the test suite; the worker tests start a real worker against REDIS_URL.
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run in-process in the test suite; the worker tests start a real worker against REDIS_URL
+# (SIEX_TEST_WORKER), which sends its own jobs (the sweep sending a run again) through the broker.
+CELERY_TASK_ALWAYS_EAGER = not env.bool("SIEX_TEST_WORKER", default=False)  # noqa: F405
 # No background thread checks runs behind the tests' back; the test of that check switches it on.
 SIEX_RUN_SWEEP_IN_PROCESS = False
 # Nor does one run retention; the test of that switches it on.

@@ -88,6 +88,29 @@ def test_a_queued_run_no_worker_took_up_is_sent_again(queued, django_capture_on_
     assert queued.status == RunStatus.QUEUED and queued.dispatches == 2
 
 
+def test_a_queued_run_waiting_its_turn_while_the_workers_are_busy_is_left_alone(
+    queued, scenario_version, django_capture_on_commit_callbacks
+):
+    """Long queued, but the workers took up another run just now: it waits its turn (sending it
+    again would count against it until it failed without ever being lost)."""
+    _set(queued, dispatched_at=timezone.now() - LONG_AGO)
+    other = services.scenario_version_new(version=scenario_version)
+    busy = CalculationRun.objects.create(
+        scenario_version=other,
+        status=RunStatus.FAILED,  # taken up just now (and failed: its outcome does not matter)
+        started_at=timezone.now() - timedelta(seconds=5),
+    )
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert services.run_sweep() == {"redispatched": 0, "failed": 0}
+        assert services.run_recover(run_id=queued.pk) == services.RECOVER_ALIVE
+    assert not sent
+    # Once the queue stands still, the run counts as lost and is sent again.
+    _set(busy, started_at=timezone.now() - LONG_AGO)
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert services.run_sweep() == {"redispatched": 1, "failed": 0}
+    assert len(sent) == 1
+
+
 def test_sending_again_is_bounded_and_then_the_run_fails_with_a_reason(
     queued, django_capture_on_commit_callbacks
 ):
