@@ -16,6 +16,7 @@ class InterventionsConfig(AppConfig):
         from .exchange import tasks  # noqa: F401  (registers the import's job with Celery)
         from .followup.views import follow_up_section
         from .register import photo as register_photo
+        from .register import scopes  # noqa: F401  (the municipality-wide read permission)
         from .register import start_page as register_start_page
         from .register.extensions import household_freeze_add, household_section_add
         from .register.models import Household
