@@ -17,12 +17,13 @@ import rules
 from django.db.models import Exists, OuterRef, QuerySet
 
 from monitoring.models import Area
-from siex.accounts.rules import is_policy_officer, is_project_lead
+from siex.accounts.rules import is_administrator, is_policy_officer, is_project_lead
 
 from .models import Household, Intervention, Team
 
 VIEW_ALL = "interventions.view_all_households"
 VIEW = "interventions.view_household_data"
+MANAGE_TEAMS = "interventions.manage_teams"
 
 
 @rules.predicate
@@ -40,6 +41,9 @@ def in_municipality_wide_team(user) -> bool:
 # Reading every household of the municipality: the project lead, and the policy officers of a
 # municipality-wide team.
 rules.add_perm(VIEW_ALL, is_project_lead | (is_policy_officer & in_municipality_wide_team))
+# The teams, their wijken and their members: the administrator's, who manages the accounts (and
+# sees no household).
+rules.add_perm(MANAGE_TEAMS, is_administrator)
 
 
 def team_areas(user) -> QuerySet[Area]:
