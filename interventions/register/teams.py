@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from monitoring.models import Area
 from monitoring.selectors import current_districts
 from siex.accounts.roles import Role
 from siex.core.forms import apply_errors
@@ -44,7 +45,7 @@ class TeamForm(forms.Form):
     )
     areas = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Districts"),
-        queryset=current_districts(),
+        queryset=Area.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Its members see and change the households of these districts."),

@@ -54,6 +54,8 @@ class Command(BaseCommand):
             password = secrets.token_urlsafe(12)
             user_create_or_update(username=username, role=role, password=password)
             rows.append((str(role.label), username, password))
+        # The teams of policy officers (interventions' command: this layer does not know them).
+        call_command("setup_demo_teams", stdout=self.stdout)
         created = len(DEMO_USERS) - len(existing)
         width = max(len(r[1]) for r in rows)
         self.stdout.write("")
