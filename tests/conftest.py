@@ -37,6 +37,21 @@ def _language_of_the_settings():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (the process's memory in the test settings): figures
+    cached under a generation (``siex.core.cached``) by a test whose rows were rolled back or
+    flushed must not reach the next one."""
+    from django.core.cache import cache
+
+    from siex.core import cached
+
+    cache.clear()
+    cached._down_until[0] = 0.0
+    cached._pending().clear()
+    yield
+
+
 @pytest.fixture
 def roles(db):
     return roles_sync()

@@ -32,6 +32,7 @@ from interventions.register.models import (
     InterventionStatus,
     Source,
 )
+from siex.core.statistics import tables_analyse
 
 from .models import (
     SURVEY_ITEMS,
@@ -306,4 +307,5 @@ def follow_up_demo_replace(*, seed: int) -> FollowUpDemoResult:
             _insert(
                 model, columns, rows, {**common, "note": ""} if model is OutcomeEvent else common
             )
+        tables_analyse(*(model for model, _columns, _rows in plan))
         return result

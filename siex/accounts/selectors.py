@@ -12,12 +12,36 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from .models import OneTimePassword
 from .roles import Role
 
+#: Where django-rules' ``is_group_member`` predicates keep the names of a user's groups on the user
+#: object once a permission was checked: the request's user, whose roles the permission checks,
+#: the page's header and the access log then read once per request.
+GROUP_NAMES = "_group_names_cache"
+
+
+def role_names(user) -> set[str]:
+    """The names of ``user``'s groups: those the permission checks read already (or prefetched
+    groups) when there are, else read now."""
+    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
+    if prefetched is not None:
+        return {group.name for group in prefetched}
+    names = getattr(user, GROUP_NAMES, None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+    return names
+
+
+def role_names_forget(user) -> None:
+    """After a change of ``user``'s roles: read them again next time."""
+    user.__dict__.pop(GROUP_NAMES, None)
+    if hasattr(user, "_prefetched_objects_cache"):
+        user._prefetched_objects_cache.pop("groups", None)
+
 
 def user_roles(user) -> list[Role]:
     """The roles of a user, in the order of ``Role``."""
     if not user.is_authenticated:
         return []
-    names = {group.name for group in user.groups.all()}
+    names = role_names(user)
     return [role for role in Role if role.value in names]
 
 

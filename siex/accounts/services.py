@@ -28,7 +28,7 @@ from siex.core.text import validate_no_control_characters
 from .models import OneTimePassword
 from .roles import Role
 from .rules import account_refusal, grantable_roles
-from .selectors import account_state, user_roles
+from .selectors import account_state, role_names_forget, user_roles
 
 User = get_user_model()
 
@@ -274,6 +274,7 @@ def _checked_roles(actor, roles: Iterable[Role]) -> list[Role]:
 def _roles_apply(user, roles: list[Role], *, changeable: list[Role]) -> None:
     """Give exactly ``roles`` among ``changeable``; other groups stay. django-auditlog records
     each role added and taken away (the groups relation)."""
+    role_names_forget(user)
     current = set(user_roles(user))
     wanted = set(roles)
     removed = [role.value for role in changeable if role in current and role not in wanted]
@@ -284,8 +285,7 @@ def _roles_apply(user, roles: list[Role], *, changeable: list[Role]) -> None:
         # get_or_create: on a database where setup_roles has not run yet the role's group does
         # not exist, and the role would silently not be given.
         user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in added))
-    if hasattr(user, "_prefetched_objects_cache"):
-        user._prefetched_objects_cache.pop("groups", None)
+    role_names_forget(user)
 
 
 def _active_set(actor, user, *, active: bool):

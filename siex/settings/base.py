@@ -12,7 +12,7 @@ import contextlib
 from pathlib import Path
 
 from celery.schedules import crontab
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -369,6 +369,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        # plotly.js sets style attributes on the SVG and the HTML of the charts it draws (sizes,
+        # positions, colours); a style attribute cannot run script, so inline style attributes
+        # are allowed, and only those: no <style> element, no inline script (script-src above).
+        "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -187,3 +187,28 @@ def test_a_second_setup_demo_says_nothing_changed_but_the_new_passwords(world):
     assert "Demo users: already there; new passwords" in text
     for word in ("new,", "updated", "changed,", "created", "loaded."):
         assert word not in text, word
+
+
+def test_seed_demo_analyses_the_tables_it_filled_and_the_register_figures_count_again(
+    world, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from siex.core import cached
+
+    token = cached.generation("register")
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("seed_demo", households=200, seed=7, stdout=io.StringIO())
+    assert cached.generation("register") != token  # bulk writes: the demo bumps itself
+    analysed = {q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")}
+    if connection.vendor == "postgresql":
+        assert {'ANALYZE "interventions_household"', 'ANALYZE "interventions_intervention"'} <= (
+            analysed
+        )
+        assert 'ANALYZE "interventions_outcomeevent"' in analysed
+    else:
+        assert not analysed
