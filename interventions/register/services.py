@@ -270,3 +270,14 @@ def team_save(*, team: Team | None, name: str, municipality_wide: bool, areas, m
     team.areas.set(areas)
     team.members.set(members)
     return team
+
+
+def user_teams_set(user, teams) -> None:
+    """Put a policy officer in ``teams`` (and in no other); an account without the policy
+    officer role is in no team."""
+    teams = list(teams or [])
+    if teams and not user.groups.filter(name=Role.POLICY_OFFICER).exists():
+        raise ValidationError(
+            {"teams": _("Only a policy officer is a member of a team: give the role as well.")}
+        )
+    user.teams.set(teams)

@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 
 from monitoring.models import Area
 from monitoring.selectors import current_districts
+from siex.accounts.extensions import AccountField
 from siex.accounts.roles import Role
 from siex.core.forms import apply_errors
 from siex.core.text import validate_no_control_characters
@@ -116,3 +117,26 @@ class TeamFormView(FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Team %(name)s is saved.") % {"name": team.name})
         return redirect(reverse("register:teams"))
+
+
+def team_choice_field() -> forms.ModelMultipleChoiceField:
+    """The teams on the administrator's account form (``siex.accounts.extensions``)."""
+    return forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Teams"),
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "For a policy officer: they see and change the households of these teams' districts. "
+            "In no team they see no household."
+        ),
+    )
+
+
+def account_teams_field() -> AccountField:
+    return AccountField(
+        name="teams",
+        field=team_choice_field,
+        initial=lambda user: list(user.teams.all()),
+        save=services.user_teams_set,
+    )

@@ -342,3 +342,68 @@ def test_the_change_history_shows_the_own_households_only(world):
     page = client.get(reverse("audit:changes")).content.decode()
     assert world["own"].short_pseudonym in page
     assert world["foreign"].short_pseudonym not in page
+
+
+def test_the_administrator_puts_officers_in_teams_and_only_officers(world):
+    admin = signed_in(UserFactory(role=Role.ADMINISTRATOR))
+    officer = UserFactory(username="nieuw-lid", role=Role.POLICY_OFFICER, teams=[])
+    lead = UserFactory(username="lead", role=Role.PROJECT_LEAD)
+    areas = world["areas"]
+    assert officer.username in admin.get(reverse("register:teams")).content.decode()
+    response = admin.post(
+        reverse("register:team-new"),
+        {"name": "WIJ-team Test", "areas": [areas[1].pk], "members": [officer.pk]},
+    )
+    assert response.status_code == 302
+    assert list(households_visible_to(officer)) == [world["foreign"]]
+    team = officer.teams.get()
+    response = admin.post(
+        reverse("register:team", kwargs={"pk": team.pk}),
+        {"name": "WIJ-team Test", "areas": [areas[1].pk], "members": [officer.pk, lead.pk]},
+    )
+    assert response.status_code == 200  # the project lead is not offered: not an officer
+    assert list(team.members.all()) == [officer]
+    response = admin.post(
+        reverse("register:team", kwargs={"pk": team.pk}),
+        {"name": "WIJ-team Test", "municipality_wide": "on", "members": [officer.pk]},
+    )
+    assert response.status_code == 302
+    fresh = type(officer).objects.get(pk=officer.pk)
+    assert set(households_visible_to(fresh)) == {world["own"], world["foreign"]}
+    account = admin.get(reverse("accounts:user", kwargs={"pk": officer.pk})).content.decode()
+    assert "WIJ-team Test" in account
+
+
+def test_the_account_form_offers_the_teams_of_a_policy_officer(world):
+    from siex.accounts.selectors import account_state
+
+    admin = signed_in(UserFactory(role=Role.ADMINISTRATOR))
+    centrum = team_of(world["areas"][1], name="WIJ-team Centrum")
+    response = admin.post(
+        reverse("accounts:user-new"),
+        {"username": "j.devries", "roles": [Role.POLICY_OFFICER.value], "teams": [centrum.pk]},
+    )
+    assert response.status_code == 200  # the one-time password page
+    officer = type(world["officer"]).objects.get(username="j.devries")
+    assert list(officer.teams.all()) == [centrum]
+    assert list(households_visible_to(officer)) == [world["foreign"]]
+    url = reverse("accounts:user", kwargs={"pk": officer.pk})
+    assert admin.get(url).context["form"].initial["teams"] == [centrum]
+    # An account without the policy officer role is in no team: refused, nothing saved.
+    response = admin.post(
+        url,
+        {
+            "roles": [Role.COUNCIL_MEMBER.value],
+            "teams": [centrum.pk],
+            "state": account_state(officer),
+        },
+    )
+    assert response.status_code == 200 and "teams" in response.context["form"].errors
+    officer = type(officer).objects.get(pk=officer.pk)
+    assert officer.groups.get().name == Role.POLICY_OFFICER.value
+    # Taking the officer out of every team: they see no household.
+    response = admin.post(
+        url, {"roles": [Role.POLICY_OFFICER.value], "state": account_state(officer)}
+    )
+    assert response.status_code == 302
+    assert not households_visible_to(type(officer).objects.get(pk=officer.pk)).exists()
