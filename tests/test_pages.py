@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from siex.accounts.roles import Role
 from tests.factories import HouseholdFactory, UserFactory
+from tests.two_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +149,7 @@ def test_pages_send_a_content_security_policy_without_inline_scripts(client_for)
 def test_a_user_without_a_role_is_told_to_ask_for_one(roles):
     user = UserFactory(username="nobody")
     client = Client()
-    client.force_login(user)
+    force_login_verified(client, user)
     response = client.get(reverse("home"))
     assert response.status_code == 403
     assert b"Your account has no role yet" in response.content

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+from django_otp import user_has_device
 
 from .models import OneTimePassword
 from .roles import Role
@@ -86,3 +90,34 @@ def users_per_role() -> list[tuple[Role, int]]:
         .annotate(n=Count("id"))
     )
     return [(role, counts.get(role.value, 0)) for role in Role]
+
+
+# --- Two-factor sign-in and API tokens ------------------------------------------------------------
+
+
+def two_factor_required(user) -> bool:
+    """Whether ``user`` must sign in with a second step: a superuser, or a user with one of the
+    roles of ``SIEX_2FA_REQUIRED_ROLES`` (project lead and administrator by default)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=settings.SIEX_2FA_REQUIRED_ROLES).exists()
+
+
+def two_factor_step(user) -> str | None:
+    """What a signed-in session of ``user`` that has not passed the second step still has to do:
+    ``"verify"`` (enter a code: the user has an authenticator app or recovery codes), ``"setup"``
+    (set up an app: required for the user's role, not done yet), or None (nothing: the second
+    step is not required and the user did not set it up)."""
+    if user_has_device(user):
+        return "verify"
+    if two_factor_required(user):
+        return "setup"
+    return None
+
+
+def api_token_expired(token) -> bool:
+    """Whether an API token is older than ``SIEX_API_TOKEN_HOURS``."""
+    lifetime = timedelta(hours=settings.SIEX_API_TOKEN_HOURS)
+    return token.created < timezone.now() - lifetime

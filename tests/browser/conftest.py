@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from siex.accounts.selectors import two_factor_required
 from tests.conftest import services_required
+from tests.two_factor import authenticator, code_now
 
 CHROMIUM = os.environ.get("SIEX_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -150,10 +152,16 @@ def sign_in(page, user_for):
         user = user_for(role)
         user.set_password(PASSWORD)
         user.save()
+        device = authenticator(user) if two_factor_required(user) else None
         page.goto("/account/inloggen/")
         page.get_by_label("Gebruikersnaam").fill(user.get_username())
         page.get_by_label("Wachtwoord").fill(PASSWORD)
         page.locator("main").get_by_role("button", name="Inloggen").click()
+        if device is not None:
+            # The second step, with a code from the user's authenticator app.
+            page.wait_for_url(lambda url: "/inloggen/code/" in url)
+            page.get_by_label("Code", exact=True).fill(code_now(device))
+            page.locator("main").get_by_role("button", name="Inloggen").click()
         page.wait_for_url(lambda url: "/inloggen/" not in url)
         return user
 

@@ -165,6 +165,20 @@ def test_setup_demo_creates_one_user_per_role_and_prints_their_passwords(
     assert len(lines) == 4
     for username, password, *_ in lines:
         assert authenticate(username=username, password=password) is not None
+    # The project lead and the administrator need a second step: the demo prints how to pass it.
+    from django.test import Client
+    from django.urls import reverse
+
+    text = out.getvalue()
+    for username in ("demo-projectleider", "demo-beheerder"):
+        line = next(line for line in text.splitlines() if line.startswith(f"{username} also"))
+        assert "otpauth://totp/" in line
+        recovery = line.split("recovery codes ")[1].split(",")[0]
+        password = next(p for u, p, *_ in lines if u == username)
+        client = Client()
+        client.post(reverse("accounts:login"), {"username": username, "password": password})
+        client.post(reverse("accounts:two-factor"), {"code": recovery})
+        assert client.get(reverse("home")).status_code == 200
     # The demo council member has results to read: both scenarios are fixed and calculated.
     from calculation.models import RunStatus, ScenarioVersion, VersionStatus
 

@@ -27,6 +27,7 @@ from interventions.retention.services import retention_apply
 from interventions.retention.tasks import RETENTION_APPLY, retention_apply_task
 from siex.audit.masks import MASK
 from tests.factories import HouseholdFactory, InterventionFactory, InterventionTypeFactory
+from tests.two_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -400,7 +401,7 @@ def test_a_superuser_reads_the_runs_in_the_admin_and_cannot_change_them(populati
     with freeze_time(TODAY):
         run_id = retention_apply().run_id
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
-    client.force_login(admin)
+    force_login_verified(client, admin)
     assert client.get("/admin/interventions/retentionrun/").status_code == 200
     assert client.get(f"/admin/interventions/retentionrun/{run_id}/change/").status_code == 200
     assert client.get(f"/admin/interventions/retentionrun/{run_id}/delete/").status_code == 403
