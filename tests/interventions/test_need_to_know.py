@@ -36,6 +36,7 @@ from tests.interventions.import_files import (
     xlsx_bytes,
 )
 from tests.interventions.register_pages import household_form
+from tests.two_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +58,8 @@ def world(roles, groningen_areas, groningen_catalogue):
 
 
 def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    """Signed in, past the second step where the role requires it."""
+    return force_login_verified(Client(), user)
 
 
 def test_the_selector_gives_each_role_its_scope(world):
