@@ -8,6 +8,7 @@ class InterventionsConfig(AppConfig):
 
     def ready(self) -> None:
         from monitoring.photos.programme import programme_provider_add
+        from siex.accounts.extensions import account_field_add
         from siex.core.start_page import start_section_add
         from siex.core.tasks import ping_count_add
 
@@ -16,16 +17,20 @@ class InterventionsConfig(AppConfig):
         from .exchange import tasks  # noqa: F401  (registers the import's job with Celery)
         from .followup.views import follow_up_section
         from .register import photo as register_photo
+        from .register import scopes  # noqa: F401  (the municipality-wide read permission)
         from .register import start_page as register_start_page
         from .register.extensions import household_freeze_add, household_section_add
         from .register.generation import REGISTER, connect_signals
         from .register.models import Household
+        from .register.teams import account_teams_field
         from .retention import tasks as retention_tasks  # noqa: F401  (the daily retention job)
         from .retention.selectors import household_anonymised_reason
 
         # Figures cached over the whole register are recomputed after every change to it.
         connect_signals()
         household_section_add(follow_up_section)
+        # The administrator's account form offers a policy officer's teams (need to know).
+        account_field_add(account_teams_field())
         household_freeze_add(household_anonymised_reason)
         start_section_add(*register_start_page.SECTIONS, *catalogue_start_page.SECTIONS)
         # A worker answering a ping counts the households, to show it reads the same database.

@@ -195,6 +195,26 @@ class InterventionFactory(factory.django.DjangoModelFactory):
         )
 
 
+MUNICIPALITY_WIDE = object()
+
+
+def municipality_wide_team():
+    from interventions.register.models import Team
+
+    return Team.objects.get_or_create(
+        name="Gemeentebreed (test)", defaults={"municipality_wide": True}
+    )[0]
+
+
+def team_of(*areas, name: str | None = None):
+    """A team working in ``areas`` (wijken)."""
+    from interventions.register.models import Team
+
+    team = Team.objects.create(name=name or "WIJ " + ", ".join(area.code for area in areas))
+    team.areas.set(areas)
+    return team
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -215,14 +235,20 @@ class UserFactory(factory.django.DjangoModelFactory):
         administrator = factory.Trait(role=Role.ADMINISTRATOR)
 
     @classmethod
-    def _build(cls, model_class, *args, role=None, **kwargs):
+    def _build(cls, model_class, *args, role=None, teams=None, **kwargs):
         return super()._build(model_class, *args, **kwargs)
 
     @classmethod
-    def _create(cls, model_class, *args, role=None, **kwargs):
+    def _create(cls, model_class, *args, role=None, teams=MUNICIPALITY_WIDE, **kwargs):
+        """A policy officer is a member of a municipality-wide team unless ``teams`` names their
+        teams (``teams=[]``: in no team, so seeing no household)."""
         from django.contrib.auth.models import Group
 
         user = super()._create(model_class, *args, **kwargs)
         if role is not None:
             user.groups.set([Group.objects.get(name=Role(role).value)])
+        if teams is MUNICIPALITY_WIDE:
+            teams = [municipality_wide_team()] if role == Role.POLICY_OFFICER else []
+        for team in teams:
+            team.members.add(user)
         return user

@@ -27,6 +27,7 @@ from tests.access_matrix import (
     NO_ROLE,
     PL,
     PO,
+    PO_OUTSIDE,
     accounts,
     audit,
     catalogue,
@@ -48,6 +49,8 @@ from tests.factories import (
     InterventionFactory,
     InterventionTypeFactory,
     OutcomeFactory,
+    UserFactory,
+    team_of,
 )
 from tests.two_factor import force_login_verified
 
@@ -285,6 +288,47 @@ def test_role_page_matrix(who, client_for, objects):
                 assert_refused(response, who, f"{method} {name}", url)
             if name == "accounts:logout" and who != ANONYMOUS:
                 client = client_for(None if who == NO_ROLE else who)
+
+
+def _outsider_client(areas) -> Client:
+    """A policy officer whose only team works in another wijk than the matrix's household."""
+    officer = UserFactory(username="test-outsider", role=PO, teams=[team_of(areas[1])])
+    client = Client()
+    client.force_login(officer)
+    return client
+
+
+def test_an_officer_outside_the_households_team(roles, objects, groningen_areas):
+    """The column ``PO_OUTSIDE``: every page and endpoint a policy officer reaches, for an officer
+    of another team. What names the household (or one of its records) in its address answers
+    404; a list or a form is served without the household; what names it in its body is refused
+    (400) as an unknown household."""
+    client = _outsider_client(groningen_areas)
+    household = HouseholdFactory._meta.model.objects.get(pk=objects["household"][0]["pk"])
+    checked = {"404": 0, "served": 0, "400": 0}
+    for name in sorted(HOUSEHOLD_LEVEL):
+        for method, builder, allowed in MATRIX[name]:
+            if PO not in allowed:
+                continue
+            kwargs, data = objects[builder] if builder else ({}, None)
+            url = reverse(name, kwargs=kwargs)
+            response = request(client, method, url, data)
+            who = (PO_OUTSIDE, f"{method} {name}")
+            if {"pk", "record"} & set(kwargs):
+                assert response.status_code == 404, (*who, response.status_code)
+                checked["404"] += 1
+                continue
+            content = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            assert household.short_pseudonym.encode() not in content, who
+            if response.status_code == 400:
+                assert url.startswith("/api/"), (*who, response.status_code)
+                checked["400"] += 1
+            else:
+                assert_served(response, *who)
+                checked["served"] += 1
+    assert checked["404"] >= 30 and checked["served"] >= 10, checked
 
 
 def test_a_council_member_never_reaches_household_data(client_for, objects):

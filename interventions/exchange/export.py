@@ -10,7 +10,7 @@ the pseudonym in place of the municipality's own reference, which SIEX does not 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
 
@@ -57,9 +57,11 @@ FILE_NAMES = {HOUSEHOLDS: "huishoudens", INTERVENTIONS: "interventies"}
 
 @dataclass(frozen=True)
 class ExportQuery:
-    """What to export: which kinds, optionally only the households of one district (wijk)."""
+    """What to export: which kinds, of the households ``visible`` to the user
+    (``scopes.households_visible_to``), optionally only those of one district (wijk)."""
 
     kinds: tuple[str, ...]
+    visible: QuerySet[Household] = field(compare=False)
     area_code: str = ""
 
     def as_log_query(self, file_format: str) -> dict:
@@ -67,14 +69,14 @@ class ExportQuery:
 
 
 def households_for_export(query: ExportQuery) -> QuerySet[Household]:
-    households = Household.objects.all()
+    households = query.visible
     if query.area_code:
         households = households.filter(area__code=query.area_code)
     return households
 
 
 def interventions_for_export(query: ExportQuery) -> QuerySet[Intervention]:
-    interventions = Intervention.objects.all()
+    interventions = Intervention.objects.filter(household__in=query.visible)
     if query.area_code:
         interventions = interventions.filter(household__area__code=query.area_code)
     return interventions

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from interventions.catalogue.models import InterventionType
 from interventions.register.models import Household, Intervention, InterventionStatus, Source
+from interventions.register.scopes import areas_in_scope, households_visible_to
 from interventions.register.services import (
     DUPLICATE_CHECKED_STATUSES,
     HOUSEHOLD_EDITABLE_FIELDS,
@@ -138,7 +139,19 @@ class _Planner:
         household_rows = self.rows.get(HOUSEHOLDS, [])
         intervention_rows = self.rows.get(INTERVENTIONS, [])
         pseudonyms = {row[1] for row in household_rows} | {row[1] for row in intervention_rows}
-        self.registered = self.existing_households(pseudonyms)
+        registered = self.existing_households(pseudonyms)
+        # Need to know: a file may touch only the households in the officer's scope. One outside
+        # it is a problem on its every row, so nothing is imported.
+        visible = set(
+            households_visible_to(self.user)
+            .filter(pk__in=[household.pk for household in registered.values()])
+            .values_list("pk", flat=True)
+        )
+        self.foreign = {p for p, household in registered.items() if household.pk not in visible}
+        self.registered = {p: h for p, h in registered.items() if p not in self.foreign}
+        self.wijken_in_scope = set(
+            areas_in_scope(self.user, current_districts()).values_list("code", flat=True)
+        )
         self.in_file: dict[str, Household] = {}
         if HOUSEHOLDS in self.rows:
             self.plan_households(household_rows)
@@ -161,6 +174,22 @@ class _Planner:
 
     # -- households --
 
+    def outside_scope(self, kind: str, number: int, pseudonym: str) -> bool:
+        """A problem on the row when its household is outside the officer's scope."""
+        if pseudonym not in self.foreign:
+            return False
+        self.refused.add(pseudonym)
+        self.problem(
+            kind,
+            number,
+            "referentie",
+            _(
+                "This household is not in your teams' districts: you cannot change it, nor "
+                "register it again."
+            ),
+        )
+        return True
+
     def plan_households(self, rows: list[list]) -> None:
         kind = HOUSEHOLDS
         counts = {"rows": len(rows), "new": 0, "changed": 0, "unchanged": 0}
@@ -171,6 +200,8 @@ class _Planner:
         for values in rows:
             row = dict(zip(ROW_FIELDS[kind], values, strict=True))
             number, pseudonym = row["row"], row["pseudonym"]
+            if self.outside_scope(kind, number, pseudonym):
+                continue
             if pseudonym in first_row:
                 self.refused.add(pseudonym)
                 self.problem(
@@ -194,6 +225,19 @@ class _Planner:
                     "wijk",
                     _("The district %(code)s no longer exists. Check the file again.")
                     % {"code": row["area"]},
+                )
+                continue
+            if area.code not in self.wijken_in_scope:
+                self.refused.add(pseudonym)
+                self.problem(
+                    kind,
+                    number,
+                    "wijk",
+                    _(
+                        "The district %(code)s is not one of your teams' districts: you cannot "
+                        "register a household there."
+                    )
+                    % {"code": area.code},
                 )
                 continue
             values_now = {
@@ -314,6 +358,8 @@ class _Planner:
         for values in rows:
             row = dict(zip(field_names, values, strict=True))
             number, pseudonym = row["row"], row["pseudonym"]
+            if pseudonym not in self.refused and self.outside_scope(kind, number, pseudonym):
+                continue
             household = households.get(pseudonym)
             if pseudonym in self.refused:
                 self.problem(

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRefresh
 
+from interventions.register.scopes import households_visible_to
 from siex.audit.services import log_access
 from siex.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
@@ -235,7 +236,9 @@ class ExportView(View):
                 request, INDEX_TEMPLATE, _page_context(request, export_form=form), status=400
             )
         query = export.ExportQuery(
-            kinds=form.kinds(), area_code=form.cleaned_data.get("wijk") or ""
+            kinds=form.kinds(),
+            visible=households_visible_to(request.user),
+            area_code=form.cleaned_data.get("wijk") or "",
         )
         file_format = form.cleaned_data["file_format"]
         for kind, count in export.export_counts(query).items():

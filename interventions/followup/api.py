@@ -15,8 +15,16 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from interventions.catalogue.models import Outcome
-from interventions.register.api import REGISTER_READ, REGISTER_WRITE, VERSION_HELP, VERSION_MISSING
+from interventions.register.api import (
+    REGISTER_READ,
+    REGISTER_WRITE,
+    VERSION_HELP,
+    VERSION_MISSING,
+    VisibleHouseholdField,
+    VisibleInterventionField,
+)
 from interventions.register.models import Household, Intervention
+from interventions.register.scopes import of_visible_households
 from siex.audit.api import AccessLoggedMixin
 from siex.core.api import KeysetPagination
 
@@ -43,8 +51,8 @@ DELETE_VERSION = OpenApiParameter(
 class HouseholdRecordSerializer(serializers.ModelSerializer):
     """What the three have in common: a household that never changes, the version read."""
 
-    household = serializers.PrimaryKeyRelatedField(
-        queryset=Household.objects.all(),
+    household = VisibleHouseholdField(
+        queryset=Household.objects.none(),
         help_text=_("Id of the household; a record cannot move to another household."),
         error_messages={"does_not_exist": _("There is no household with id {pk_value}.")},
     )
@@ -119,8 +127,8 @@ class AssessmentSerializer(HouseholdRecordSerializer):
 
 
 class SurveySerializer(HouseholdRecordSerializer):
-    most_valuable_help = serializers.PrimaryKeyRelatedField(
-        queryset=Intervention.objects.all(),
+    most_valuable_help = VisibleInterventionField(
+        queryset=Intervention.objects.none(),
         allow_null=True,
         required=False,
         help_text=_("Id of the household's intervention that mattered most, or null."),
@@ -160,8 +168,8 @@ class OutcomeEventSerializer(HouseholdRecordSerializer):
         help_text=_("Code of the outcome in the catalogue."),
         error_messages={"does_not_exist": _("There is no outcome “{value}” in the catalogue.")},
     )
-    intervention = serializers.PrimaryKeyRelatedField(
-        queryset=Intervention.objects.all(),
+    intervention = VisibleInterventionField(
+        queryset=Intervention.objects.none(),
         allow_null=True,
         required=False,
         help_text=_("Id of the household's intervention the outcome is attributed to, or null."),
@@ -273,8 +281,10 @@ class AssessmentViewSet(FollowUpViewSet):
     filterset_class = AssessmentFilter
 
     def get_queryset(self):
-        return Assessment.objects.select_related("instrument", "created_by", "updated_by").order_by(
-            "-id"
+        return (
+            of_visible_households(Assessment.objects, self.request.user)
+            .select_related("instrument", "created_by", "updated_by")
+            .order_by("-id")
         )
 
     def delete_record(self, instance, version: int) -> None:
@@ -290,7 +300,11 @@ class SurveyViewSet(FollowUpViewSet):
     filterset_class = SurveyFilter
 
     def get_queryset(self):
-        return SurveyResponse.objects.select_related("created_by", "updated_by").order_by("-id")
+        return (
+            of_visible_households(SurveyResponse.objects, self.request.user)
+            .select_related("created_by", "updated_by")
+            .order_by("-id")
+        )
 
     def delete_record(self, instance, version: int) -> None:
         services.survey_delete(survey=instance, expected_version=version)
@@ -305,8 +319,10 @@ class OutcomeEventViewSet(FollowUpViewSet):
     filterset_class = OutcomeEventFilter
 
     def get_queryset(self):
-        return OutcomeEvent.objects.select_related("outcome", "created_by", "updated_by").order_by(
-            "-id"
+        return (
+            of_visible_households(OutcomeEvent.objects, self.request.user)
+            .select_related("outcome", "created_by", "updated_by")
+            .order_by("-id")
         )
 
     def delete_record(self, instance, version: int) -> None:

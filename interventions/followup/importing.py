@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from interventions.catalogue.models import Outcome
 from interventions.register.models import Household, Intervention
 from interventions.register.pseudonyms import pseudonymise, validate_reference
+from interventions.register.scopes import households_visible_to
 from siex.core.tabular.cells import cell_text, read_date, read_integer, refuse_control_characters
 from siex.core.tabular.delimited import csv_table
 from siex.core.tabular.errors import CellError, file_error
@@ -146,6 +147,7 @@ class _Importer:
             }
         )
         self.households: dict[str, Household | None] = {}
+        self.visible = households_visible_to(user)
 
     # -- cells --
 
@@ -155,7 +157,8 @@ class _Importer:
         except ValidationError as error:
             raise _RowProblem("referentie", " ".join(error.messages)) from None
         if pseudonym not in self.households:
-            self.households[pseudonym] = Household.objects.filter(pseudonym=pseudonym).first()
+            # A household outside the officer's scope does not exist for them (need to know).
+            self.households[pseudonym] = self.visible.filter(pseudonym=pseudonym).first()
         household = self.households[pseudonym]
         if household is None:
             # The reference itself is never repeated: it may identify a person.

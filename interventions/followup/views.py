@@ -23,6 +23,7 @@ from django.views.generic import FormView
 
 from interventions.register.extensions import HouseholdSection, household_frozen
 from interventions.register.models import Household
+from interventions.register.scopes import households_visible_to, of_visible_households
 from siex.audit.services import log_access
 from siex.core.forms import apply_errors
 from siex.core.templatetags.siex import short_date
@@ -101,12 +102,15 @@ class FollowUpFormView(FormView):
     def dispatch(self, request, *args, **kwargs):
         if self.kwargs.get("record"):
             self.record = get_object_or_404(
-                self.model.objects.select_related("household__area"), pk=self.kwargs["record"]
+                of_visible_households(self.model.objects, request.user).select_related(
+                    "household__area"
+                ),
+                pk=self.kwargs["record"],
             )
             self.household = self.record.household
         else:
             self.household = get_object_or_404(
-                Household.objects.select_related("area"), pk=self.kwargs["pk"]
+                households_visible_to(request.user).select_related("area"), pk=self.kwargs["pk"]
             )
         return super().dispatch(request, *args, **kwargs)
 
@@ -283,7 +287,10 @@ class FollowUpDeleteView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.record = get_object_or_404(
-            self.model.objects.select_related("household"), pk=self.kwargs["record"]
+            of_visible_households(self.model.objects, self.request.user).select_related(
+                "household"
+            ),
+            pk=self.kwargs["record"],
         )
         return super().dispatch(request, *args, **kwargs)
 

@@ -26,7 +26,7 @@ from interventions.followup.models import (
     OutcomeEvent,
     SurveyResponse,
 )
-from interventions.register.models import Household, Intervention
+from interventions.register.models import Household, Intervention, Team
 from interventions.retention.models import AnonymisedHousehold, RetentionRun
 
 __all__ = [
@@ -50,4 +50,5 @@ __all__ = [
     "OutcomeValue",
     "RetentionRun",
     "SurveyResponse",
+    "Team",
 ]

@@ -36,6 +36,7 @@ from .pseudonyms import (
     pseudonymise,
     validate_reference,
 )
+from .scopes import areas_in_scope, households_visible_to, interventions_visible_to
 from .selectors import ParticipationStatus, participation_filter
 
 REGISTER_READ = "interventions.view_household_data"
@@ -47,10 +48,35 @@ VERSION_MISSING = _("Send the version you read, so that no one's changes are los
 
 
 class DistrictField(serializers.SlugRelatedField):
-    """A wijk of the current division, by its CBS code (as the register's forms offer)."""
+    """A wijk of the current division, by its CBS code (as the register's forms offer), in the
+    user's scope: an officer registers a household in, or moves one to, a wijk of their teams."""
 
     def get_queryset(self):
-        return current_districts()
+        request = self.context.get("request")
+        if request is None:
+            return current_districts()
+        return areas_in_scope(request.user, current_districts())
+
+
+class VisibleHouseholdField(serializers.PrimaryKeyRelatedField):
+    """A household the user may see (``scopes.households_visible_to``); any other does not
+    exist for them."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Household.objects.none()
+        return households_visible_to(request.user)
+
+
+class VisibleInterventionField(serializers.PrimaryKeyRelatedField):
+    """An intervention of a household the user may see."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Intervention.objects.none()
+        return interventions_visible_to(request.user)
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -267,7 +293,12 @@ class HouseholdViewSet(
     }
 
     def get_queryset(self):
-        return Household.objects.select_related("area").order_by("-participation_start", "-id")
+        # A household outside the user's scope answers 404, as one that does not exist.
+        return (
+            households_visible_to(self.request.user)
+            .select_related("area")
+            .order_by("-participation_start", "-id")
+        )
 
     def list(self, request, *args, **kwargs):
         self.refuse_bsn_filters(request)
@@ -314,8 +345,8 @@ class HouseholdViewSet(
 
 
 class InterventionSerializer(serializers.ModelSerializer):
-    household = serializers.PrimaryKeyRelatedField(
-        queryset=Household.objects.all(),
+    household = VisibleHouseholdField(
+        queryset=Household.objects.none(),
         help_text=_("Id of the household; an intervention cannot move to another household."),
         error_messages={"does_not_exist": _("There is no household with id {pk_value}.")},
     )
@@ -469,9 +500,11 @@ class InterventionViewSet(
     }
 
     def get_queryset(self):
-        return Intervention.objects.select_related(
-            "intervention_type", "created_by", "updated_by"
-        ).order_by("-id")  # the primary key's index: no sort of 150,000 rows per page
+        return (
+            interventions_visible_to(self.request.user)
+            .select_related("intervention_type", "created_by", "updated_by")
+            .order_by("-id")
+        )  # the primary key's index: no sort of 150,000 rows per page
 
     def perform_create(self, serializer):
         # Registering an intervention changes its household: the rules see that household.

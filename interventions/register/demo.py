@@ -33,6 +33,7 @@ from .models import (
     InterventionStatus,
     LegalBasis,
     Source,
+    Team,
 )
 from .pseudonyms import pseudonymise
 from .services import HOUSEHOLD_EDITABLE_FIELDS
@@ -318,3 +319,39 @@ def _population_stored(households, interventions, owners) -> bool:
         (owner, *(getattr(row, name) for name in _INTERVENTION_VALUES))
         for row, owner in zip(interventions, owners, strict=True)
     )
+
+
+# --- The demo's teams of policy officers (need to know) -------------------------------------------
+
+#: The WIJ teams of the demo, each working in a group of Groningen's wijken (CBS codes), and one
+#: municipality-wide team without members.
+DEMO_TEAMS = {
+    "WIJ-team Centrum": ("WK001400", "WK001401"),
+    "WIJ-team West": ("WK001402", "WK001407", "WK001408", "WK001409"),
+    "WIJ-team Noord": ("WK001403", "WK001410", "WK001411"),
+    "WIJ-team Oost": ("WK001404", "WK001412", "WK001413", "WK001414", "WK001415", "WK001416"),
+    "WIJ-team Zuid": ("WK001405", "WK001406", "WK001417", "WK001418", "WK001419"),
+}
+DEMO_MUNICIPALITY_WIDE_TEAM = "Gemeentebreed"
+DEMO_OFFICER_TEAM = "WIJ-team Centrum"
+
+
+@transaction.atomic
+def demo_teams_replace(*, officer=None) -> list[Team]:
+    """Create (or set again) the demo's teams on the current wijken and put ``officer`` (the demo
+    policy officer) in the WIJ team Centrum, and in no other team."""
+    districts = {area.code: area for area in current_districts()}
+    teams = []
+    for name, codes in DEMO_TEAMS.items():
+        team, _created = Team.objects.get_or_create(name=name)
+        team.municipality_wide = False
+        team.save()
+        team.areas.set([districts[code] for code in codes if code in districts])
+        teams.append(team)
+    wide, _created = Team.objects.get_or_create(
+        name=DEMO_MUNICIPALITY_WIDE_TEAM, defaults={"municipality_wide": True}
+    )
+    teams.append(wide)
+    if officer is not None:
+        officer.teams.set([team for team in teams if team.name == DEMO_OFFICER_TEAM])
+    return teams

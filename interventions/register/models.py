@@ -367,3 +367,39 @@ class Intervention(VersionedModel):
             }
         if errors:
             raise ValidationError(errors)
+
+
+class Team(models.Model):
+    """A team of policy officers (such as a WIJ team) and the wijken it works in: its members see
+    and change the households of those wijken, and no other (need to know). A team that works
+    municipality-wide (``municipality_wide``) sees every household of the municipality, also in
+    wijken that a new division adds. An officer in no team sees no household (deny by default);
+    the project lead reads every household (``interventions.view_all_households``)."""
+
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, validators=[validate_no_control_characters]
+    )
+    areas = models.ManyToManyField(
+        "monitoring.Area",
+        verbose_name=_("districts"),
+        blank=True,
+        related_name="teams",
+        limit_choices_to={"level": "wijk"},
+    )
+    municipality_wide = models.BooleanField(
+        _("municipality-wide"),
+        default=False,
+        help_text=_("Its members see and change the households of every district."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="teams"
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.name

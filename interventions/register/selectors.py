@@ -32,15 +32,15 @@ def participating(on: date | None = None) -> Q:
     )
 
 
-def register_summary(*, on: date | None = None) -> dict[str, int]:
-    """Counts for a policy officer's start page."""
+def register_summary(*, visible: QuerySet[Household], on: date | None = None) -> dict[str, int]:
+    """Counts of the households ``visible`` to the user (``scopes.households_visible_to``) for
+    the start page."""
+    interventions = Intervention.objects.filter(household__in=visible)
     return {
-        "households": Household.objects.count(),
-        "participating": Household.objects.filter(participating(on)).count(),
-        "interventions": Intervention.objects.count(),
-        "active_interventions": Intervention.objects.filter(
-            status=InterventionStatus.ACTIVE
-        ).count(),
+        "households": visible.count(),
+        "participating": visible.filter(participating(on)).count(),
+        "interventions": interventions.count(),
+        "active_interventions": interventions.filter(status=InterventionStatus.ACTIVE).count(),
     }
 
 
@@ -97,18 +97,21 @@ def _first(queryset, limit: int) -> TaskList:
     return TaskList(rows=rows[:limit], has_more=len(rows) > limit)
 
 
-def officer_tasks(*, on: date | None = None, limit: int = TASKS_SHOWN) -> dict[str, TaskList]:
-    """A policy officer's next tasks: households without follow-up, longest in the programme
-    first, and interventions past their planned end, the longest overdue first."""
+def officer_tasks(
+    *, visible: QuerySet[Household], on: date | None = None, limit: int = TASKS_SHOWN
+) -> dict[str, TaskList]:
+    """A policy officer's next tasks among the households ``visible`` to them: households
+    without follow-up, longest in the programme first, and interventions past their planned end,
+    the longest overdue first."""
     return {
         Task.NO_FOLLOW_UP: _first(
-            Household.objects.filter(without_follow_up(on))
+            visible.filter(without_follow_up(on))
             .select_related("area")
             .order_by("participation_start", "id"),
             limit,
         ),
         Task.PAST_PLANNED_END: _first(
-            Intervention.objects.filter(past_planned_end(on))
+            Intervention.objects.filter(past_planned_end(on), household__in=visible)
             .select_related("household", "intervention_type")
             .order_by("end_date", "id"),
             limit,
@@ -223,7 +226,7 @@ def _text_filter(text: str) -> Q:
     return condition
 
 
-def register_search_text(text: str) -> str | None:
+def register_search_text(text: str, *, visible: QuerySet[Household]) -> str | None:
     """What the register list's address may carry for a text an officer typed, or None when it
     may carry nothing (then the text matches no household).
 
@@ -244,10 +247,10 @@ def register_search_text(text: str) -> str | None:
         reference = None
     if reference is not None:
         pseudonym = pseudonymise(reference)
-        if Household.objects.filter(pseudonym=pseudonym).exists():
+        if visible.filter(pseudonym=pseudonym).exists():
             return pseudonym
     lowered = text.lower()
-    if _HEX.match(lowered) and Household.objects.filter(pseudonym__startswith=lowered).exists():
+    if _HEX.match(lowered) and visible.filter(pseudonym__startswith=lowered).exists():
         return lowered
     if current_districts().filter(name__icontains=text).exists():
         return text
@@ -265,8 +268,9 @@ def participation_filter(status: str, on: date | None = None) -> Q:
     return Q()
 
 
-def household_search(query: RegisterQuery) -> QuerySet[Household]:
-    households = Household.objects.select_related("area")
+def household_search(query: RegisterQuery, *, visible: QuerySet[Household]) -> QuerySet[Household]:
+    """The households of ``visible`` (``scopes.households_visible_to``) that match ``query``."""
+    households = visible.select_related("area")
     if query.text:
         households = households.filter(_text_filter(query.text))
     if query.area:
@@ -320,13 +324,15 @@ class RegisterPage:
         return (self.number - 1) * self.size + len(self.households)
 
 
-def register_page(query: RegisterQuery, *, number: int = 1, size: int = 50) -> RegisterPage:
+def register_page(
+    query: RegisterQuery, *, visible: QuerySet[Household], number: int = 1, size: int = 50
+) -> RegisterPage:
     """One page of the register with the number of interventions per household.
 
     No COUNT over the whole register: one row more than the page tells whether there is a next
     page, and the number of matches is counted up to REGISTER_COUNT_CAP only.
     """
-    households = household_search(query)
+    households = household_search(query, visible=visible)
     offset = (number - 1) * size
     rows = list(households[offset : offset + size + 1])
     has_next = len(rows) > size

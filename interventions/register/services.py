@@ -16,11 +16,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from interventions.catalogue.models import InterventionType
+from siex.accounts.roles import Role
 from siex.core.templatetags.siex import short_date
 from siex.core.versioning import save_versioned
 
 from .extensions import household_frozen
-from .models import Household, Intervention, InterventionStatus, Source
+from .models import Household, Intervention, InterventionStatus, Source, Team
 from .pseudonyms import pseudonymise, validate_reference
 
 # --- Households -----------------------------------------------------------------------------------
@@ -242,3 +243,41 @@ def intervention_update(
     household_refuse_if_frozen(intervention.household)
     changes["updated_by"] = updated_by
     return save_versioned(intervention, expected_version=expected_version, changes=changes)
+
+
+# --- Teams (need to know) -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_save(*, team: Team | None, name: str, municipality_wide: bool, areas, members) -> Team:
+    """Create or change a team of policy officers: its name, its wijken (or municipality-wide)
+    and its members. Only policy officers are members: they see the households of its wijken."""
+    outsiders = [
+        user for user in members if not user.groups.filter(name=Role.POLICY_OFFICER).exists()
+    ]
+    if outsiders:
+        raise ValidationError(
+            {
+                "members": _("Only policy officers are members of a team: %(names)s is not one.")
+                % {"names": ", ".join(sorted(user.get_username() for user in outsiders))}
+            }
+        )
+    team = team or Team()
+    team.name = name
+    team.municipality_wide = municipality_wide
+    team.full_clean()
+    team.save()
+    team.areas.set(areas)
+    team.members.set(members)
+    return team
+
+
+def user_teams_set(user, teams) -> None:
+    """Put a policy officer in ``teams`` (and in no other); an account without the policy
+    officer role is in no team."""
+    teams = list(teams or [])
+    if teams and not user.groups.filter(name=Role.POLICY_OFFICER).exists():
+        raise ValidationError(
+            {"teams": _("Only a policy officer is a member of a team: give the role as well.")}
+        )
+    user.teams.set(teams)

@@ -11,14 +11,18 @@ from siex.core.start_page import StartSection
 
 from . import selectors
 from .generation import REGISTER
+from .scopes import households_visible_to
 
 
 def _register(request) -> dict:
-    return {"register": selectors.register_summary()}
+    return {"register": selectors.register_summary(visible=households_visible_to(request.user))}
 
 
 def _tasks(request) -> dict:
-    return {"tasks": selectors.officer_tasks(), "follow_up_days": selectors.FOLLOW_UP_DAYS}
+    return {
+        "tasks": selectors.officer_tasks(visible=households_visible_to(request.user)),
+        "follow_up_days": selectors.FOLLOW_UP_DAYS,
+    }
 
 
 def _districts(request) -> dict:

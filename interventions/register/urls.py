@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import teams, views
 
 app_name = "register"
 
@@ -27,4 +27,7 @@ urlpatterns = [
         name="intervention-end",
     ),
     path("interventies/kostprijs/", views.UnitCostView.as_view(), name="unit-cost"),
+    path("teams/", teams.TeamListView.as_view(), name="teams"),
+    path("teams/nieuw/", teams.TeamFormView.as_view(), name="team-new"),
+    path("teams/<int:pk>/", teams.TeamFormView.as_view(), name="team"),
 ]

@@ -36,6 +36,7 @@ from .forms import (
     RegisterFilterForm,
 )
 from .models import Household, Intervention, InterventionStatus
+from .scopes import areas_in_scope, households_visible_to, interventions_visible_to
 
 VIEW = "interventions.view_household_data"
 CHANGE = "interventions.change_household_data"
@@ -72,7 +73,13 @@ class RegisterView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = RegisterFilterForm(request.POST)
-        text = selectors.register_search_text(form.cleaned_data["q"]) if form.is_valid() else None
+        text = (
+            selectors.register_search_text(
+                form.cleaned_data["q"], visible=households_visible_to(request.user)
+            )
+            if form.is_valid()
+            else None
+        )
         if text is None:
             # Refused, or a text that matches nothing and may not be in an address: answered
             # here, and the address stays as it is.
@@ -108,7 +115,12 @@ class RegisterView(TemplateView):
             )
         else:
             query = form.query()
-            page = selectors.register_page(query, number=form.page_number(), size=PAGE_SIZE)
+            page = selectors.register_page(
+                query,
+                visible=households_visible_to(self.request.user),
+                number=form.page_number(),
+                size=PAGE_SIZE,
+            )
             log_access(
                 self.request,
                 action="search" if query.is_search() else "list",
@@ -138,7 +150,8 @@ class HouseholdMixin(SingleObjectMixin):
     model = Household
 
     def get_queryset(self):
-        return Household.objects.select_related("area", "created_by")
+        # A household outside the user's scope answers 404, as one that does not exist.
+        return households_visible_to(self.request.user).select_related("area", "created_by")
 
 
 class HouseholdDetailView(HouseholdMixin, TemplateView):
@@ -173,10 +186,20 @@ class HouseholdDetailView(HouseholdMixin, TemplateView):
         return context
 
 
+def _wijken_in_scope(form, user):
+    """An officer registers a household in, or moves one to, a wijk of their teams only."""
+    if "area" in form.fields:
+        form.fields["area"].queryset = areas_in_scope(user, form.fields["area"].queryset)
+    return form
+
+
 class HouseholdCreateView(FormView):
     template_name = "interventions/household_form.html"
     form_class = HouseholdCreateForm
     permission_required = CHANGE
+
+    def get_form(self, form_class=None):
+        return _wijken_in_scope(super().get_form(form_class), self.request.user)
 
     def form_valid(self, form):
         try:
@@ -205,6 +228,9 @@ class HouseholdEditView(HouseholdMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return _wijken_in_scope(super().get_form(form_class), self.request.user)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -298,7 +324,8 @@ class HouseholdChildMixin:
     def get_household(self) -> Household:
         if not hasattr(self, "_household"):
             self._household = get_object_or_404(
-                Household.objects.select_related("area"), pk=self.kwargs["pk"]
+                households_visible_to(self.request.user).select_related("area"),
+                pk=self.kwargs["pk"],
             )
         return self._household
 
@@ -410,7 +437,9 @@ class InterventionMixin(SingleObjectMixin):
     model = Intervention
 
     def get_queryset(self):
-        return Intervention.objects.select_related("household__area", "intervention_type")
+        return interventions_visible_to(self.request.user).select_related(
+            "household__area", "intervention_type"
+        )
 
 
 class InterventionEditView(InterventionMixin, HouseholdEditView):

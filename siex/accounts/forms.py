@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from siex.core.text import validate_no_control_characters
 
 from . import selectors
+from .extensions import account_fields
 from .roles import Role
 from .services import one_time_password_expired
 
@@ -83,6 +84,9 @@ class AccountDetailsForm(forms.Form):
     def __init__(self, *args, roles: list[Role], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"] = RolesField(roles=roles)
+        # What higher layers add, such as a policy officer's teams (``extensions``).
+        for extra in account_fields():
+            self.fields[extra.name] = extra.field()
 
 
 class AccountCreateForm(AccountDetailsForm):

@@ -82,6 +82,8 @@ HOUSEHOLD_PERMISSIONS = frozenset(
 CHANGE_HISTORY_READERS = {
     "auth.user": is_administrator,
     "auth.group": is_administrator,
+    # The teams of policy officers and their wijken (need to know): the administrator keeps them.
+    "interventions.team": is_administrator,
     "interventions.household": sees_households,
     "interventions.intervention": sees_households,
     "interventions.assessment": sees_households,

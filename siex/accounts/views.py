@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -22,6 +23,7 @@ from django.views.generic import FormView, TemplateView
 from siex.core.forms import apply_errors
 
 from . import selectors, services
+from .extensions import account_fields
 from .forms import AccountCreateForm, AccountEditForm, LoginForm, PasswordChangeForm
 from .middleware import ONE_TIME_SESSION_KEY, SESSION_ENDED_SESSION_KEY
 from .roles import Role
@@ -160,20 +162,28 @@ class UserCreateView(FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            user, password = services.user_create(
-                actor=self.request.user,
-                username=data["username"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                roles=data["roles"],
-            )
+            with transaction.atomic():
+                user, password = services.user_create(
+                    actor=self.request.user,
+                    username=data["username"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    roles=data["roles"],
+                )
+                _save_extra_fields(user, data)
         except services.AccountRefused as refused:
             return _refused(self.request, str(refused))
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
         return _one_time_password_page(self.request, user, password, created=True)
+
+
+def _save_extra_fields(user, data: dict) -> None:
+    """Save what higher layers add to the account form (``extensions``), such as the teams."""
+    for extra in account_fields():
+        extra.save(user, data.get(extra.name))
 
 
 class AccountMixin:
@@ -218,21 +228,24 @@ class UserDetailView(AccountMixin, FormView):
             "email": self.account.email,
             "roles": [role.value for role in selectors.user_roles(self.account)],
             "state": selectors.account_state(self.account),
+            **{extra.name: extra.initial(self.account) for extra in account_fields()},
         }
         return kwargs
 
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            services.user_update(
-                actor=self.request.user,
-                user=self.account,
-                expected_state=data["state"],
-                roles=data["roles"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-            )
+            with transaction.atomic():
+                services.user_update(
+                    actor=self.request.user,
+                    user=self.account,
+                    expected_state=data["state"],
+                    roles=data["roles"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                )
+                _save_extra_fields(self.account, data)
         except services.AccountConflictError as conflict:
             return self.conflict(form, conflict.current)
         except services.AccountRefused as refused:

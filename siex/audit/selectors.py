@@ -4,9 +4,11 @@ page by page without counting the table."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -112,12 +114,32 @@ def access_log_entries() -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.all()
 
 
+# Need to know within a kind of record: label -> a function of the user giving the ids of the
+# records of that kind whose history they may read, or None for all of them. A higher layer fills
+# it in its ``AppConfig.ready`` (the household records: those of the households in the user's
+# scope, ``interventions.register.scopes``).
+HistoryScope = Callable[[Any], QuerySet | None]
+_CHANGE_HISTORY_SCOPES: dict[str, HistoryScope] = {}
+
+
+def change_history_scope_add(label: str, scope: HistoryScope) -> None:
+    _CHANGE_HISTORY_SCOPES[label] = scope
+
+
 def change_history_entries(user) -> QuerySet[LogEntry]:
-    """The change history ``user`` may read: only entries about the kinds of record they may."""
-    content_types = ContentType.objects.get_for_models(*change_history_models(user)).values()
-    return LogEntry.objects.filter(content_type__in=list(content_types)).select_related(
-        "actor", "content_type"
-    )
+    """The change history ``user`` may read: only entries about the kinds of record they may,
+    and of a kind with a scope (``change_history_scope_add``) only those of the records in it."""
+    condition = Q(pk__in=[])
+    for model, content_type in ContentType.objects.get_for_models(
+        *change_history_models(user)
+    ).items():
+        scope = _CHANGE_HISTORY_SCOPES.get(model._meta.label_lower)
+        ids = scope(user) if scope is not None else None
+        if ids is None:
+            condition |= Q(content_type=content_type)
+        else:
+            condition |= Q(content_type=content_type, object_id__in=ids)
+    return LogEntry.objects.filter(condition).select_related("actor", "content_type")
 
 
 @dataclass

@@ -14,3 +14,6 @@ NO_ROLE = "no role"
 PO, CM, PL, AD = Role.POLICY_OFFICER, Role.COUNCIL_MEMBER, Role.PROJECT_LEAD, Role.ADMINISTRATOR
 ALL_ROLES = {PO, CM, PL, AD}
 EVERYONE = {ANONYMOUS, NO_ROLE, *ALL_ROLES}
+#: A policy officer whose teams work in other wijken than the household's (need to know): every
+#: page and endpoint of that household answers 404, the lists leave it out.
+PO_OUTSIDE = "policy officer outside the household's team"

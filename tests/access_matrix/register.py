@@ -1,6 +1,6 @@
 """Role × page matrix: the household register pages (policy officers change, project leads read)."""
 
-from tests.access_matrix import PL, PO
+from tests.access_matrix import AD, PL, PO
 
 MATRIX: dict = {
     "register:households": [("get", None, {PO, PL}), ("post", None, {PO, PL})],
@@ -25,6 +25,14 @@ MATRIX: dict = {
     "register:unit-cost": [("get", None, {PO})],
 }
 HOUSEHOLD_LEVEL: set[str] = set(MATRIX)
+# The teams of policy officers (need to know): the administrator's; no household on them.
+MATRIX.update(
+    {
+        "register:teams": [("get", None, {AD})],
+        "register:team-new": [("get", None, {AD}), ("post", "register_new_team", {AD})],
+        "register:team": [("get", "register_team", {AD}), ("post", "register_team_form", {AD})],
+    }
+)
 
 
 def _household_form(household) -> dict:
@@ -41,9 +49,19 @@ def _household_form(household) -> dict:
 
 
 def builders(context: dict) -> dict:
+    from interventions.register.models import Team
+
     household = context["household"]
     intervention = context["intervention"]
+    team = Team.objects.create(name="WIJ matrix")
+    team.areas.set(context["areas"][:2])
     return {
+        "register_new_team": ({}, {"name": "WIJ nieuw", "areas": [context["areas"][2].pk]}),
+        "register_team": ({"pk": team.pk}, None),
+        "register_team_form": (
+            {"pk": team.pk},
+            {"name": "WIJ matrix", "areas": [area.pk for area in context["areas"][:3]]},
+        ),
         "register_new_household": (
             {},
             {**_household_form(household), "external_reference": "WIJ-MATRIX-PAGE"},

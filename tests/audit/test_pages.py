@@ -361,7 +361,8 @@ def test_a_council_member_never_reads_the_change_history(client_for, role, url):
 
 HOUSEHOLD_KINDS = {"household", "intervention", "assessment", "surveyresponse", "outcomeevent"}
 CATALOGUE_KINDS = {"interventiontype", "outcome", "outcomevalue", "interventionoutcome"}
-ACCOUNT_KINDS = {"user", "group"}
+# The teams of policy officers (who sees which household) are the administrator's, as accounts are.
+ACCOUNT_KINDS = {"user", "group", "team"}
 
 
 @pytest.fixture

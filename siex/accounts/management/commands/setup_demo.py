@@ -59,6 +59,8 @@ class Command(BaseCommand):
             if role.value in settings.SIEX_2FA_REQUIRED_ROLES:
                 device, codes = two_factor_demo_device(user)
                 second_steps.append((username, device, codes))
+        # The teams of policy officers (interventions' command: this layer does not know them).
+        call_command("setup_demo_teams", stdout=self.stdout)
         created = len(DEMO_USERS) - len(existing)
         width = max(len(r[1]) for r in rows)
         self.stdout.write("")
