@@ -102,7 +102,13 @@ def two_factor_required(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name__in=settings.SIEX_2FA_REQUIRED_ROLES).exists()
+    # Read as django-rules' group predicates read them, and kept where they look (on the
+    # request's user): the permission checks of the same request then read no roles again.
+    names = getattr(user, GROUP_NAMES, None)
+    if names is None:
+        names = role_names(user)
+        setattr(user, GROUP_NAMES, names)
+    return bool(names & set(settings.SIEX_2FA_REQUIRED_ROLES))
 
 
 def two_factor_step(user) -> str | None:
