@@ -69,3 +69,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# Error answers: JSON under /api/, the HTML pages elsewhere.
+handler400 = core_views.bad_request
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -79,3 +80,34 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     they are sent to sign in (and back), as on every other page, instead of getting a 401."""
 
     sign_in_in_browser = True
+
+
+# --- error pages ----------------------------------------------------------------------------------
+# The API answers in JSON, also for an address no route matches (/api/v1/areas/0.5/), a request
+# Django refuses before any view (too many fields) and a server error: a client reading the API
+# never gets an HTML page. Every other address keeps the HTML pages (templates/404.html, ...).
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": _("The request could not be read.")}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": _("There is nothing at this address.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": _("Something went wrong on our side. Please try again later.")},
+            status=500,
+        )
+    return defaults.server_error(request)
