@@ -88,11 +88,21 @@ VALIDATION_ERROR_SCHEMA = {
     "type": "object",
     "description": (
         "Messages per field (`non_field_errors` for the record as a whole), each a list of "
-        "sentences; or, for a body that cannot be read at all, one `detail` sentence."
+        "sentences; for a field holding a list or an object, the messages per position or key "
+        "of it; for a body that cannot be read at all, one `detail` sentence."
     ),
     "additionalProperties": {
         "oneOf": [
-            {"type": "array", "items": {"type": "string"}},
+            {
+                "type": "array",
+                "items": {
+                    "oneOf": [
+                        {"type": "string"},
+                        {"type": "object", "description": "Messages per field of an item."},
+                    ]
+                },
+            },
+            {"type": "object", "description": "Messages per position or key of the field."},
             {"type": "string", "description": "detail: what could not be read."},
         ]
     },
@@ -140,6 +150,10 @@ class SiexAutoSchema(AutoSchema):
                 VALIDATION_ERROR_SCHEMA, "Invalid input, filter or parameter: messages per field."
             )
         paginator = self._get_paginator() if method == "GET" and self._is_list_view() else None
+        if method in ("POST", "PUT", "PATCH"):
+            errors["415"] = OpenApiResponse(
+                ErrorSerializer, "The body is not JSON, a form or multipart form data."
+            )
         if is_detail:
             errors["404"] = OpenApiResponse(ErrorSerializer, "No such record.")
         elif isinstance(paginator, KeysetPagination):
