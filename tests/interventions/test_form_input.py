@@ -142,9 +142,7 @@ def test_the_intervention_forms_answer_any_input_with_messages(
 ):
     intervention = InterventionFactory(household=household, intervention_type=intervention_type)
     before = (intervention.household_id, intervention.source, intervention.created_by_id)
-    response = officer.post(
-        reverse("register:intervention-new", kwargs={"pk": household.pk}), data
-    )
+    response = officer.post(reverse("register:intervention-new", kwargs={"pk": household.pk}), data)
     assert_form_answer(response)
     response = officer.post(
         reverse("register:intervention-edit", kwargs={"pk": intervention.pk}), data
