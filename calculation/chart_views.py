@@ -10,6 +10,7 @@ from siex.core.charts import chart_download
 from .models import RunStatus
 from .results.charts import CHARTS, run_charts
 from .results.disclosure import results_for
+from .selectors import run_results
 from .views import RunDetailView, RunMixin
 
 FILE_FORMATS = ("csv", "xlsx")
@@ -29,10 +30,10 @@ class RunChartDownloadView(RunMixin, View):
     def get(self, request, *args, key: str, file_format: str, **kwargs):
         if key not in CHARTS or file_format not in FILE_FORMATS:
             raise Http404
-        run = self.get_run(with_results=True)
+        run = self.get_run()
         if run.status != RunStatus.SUCCEEDED:
             raise Http404
-        results = results_for(run.succeeded_results, request.user)
+        results = results_for(run_results(run), request.user)
         chart = run_charts(results, (key,), run_file_stem(run)).get(key)
         if chart is None:
             raise Http404

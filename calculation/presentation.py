@@ -6,10 +6,17 @@ service's message points at. Nothing here writes.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from monitoring.suppression import DisclosureRules
+from siex.core.cached import cached_forever
 
 from . import selectors
 from .labels import (
@@ -22,6 +29,8 @@ from .labels import (
 )
 from .models import CalculationRun, RunStatus, ScenarioVersion
 from .results.cells import ResultTable
+from .results.charts import KEY_CHARTS, run_charts
+from .results.disclosure import SEE_HOUSEHOLDS, results_for
 from .results.tables import run_tables
 from .scenario import FILE_PARAMETERS
 
@@ -128,14 +137,27 @@ def scenario_rows(*, fixed_only: bool = False) -> list[dict]:
 # --- a version ------------------------------------------------------------------------------------
 
 
+def _catalogue_names(version: ScenarioVersion) -> tuple[dict, dict]:
+    """The names and unit costs of a version's catalogue snapshot, cached per version as stored
+    (every change raises ``version`` and ``updated_at``): the snapshot is most of a version's
+    row, and its page needs only these."""
+
+    def read() -> tuple[dict, dict]:
+        catalogue = version.catalogue or {}
+        unit_costs = {
+            item.get("code"): item.get("unit_cost")
+            for item in catalogue.get("intervention_types", [])
+            if isinstance(item, dict)
+        }
+        return catalogue_labels(catalogue), unit_costs
+
+    stamp = version.updated_at.isoformat() if version.updated_at else ""
+    return cached_forever(f"catalogue-names:{version.pk}:{version.version}:{stamp}", read)
+
+
 def version_sections(version: ScenarioVersion) -> dict:
     """A version's lists as table rows, with the names of its catalogue snapshot."""
-    labels = catalogue_labels(version.catalogue)
-    unit_costs = {
-        item.get("code"): item.get("unit_cost")
-        for item in (version.catalogue or {}).get("intervention_types", [])
-        if isinstance(item, dict)
-    }
+    labels, unit_costs = _catalogue_names(version)
 
     def target(item: dict) -> str:
         parts = []
@@ -220,3 +242,56 @@ def results_page(results: dict) -> dict:
 def key_figures(results: dict) -> ResultTable:
     """The key figures of a results document (the cards at the top of a results page)."""
     return run_tables(results, ["key_figures"])["key_figures"]
+
+
+#: Rendered results of finished runs kept by this process (``results_html``), newest last.
+RENDERED_KEEP = 16
+_rendered: OrderedDict[tuple, tuple[str, bool]] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def results_html(run: CalculationRun, user, part: str = "all") -> tuple[str, bool]:
+    """The results of a finished run as HTML, and whether they hold charts: ``all`` of them (the
+    run's page) or its ``key`` figures and charts (its version's page).
+
+    A finished run's results never change, so each process renders them once per language and
+    kind of reader (with or without the disclosure control) and keeps the newest RENDERED_KEEP.
+    A process that starts anew (a new release) renders them again, with its own templates.
+    """
+    key = (
+        part,
+        run.pk,
+        run.finished_at,
+        get_language(),
+        user.has_perm(SEE_HOUSEHOLDS),
+        DisclosureRules.from_settings(),
+    )
+    with _rendered_lock:
+        found = _rendered.get(key)
+        if found is not None:
+            _rendered.move_to_end(key)
+            return found
+    results = results_for(selectors.run_results(run), user)
+    if part == "key":
+        charts = run_charts(results, KEY_CHARTS)
+        html = render_to_string(
+            "calculation/partials/key_results.html",
+            {"result": run, "key_figures": key_figures(results), "charts": charts},
+        )
+    else:
+        charts = run_charts(results)
+        html = render_to_string(
+            "calculation/partials/run_results.html",
+            {
+                "run": run,
+                "version": run.scenario_version,
+                "page": results_page(results),
+                "charts": charts,
+            },
+        )
+    found = (html, bool(charts))
+    with _rendered_lock:
+        _rendered[key] = found
+        while len(_rendered) > RENDERED_KEEP:
+            _rendered.popitem(last=False)
+    return found

@@ -7,7 +7,9 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
+from interventions.register.generation import REGISTER
 from interventions.register.models import Intervention, InterventionStatus
+from siex.core.cached import cached, cached_forever
 
 from .models import CalculationRun, RunStatus, Scenario, ScenarioVersion, VersionStatus
 from .scenario import FORMAT, FORMAT_VERSION, LIST_FIELDS, PARAMETER_FIELDS
@@ -57,8 +59,19 @@ def registered_intake(*, start_year: int, horizon_years: int) -> list[dict]:
     (the actual cost where entered, else the catalogue's unit cost).
 
     Planned registrations are left out (they have not started); stopped ones count with their
-    cost but bring no household into the effect calculation.
+    cost but bring no household into the effect calculation. One GROUP BY over the whole
+    register, so cached under the register's generation (``interventions.register.generation``):
+    every change to the register makes the next call count again.
     """
+    return cached(
+        REGISTER,
+        f"registered-intake:{start_year}:{horizon_years}",
+        lambda: registered_intake_counted(start_year=start_year, horizon_years=horizon_years),
+    )
+
+
+def registered_intake_counted(*, start_year: int, horizon_years: int) -> list[dict]:
+    """``registered_intake`` counted in the database now, without the cache."""
     rows = (
         Intervention.objects.filter(
             start_date__year__gte=start_year,
@@ -115,9 +128,53 @@ def scenario_list(*, fixed_only: bool = False):
 
 
 def latest_run(version: ScenarioVersion) -> CalculationRun | None:
-    return version.runs.order_by("-created_at", "-id").first()
+    """The newest run of ``version``, without its results (``run_results`` reads them)."""
+    return version.runs.defer("results").order_by("-created_at", "-id").first()
 
 
-def latest_result(version: ScenarioVersion) -> CalculationRun | None:
-    """The newest run of ``version`` that finished; never a failed or unfinished one."""
-    return version.runs.filter(status=RunStatus.SUCCEEDED).order_by("-finished_at", "-id").first()
+def latest_result(
+    version: ScenarioVersion, latest: CalculationRun | None = None
+) -> CalculationRun | None:
+    """The newest run of ``version`` that finished; never a failed or unfinished one. Without its
+    results (``run_results`` reads them). ``latest``, the version's newest run when the caller
+    has it already, saves the query when that run finished: a version has at most one active run
+    at a time (``services.run_start``), so its newest run that finished is also the one that
+    finished last."""
+    if latest is not None and latest.status == RunStatus.SUCCEEDED:
+        return latest
+    return (
+        version.runs.defer("results")
+        .filter(status=RunStatus.SUCCEEDED)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+
+
+#: Where ``run_results`` keeps the results on the run for the rest of the request.
+DECODED = "_decoded_results"
+
+
+def run_results(run: CalculationRun) -> dict[str, Any]:
+    """The results of a finished run, read and decoded once: kept on the run for the rest of the
+    request and in the cache by run id (a finished run's results never change; its finishing
+    time is part of the key, so a database restored with the same ids is not mistaken for this
+    one). Reads the results from the database only when neither has them."""
+    found: dict[str, Any] | None = getattr(run, DECODED, None)
+    if found is not None:
+        return found
+    if "results" in run.__dict__:
+        found = run.succeeded_results
+    else:
+        if run.status != RunStatus.SUCCEEDED:
+            raise ValueError(f"Calculation run {run.pk} has no results: it did not succeed.")
+        stamp = run.finished_at.isoformat() if run.finished_at else ""
+        found = cached_forever(f"run-results:{run.pk}:{stamp}", lambda: _stored_results(run))
+    setattr(run, DECODED, found)
+    return found
+
+
+def _stored_results(run: CalculationRun) -> dict[str, Any]:
+    results = CalculationRun.objects.filter(pk=run.pk).values_list("results", flat=True).first()
+    if results is None:
+        raise ValueError(f"Calculation run {run.pk} has no results: it did not succeed.")
+    return results

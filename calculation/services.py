@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from interventions.catalogue.file import catalogue_dump
+from interventions.register.generation import REGISTER
+from siex.core.cached import cached, cached_forever
 from siex.core.text import validate_no_control_characters
 from siex.core.versioning import ConflictError, save_versioned
 
@@ -618,10 +620,24 @@ def _run_failed(mine, message: str, timings: dict, began: float) -> None:
 
 
 def version_inputs_hash(version: ScenarioVersion) -> str:
-    """The hash a run of ``version`` would record now (to tell whether results are current)."""
-    return inputs_hash(
-        scenario_document(version, include_registered=False), registered_for(version)
-    )
+    """The hash a run of ``version`` would record now (to tell whether results are current).
+
+    Cached: hashing the version's document (its catalogue snapshot is most of it) costs more than
+    the rest of its page. The key names the version as stored (every change raises ``version``
+    and ``updated_at``) and the engine's version; a version that counts the live register is
+    cached under the register's generation, so a change to the register makes it hash again.
+    """
+
+    def compute() -> str:
+        return inputs_hash(
+            scenario_document(version, include_registered=False), registered_for(version)
+        )
+
+    stamp = version.updated_at.isoformat() if version.updated_at else ""
+    key = f"inputs-hash:{version.pk}:{version.version}:{stamp}:{MODEL_VERSION}"
+    if version.count_registered and version.registered_intake is None:
+        return cached(REGISTER, key, compute)
+    return cached_forever(key, compute)
 
 
 def scenario_load_file(

@@ -31,7 +31,6 @@ from .forms import (
     VersionEditor,
 )
 from .models import CalculationRun, RunStatus, ScenarioVersion, VersionStatus
-from .results.charts import KEY_CHARTS, run_charts
 from .results.disclosure import results_for
 from .results.workbook import run_info, run_workbook, workbook_filename
 
@@ -122,12 +121,15 @@ class ScenarioUploadView(FormView):
 class VersionMixin(ContextMixin, View):
     """Views of one scenario version: read once per request, and in every template's context."""
 
+    #: Fields the view reads only when they are not cached (read then on first use).
+    deferred: tuple[str, ...] = ()
+
     def get_version(self) -> ScenarioVersion:
         if not hasattr(self, "_version"):
             self._version = get_object_or_404(
                 ScenarioVersion.objects.select_related(
                     "scenario", "created_by", "updated_by", "fixed_by", "copied_from__scenario"
-                ),
+                ).defer(*self.deferred),
                 pk=self.kwargs["pk"],
             )
         return self._version
@@ -157,6 +159,8 @@ class VersionDetailView(VersionMixin, TemplateView):
 
     template_name = "calculation/version_detail.html"
     permission_required = RESULTS
+    # The catalogue snapshot (most of the row): its names and the inputs hash are cached.
+    deferred = ("catalogue",)
 
     def get(self, request, *args, **kwargs):
         refuse_draft(request.user, self.get_version())
@@ -169,21 +173,20 @@ class VersionDetailView(VersionMixin, TemplateView):
         if not self.request.user.has_perm(VIEW):
             versions = versions.filter(status=VersionStatus.FIXED)
         latest_run = selectors.latest_run(version)
-        result = selectors.latest_result(version)
+        result = selectors.latest_result(version, latest_run)
+        # The result's key figures and charts, rendered once per run (a finished run's results
+        # never change).
+        key_html, has_charts = (
+            presentation.results_html(result, self.request.user, "key") if result else ("", False)
+        )
         context.update(
             version=version,
             sections=presentation.version_sections(version),
             versions=versions,
             latest_run=latest_run,
             result=result,
-            key_figures=presentation.key_figures(
-                results_for(result.succeeded_results, self.request.user)
-            )
-            if result
-            else None,
-            charts=run_charts(results_for(result.succeeded_results, self.request.user), KEY_CHARTS)
-            if result
-            else None,
+            key_results_html=key_html,
+            charts=has_charts,
             result_current=result is not None
             and result.inputs_hash == services.version_inputs_hash(version),
             runs=version.runs.defer("results").select_related("started_by")[:RECENT_RUNS],
@@ -400,13 +403,13 @@ class RunDetailView(RunMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        run = self.get_run(with_results=True)
+        run = self.get_run()
         context["run"] = run
         context["version"] = run.scenario_version
         if run.status == RunStatus.SUCCEEDED:
-            results = results_for(run.succeeded_results, self.request.user)
-            context["page"] = presentation.results_page(results)
-            context["charts"] = run_charts(results)
+            html, has_charts = presentation.results_html(run, self.request.user)
+            context["results_html"] = html
+            context["charts"] = has_charts
         return context
 
 
@@ -428,13 +431,13 @@ class RunDownloadView(RunMixin, View):
     permission_required = RESULTS
 
     def get(self, request, *args, **kwargs):
-        run = self.get_run(with_results=True)
+        run = self.get_run()
         if run.status != RunStatus.SUCCEEDED:
             messages.error(request, _("This calculation has no results: it did not finish."))
             return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
         version = run.scenario_version
         return _json_download(
-            results_for(run.succeeded_results, request.user),
+            results_for(selectors.run_results(run), request.user),
             f"siex-results-{version.scenario.code}-v{version.number}-run{run.pk}.json",
         )
 
@@ -446,11 +449,13 @@ class RunWorkbookView(RunMixin, View):
     permission_required = RunDetailView.permission_required
 
     def get(self, request, *args, **kwargs):
-        run = self.get_run(with_results=True)
+        run = self.get_run()
         if run.status != RunStatus.SUCCEEDED:
             messages.error(request, _("This calculation has no results: it did not finish."))
             return HttpResponseRedirect(reverse("calculation:run", kwargs={"pk": run.pk}))
-        workbook = run_workbook(results_for(run.succeeded_results, request.user), run_info(run))
+        workbook = run_workbook(
+            results_for(selectors.run_results(run), request.user), run_info(run)
+        )
         return FileResponse(
             xlsx_temporary_file(workbook),
             as_attachment=True,

@@ -18,7 +18,6 @@ Java); the secondary step is the classic cycle argument for tables with margins,
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,7 +117,11 @@ def table_mask(counts, threshold: int) -> np.ndarray:
     Returns the mask of the augmented table: the last column holds the row totals, the last row
     the column totals, the corner the grand total. Secondary cells are added as rectangles of four
     hidden cells (the cheapest first, inner cells before totals) until ``_protected`` holds for
-    every hidden cell."""
+    every hidden cell: each pass takes the first unprotected hidden cell (row by row).
+
+    Hiding more cells only adds edges to the graph ``_protected`` searches, so a cell once found
+    protected stays protected: each is checked until it is, never again after, and a pass stops
+    at the first cell that is not."""
     inner = np.asarray(counts, dtype=float)
     rows, columns = inner.shape
     augmented = np.zeros((rows + 1, columns + 1))
@@ -130,20 +133,34 @@ def table_mask(counts, threshold: int) -> np.ndarray:
     if augmented[rows, columns] < threshold:
         return np.ones_like(hidden)
     upper = np.where(augmented < threshold, threshold - 1, np.inf)
+    # The bounds never change while cells are added: the signs are worked out once.
+    up, down = _signs(augmented, upper)
+    weights = np.where(_totals_of(augmented.shape), 1000.0, 1.0) * augmented
+    protected = np.zeros_like(hidden)
     while True:
-        loose = [
-            (i, j)
-            for i, j in zip(*np.nonzero(hidden), strict=True)
-            if not _protected(i, j, augmented, hidden, upper)
-        ]
-        if not loose:
+        loose = None
+        for i, j in zip(*np.nonzero(hidden & ~protected), strict=True):
+            if _cycle_through(int(i), int(j), hidden, up, down):
+                protected[i, j] = True
+            else:
+                loose = (int(i), int(j))
+                break
+        if loose is None:
             return hidden
-        i, j = loose[0]
-        rectangle = _cheapest_rectangle(i, j, augmented, hidden, upper)
+        rectangle = _cheapest_rectangle_of(*loose, weights, hidden, up, down)
         if rectangle is None:
             return np.ones_like(hidden)
         for cell in rectangle:
             hidden[cell] = True
+
+
+def _totals_of(shape) -> np.ndarray:
+    """The cells of an augmented table that hold a total (the last row and column)."""
+    rows, columns = shape
+    totals = np.zeros(shape, dtype=bool)
+    totals[rows - 1, :] = True
+    totals[:, columns - 1] = True
+    return totals
 
 
 def _signs(augmented, upper) -> tuple[np.ndarray, np.ndarray]:
@@ -154,9 +171,7 @@ def _signs(augmented, upper) -> tuple[np.ndarray, np.ndarray]:
     can_fall = augmented > 0
     up = can_rise.copy()
     down = can_fall.copy()
-    totals = np.zeros_like(up)
-    totals[rows - 1, :] = True
-    totals[:, columns - 1] = True
+    totals = _totals_of(augmented.shape)
     totals[rows - 1, columns - 1] = False
     up[totals] = can_fall[totals]
     down[totals] = can_rise[totals]
@@ -168,6 +183,12 @@ def _protected(i: int, j: int, augmented, hidden, upper) -> bool:
     the case exactly when it lies on a cycle of hidden cells (rows and columns as nodes) along
     which the values can alternately go up and down by one, within their bounds."""
     up, down = _signs(augmented, upper)
+    return _cycle_through(i, j, hidden, up, down)
+
+
+def _cycle_through(i: int, j: int, hidden, up, down) -> bool:
+    """``_protected`` with the signs worked out: a cycle through (i, j) starting upwards or
+    starting downwards."""
     for rising, falling in ((up, down), (down, up)):
         if rising[i, j] and _path(j, i, (i, j), hidden, rising, falling):
             return True
@@ -176,56 +197,51 @@ def _protected(i: int, j: int, augmented, hidden, upper) -> bool:
 
 def _path(column: int, row: int, skip, hidden, rising, falling) -> bool:
     """A path from ``column`` back to ``row`` through hidden cells, leaving a column by a cell
-    that falls and a row by one that rises, without the cell ``skip``."""
-    start, goal = ("c", column), ("r", row)
-    seen = {start}
-    queue = deque([start])
-    while queue:
-        side, index = queue.popleft()
-        if (side, index) == goal:
+    that falls and a row by one that rises, without the cell ``skip``. Breadth first over all
+    nodes of a step at once: the rows reached from the columns reached, and back."""
+    leave_column = hidden & falling
+    leave_row = hidden & rising
+    leave_column[skip] = False
+    leave_row[skip] = False
+    rows_seen = np.zeros(hidden.shape[0], dtype=bool)
+    columns_seen = np.zeros(hidden.shape[1], dtype=bool)
+    columns_seen[column] = True
+    frontier = columns_seen.copy()
+    while frontier.any():
+        reached = leave_column[:, frontier].any(axis=1) & ~rows_seen
+        if reached[row]:
             return True
-        if side == "c":
-            steps = [
-                ("r", r)
-                for r in map(int, np.flatnonzero(hidden[:, index] & falling[:, index]))
-                if (r, index) != skip
-            ]
-        else:
-            steps = [
-                ("c", c)
-                for c in map(int, np.flatnonzero(hidden[index, :] & rising[index, :]))
-                if (index, c) != skip
-            ]
-        for node in steps:
-            if node not in seen:
-                seen.add(node)
-                queue.append(node)
+        rows_seen |= reached
+        frontier = leave_row[reached, :].any(axis=0) & ~columns_seen
+        columns_seen |= frontier
     return False
 
 
 def _cheapest_rectangle(i: int, j: int, augmented, hidden, upper):
-    rows, columns = augmented.shape
+    """The rectangle of four cells, one corner (i, j), whose values can move round it within
+    their bounds and that hides the least (totals weigh 1000 times a cell); the first of equals
+    row by row; None when there is none."""
     up, down = _signs(augmented, upper)
-    best, best_cost = None, np.inf
-    for k in range(rows):
-        for m in range(columns):
-            if k == i or m == j:
-                continue
-            corners = ((i, j), (k, m), (i, m), (k, j))
-            feasible = all(up[c] for c in corners[:2]) and all(down[c] for c in corners[2:])
-            feasible = feasible or (
-                all(down[c] for c in corners[:2]) and all(up[c] for c in corners[2:])
-            )
-            if not feasible:
-                continue
-            cost = sum(
-                augmented[c] * (1 if c[0] < rows - 1 and c[1] < columns - 1 else 1000)
-                for c in corners
-                if not hidden[c]
-            )
-            if cost < best_cost:
-                best, best_cost = corners, cost
-    return best
+    weights = np.where(_totals_of(augmented.shape), 1000.0, 1.0) * augmented
+    return _cheapest_rectangle_of(i, j, weights, hidden, up, down)
+
+
+def _cheapest_rectangle_of(i: int, j: int, weights, hidden, up, down):
+    """``_cheapest_rectangle`` for every opposite corner (k, m) at once."""
+    # The cost of each corner: nothing when it is hidden already.
+    cost = np.where(hidden, 0.0, weights)
+    # Corners (i, j), (k, m) move one way and (i, m), (k, j) the other.
+    one_way = up[i, j] & up & down[i, :][None, :] & down[:, j][:, None]
+    other_way = down[i, j] & down & up[i, :][None, :] & up[:, j][:, None]
+    total = cost[i, j] + cost + cost[i, :][None, :] + cost[:, j][:, None]
+    total = np.where(one_way | other_way, total, np.inf)
+    total[i, :] = np.inf
+    total[:, j] = np.inf
+    best = int(np.argmin(total))
+    k, m = divmod(best, total.shape[1])
+    if not np.isfinite(total[k, m]):
+        return None
+    return ((i, j), (k, m), (i, m), (k, j))
 
 
 # --- Publishing --------------------------------------------------------------------------------
@@ -242,6 +258,20 @@ def protect_line(counts, rules: DisclosureRules) -> Protected:
         total=None if total_hidden or total < rules.threshold else rules.rounded(total),
         hidden=[bool(hide) for hide in mask],
     )
+
+
+def protect_counts(counts, rules: DisclosureRules) -> list[int | None]:
+    """The cells of ``protect_line`` for a line whose zeros are shown as 0: nobody is no one to
+    protect, and as hidden cells the zeros would drag every real count into secondary suppression
+    (a wijk where no participation ended would hide its participants)."""
+    values = [int(count) for count in counts]
+    cells: list[int | None] = [0] * len(values)
+    filled = [index for index, value in enumerate(values) if value]
+    if filled:
+        shown = protect_line([values[index] for index in filled], rules).cells
+        for index, cell in zip(filled, shown, strict=True):
+            cells[index] = cell
+    return cells
 
 
 def protect_table(counts, rules: DisclosureRules) -> ProtectedTable:

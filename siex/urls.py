@@ -1,5 +1,6 @@
 """URL configuration. Every page names the permission it needs (deny by default)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -49,6 +50,7 @@ urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("health/", core_views.health, name="health"),
     path("account/", include("siex.accounts.urls")),
+    path("account/tweestapsverificatie/", include("siex.accounts.two_factor_urls")),
     path("beheer/", include("siex.core.urls")),
     path("huishoudens/", include("interventions.register.urls")),
     path("huishoudens/", include("interventions.followup.urls")),
@@ -67,7 +69,8 @@ urlpatterns = [
         core_views.ApiDocsView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
-    path("admin/", admin.site.urls),
+    # The admin (superusers only) under SIEX_ADMIN_PATH.
+    path(settings.SIEX_ADMIN_PATH, admin.site.urls),
 ]
 
 # Error answers: JSON under /api/, the HTML pages elsewhere.

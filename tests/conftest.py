@@ -15,6 +15,7 @@ from siex.accounts.services import roles_sync
 
 from .factories import UserFactory
 from .snapshots import Snapshot
+from .two_factor import force_login_verified
 
 ROLES = list(Role)
 
@@ -37,6 +38,21 @@ def _language_of_the_settings():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (the process's memory in the test settings): figures
+    cached under a generation (``siex.core.cached``) by a test whose rows were rolled back or
+    flushed must not reach the next one."""
+    from django.core.cache import cache
+
+    from siex.core import cached
+
+    cache.clear()
+    cached._down_until[0] = 0.0
+    cached._pending().clear()
+    yield
+
+
 @pytest.fixture
 def roles(db):
     return roles_sync()
@@ -54,12 +70,11 @@ def user_for(roles):
 
 @pytest.fixture
 def client_for(user_for):
-    """client_for(Role.X) -> a test client signed in as a user with that role."""
+    """client_for(Role.X) -> a test client signed in as a user with that role (with the second
+    sign-in step passed where the role requires it: ``tests/two_factor.py``)."""
 
     def make(role: Role | None) -> Client:
-        client = Client()
-        client.force_login(user_for(role))
-        return client
+        return force_login_verified(Client(), user_for(role))
 
     return make
 

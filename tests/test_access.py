@@ -41,6 +41,7 @@ from tests.access_matrix import (
     realised,
     register,
     revision,
+    sign_in,
 )
 from tests.factories import (
     HouseholdFactory,
@@ -48,6 +49,7 @@ from tests.factories import (
     InterventionTypeFactory,
     OutcomeFactory,
 )
+from tests.two_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +68,7 @@ PARTS = [
     compare,
     dashboard,
     participants,
+    sign_in,
 ]
 
 # url name -> list of (method, kwargs/data builder, who is allowed)
@@ -319,7 +322,8 @@ def test_a_superuser_reaches_the_admin(db):
     from django.contrib.auth import get_user_model
 
     client = Client()
-    client.force_login(get_user_model().objects.create_superuser("root", password="x" * 16))
+    root = get_user_model().objects.create_superuser("root", password="x" * 16)
+    force_login_verified(client, root)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
 
@@ -336,6 +340,7 @@ def test_a_view_without_a_declared_permission_is_refused(rf, user_for):
 
     request_ = rf.get("/somewhere/")
     request_.user = user_for(AD)
+    request_.user.is_verified = lambda: True  # the administrator passed the second step
     middleware = DenyByDefaultMiddleware(lambda r: HttpResponse())
     with pytest.raises(PermissionDenied):
         middleware.process_view(request_, undeclared_view, (), {})

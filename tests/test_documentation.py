@@ -19,7 +19,18 @@ def variables_read(paths):
 def test_every_setting_read_from_the_environment_is_in_the_readme():
     sources = [*(ROOT / "siex" / "settings").glob("*.py"), ROOT / "docker-compose.yml"]
     scripts = [
-        *(ROOT / "bin" / name for name in ("start", "test", "_python.sh", "_test_env.sh")),
+        *(
+            ROOT / "bin" / name
+            for name in (
+                "start",
+                "test",
+                "_python.sh",
+                "_test_env.sh",
+                "backup",
+                "restore",
+                "_database.sh",
+            )
+        ),
         ROOT / "bin" / "docker-init",
         ROOT / ".ci" / "run",
     ]

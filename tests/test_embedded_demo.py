@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 from calculation.models import CalculationRun, RunStatus, ScenarioVersion
 from monitoring.models import Area
+from tests.two_factor import force_login_verified
 
 call_command("migrate", verbosity=0)
 call_command("setup_demo", households=150, stdout=open("/dev/null", "w"))
@@ -46,7 +47,7 @@ for run in runs:
 answers = {}
 for user in get_user_model().objects.filter(username__startswith="demo-"):
     client = Client()
-    client.force_login(user)
+    force_login_verified(client, user)
     for page in pages:
         answers[f"{user.username} {page}"] = client.get(page).status_code
 print(json.dumps(answers))

@@ -52,7 +52,7 @@ class CompareForm(forms.Form):
         ]
         for name in ("versions", "baseline"):
             field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
             field.choices = choices
 
     def clean_versions(self):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import FloatField, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from ..models import CalculationRun, RunStatus, ScenarioVersion, VersionStatus
 from ..selectors import scenario_list
@@ -37,25 +37,25 @@ def other_fixed_versions(
     versions: Iterable[ScenarioVersion],
 ) -> dict[int, list[dict[str, Any]]]:
     """Per scenario of ``versions``, its other fixed versions (newest first), each with its newest
-    finished run and that run's NPV and multiplier: one query, whatever their number."""
+    finished run and that run's NPV and multiplier: two queries, whatever their number."""
     shown = {version.scenario_id: version.pk for version in versions}
-    rows = (
+    rows = list(
         ScenarioVersion.objects.filter(scenario_id__in=shown, status=VersionStatus.FIXED)
         .exclude(pk__in=shown.values())
-        .annotate(
-            result_id=Subquery(_newest_result().values("pk")[:1]),
-            # A number, not JSON: SQLite's JSON_EXTRACT gives the value itself.
-            npv=Subquery(
-                _newest_result().values("results__kpis__npv")[:1], output_field=FloatField()
-            ),
-            multiplier=Subquery(
-                _newest_result().values("results__kpis__multiplier_discounted")[:1],
-                output_field=FloatField(),
-            ),
-        )
+        .annotate(result_id=Subquery(_newest_result().values("pk")[:1]))
         .order_by("scenario_id", "-number")
-        .values("pk", "scenario_id", "number", "fixed_at", "result_id", "npv", "multiplier")
+        .values("pk", "scenario_id", "number", "fixed_at", "result_id")
     )
+    # The two figures in a second query: read as values of the JSON field, not through a
+    # subquery (SQLite and PostgreSQL give a JSON value from a subquery differently).
+    figures = {
+        pk: (npv, multiplier)
+        for pk, npv, multiplier in CalculationRun.objects.filter(
+            pk__in=[row["result_id"] for row in rows if row["result_id"]]
+        ).values_list("pk", "results__kpis__npv", "results__kpis__multiplier_discounted")
+    }
+    for row in rows:
+        row["npv"], row["multiplier"] = figures.get(row["result_id"], (None, None))
     others: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         others.setdefault(row["scenario_id"], []).append(row)

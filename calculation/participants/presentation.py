@@ -204,6 +204,28 @@ def distribution_for(
 CACHE_SECONDS = 60 * 60
 
 
+def _returns_key(version, run, reference, stamp: str) -> str:
+    return ":".join(
+        str(part)
+        for part in ("siex:participant-returns", version.pk, run.pk, reference.isoformat(), stamp)
+    )
+
+
+def cached_returns(version, run, *, reference, stamp: str | None = None) -> ParticipantReturns:
+    """``participant_returns``, cached under the run, the reference date and the register's state
+    (``register_stamp``): every breakdown, basis, measure, reader and language is worked out
+    from the same frames, so only the first of them reads the register. The frames are cached
+    without the version and run (those the caller has)."""
+    key = _returns_key(version, run, reference, stamp or register_stamp())
+    frames = cache.get(key)
+    if frames is None:
+        returns = participant_returns(version, run, reference=reference)
+        cache.set(key, (returns.households, returns.pairs), CACHE_SECONDS)
+        return returns
+    households, pairs = frames
+    return ParticipantReturns(version, run, reference, households, pairs)
+
+
 def cached_distribution(
     version, run, *, reference, measure: str, basis: str, dimension: str, suppress: bool
 ) -> Distribution:
@@ -211,6 +233,7 @@ def cached_distribution(
     reference date, the register's state (``register_stamp``), the reader's kind, the language
     and the disclosure rules, so a change to any of them reads afresh."""
     rules = DisclosureRules.from_settings()
+    stamp = register_stamp()
     key = ":".join(
         str(part)
         for part in (
@@ -218,7 +241,7 @@ def cached_distribution(
             version.pk,
             run.pk,
             reference.isoformat(),
-            register_stamp(),
+            stamp,
             measure,
             basis,
             dimension,
@@ -230,7 +253,7 @@ def cached_distribution(
     )
     shown = cache.get(key)
     if shown is None:
-        returns = participant_returns(version, run, reference=reference)
+        returns = cached_returns(version, run, reference=reference, stamp=stamp)
         shown = distribution_for(
             returns,
             measure=measure,

@@ -1,7 +1,7 @@
 """Reads of participant-level returns: per household (and per household and intervention type)
 the expected benefits and costs of its registered interventions from a finished run's unit
 returns, and the benefits its outcome events realised so far. Vectorised: one query per table,
-the arithmetic in pandas."""
+the arithmetic in numpy."""
 
 from __future__ import annotations
 
@@ -10,16 +10,24 @@ from datetime import date
 
 import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs in the pinned set
-from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, FloatField, Max, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    FloatField,
+    IntegerField,
+    Max,
+    Q,
+)
 from django.db.models.functions import Cast, ExtractYear
 
+from interventions.catalogue.models import InterventionType
 from interventions.followup.models import OutcomeEvent
 from interventions.register.models import Household, Intervention, InterventionStatus
 
 from ..household_returns import unit_returns_of
 from ..models import CalculationRun, ScenarioVersion
-from ..realised.selectors import realised_returns
+from ..realised.selectors import fetch_rows, realised_returns
 
 #: The amounts of a household (or a household's interventions of one type).
 VALUE_COLUMNS = ("expected_benefits", "expected_costs", "realised_benefits", "realised_costs")
@@ -38,16 +46,6 @@ class ParticipantReturns:
     pairs: pd.DataFrame
 
 
-def _tuples(rows: QuerySet) -> list[tuple]:
-    """The rows of ``rows`` (a ``values_list``) as the database driver returns them: Django's
-    per-value converters cost more than the query for 150,000 rows, and these values (numbers,
-    codes, truth values) need none."""
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _households(version: ScenarioVersion) -> pd.DataFrame:
     """The households participating within the version's horizon: their wijk and cohort (the
     year their participation started)."""
@@ -56,12 +54,12 @@ def _households(version: ScenarioVersion) -> pd.DataFrame:
         .filter(
             Q(participation_end__isnull=True) | Q(participation_end__year__gte=version.start_year)
         )
-        .annotate(cohort=ExtractYear("participation_start"))
+        .annotate(cohort=Cast(ExtractYear("participation_start"), IntegerField()))
+        .order_by("pk")
         .values_list("pk", "area__code", "cohort")
     )
-    frame = pd.DataFrame.from_records(_tuples(rows), columns=["household", "area", "cohort"])
-    # PostgreSQL's EXTRACT gives a numeric (a Decimal without Django's converter).
-    return frame.astype({"cohort": "int64"})
+    frame = pd.DataFrame.from_records(fetch_rows(rows), columns=["household", "area", "cohort"])
+    return frame.astype({"household": "int64", "cohort": "int64"})
 
 
 def _unit_costs(version: ScenarioVersion) -> dict[str, float]:
@@ -72,81 +70,85 @@ def _unit_costs(version: ScenarioVersion) -> dict[str, float]:
     }
 
 
-def _interventions(version: ScenarioVersion, run: CalculationRun, reference: date) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Interventions:
+    """The counted interventions as columns: household id, position of the type in ``codes``,
+    expected benefits, cost, and whether started by the reference date."""
+
+    household: np.ndarray
+    type: np.ndarray
+    expected_benefits: np.ndarray
+    cost: np.ndarray
+    started: np.ndarray
+    codes: np.ndarray
+
+
+def _interventions(
+    version: ScenarioVersion, run: CalculationRun, reference: date
+) -> _Interventions:
     """The registered interventions the calculation counts (started within the horizon, not
     planned), each with its expected benefits (the run's unit return of its type and start year;
     nothing for a stopped one, as in the calculation) and its cost (the actual cost where entered,
-    else the catalogue's unit cost). ``started`` marks those started by ``reference``."""
-    # Years, costs and flags are worked out by PostgreSQL: plain numbers cross to pandas fast.
+    else the catalogue's unit cost). ``started`` marks those started by ``reference``. One query
+    of plain numbers (the type by its id, no join, no order), the rest in numpy."""
     rows = (
         Intervention.objects.filter(
             start_date__year__gte=version.start_year, start_date__year__lte=version.end_year
         )
         .exclude(status=InterventionStatus.PLANNED)
+        .order_by()
         .annotate(
-            year=ExtractYear("start_date"),
+            year=Cast(ExtractYear("start_date"), IntegerField()),
             actual=Cast("actual_cost", FloatField()),
-            live_cost=Cast("intervention_type__unit_cost", FloatField()),
             started=ExpressionWrapper(Q(start_date__lte=reference), output_field=BooleanField()),
             stopped=ExpressionWrapper(
                 Q(status=InterventionStatus.STOPPED), output_field=BooleanField()
             ),
         )
-        .values_list(
-            "household_id",
-            "intervention_type__code",
-            "year",
-            "stopped",
-            "actual",
-            "live_cost",
-            "started",
+        .values_list("household_id", "intervention_type_id", "year", "stopped", "actual", "started")
+    )
+    data = fetch_rows(rows)
+    types = list(InterventionType.objects.order_by("pk").values_list("pk", "code", "unit_cost"))
+    codes = np.array([code for _pk, code, _cost in types] + [""], dtype=object)
+    if not data:
+        empty = np.zeros(0)
+        return _Interventions(
+            empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty.astype(bool), codes
         )
+    # Every value is a number, a truth value or None (no actual cost): one float array, in C.
+    table = np.array(data, dtype=float)
+    household, type_id, year, stopped, actual, started = table.T
+    # The position of each type in ``codes`` (its id looked up; the last, "", for none).
+    position = np.full(max(int(type_id.max()), max((t[0] for t in types), default=0)) + 1, -1)
+    position[[pk for pk, _code, _cost in types]] = np.arange(len(types))
+    kind = position[type_id.astype(np.int64)]
+    kind = np.where(kind < 0, len(types), kind)
+    # The run's unit return per type and start year, the catalogue's unit cost per type.
+    first_year = version.start_year
+    unit = np.zeros((len(codes), version.end_year - first_year + 1))
+    index = {code: i for i, code in enumerate(codes[:-1])}
+    for (code, each), row in unit_returns_of(run.pk, run.finished_at).items():
+        if code in index and first_year <= each <= version.end_year:
+            unit[index[code], each - first_year] = row["benefits"]
+    frozen = _unit_costs(version)
+    unit_cost = np.array(
+        [
+            frozen[code] if code in frozen else float(cost if cost is not None else np.nan)
+            for _pk, code, cost in types
+        ]
+        + [np.nan]
     )
-    frame = pd.DataFrame.from_records(
-        _tuples(rows),
-        columns=[
-            "household",
-            "intervention_type",
-            "year",
-            "stopped",
-            "actual",
-            "live_cost",
-            "started",
-        ],
+    stopped = stopped.astype(bool)
+    expected = np.where(stopped, 0.0, unit[kind, year.astype(np.int64) - first_year])
+    cost = np.where(np.isnan(actual), unit_cost[kind], actual)
+    return _Interventions(
+        household=household.astype(np.int64),
+        type=kind,
+        expected_benefits=expected,
+        cost=np.nan_to_num(cost, nan=0.0),
+        started=started.astype(bool),
+        codes=codes,
     )
-    if frame.empty:
-        return frame.assign(expected_benefits=[], cost=[])
-    frame["year"] = frame["year"].astype("int64")
-    # SQLite gives the flags as 0 and 1.
-    frame[["stopped", "started"]] = frame[["stopped", "started"]].astype(bool)
-    units = unit_returns_of(run.pk, run.finished_at)
-    unit = pd.DataFrame(
-        [(code, year, row["benefits"]) for (code, year), row in units.items()],
-        columns=["intervention_type", "year", "unit_benefits"],
-    )
-    frame = frame.merge(unit, on=["intervention_type", "year"], how="left")
-    stopped = frame["stopped"].astype(bool)
-    frame["expected_benefits"] = frame["unit_benefits"].fillna(0.0).where(~stopped, 0.0)
-    catalogue = frame["intervention_type"].map(_unit_costs(version))
-    fallback = catalogue.fillna(frame["live_cost"].astype(float))
-    frame["cost"] = frame["actual"].astype(float).fillna(fallback).fillna(0.0)
-    return frame
-
-
-def _amounts(interventions: pd.DataFrame, realised: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Expected benefits and costs, realised benefits and the costs so far, summed by ``keys``."""
-    started_cost = interventions["cost"].where(interventions["started"], 0.0)
-    expected = (
-        interventions.assign(realised_costs=started_cost)
-        .groupby(keys, sort=False)
-        .agg(
-            expected_benefits=("expected_benefits", "sum"),
-            expected_costs=("cost", "sum"),
-            realised_costs=("realised_costs", "sum"),
-        )
-    )
-    gained = realised.groupby(keys, sort=False)["society_attributable"].sum()
-    return expected.join(gained.rename("realised_benefits"), how="outer").fillna(0.0)
 
 
 def participant_returns(
@@ -157,29 +159,68 @@ def participant_returns(
     ``reference`` (attributable, society totals: transfers left out), valued with the version's
     frozen catalogue. A household without a counted intervention or event has no return."""
     households = _households(version)
-    scope = households["household"]
-    interventions = _interventions(version, run, reference)
-    interventions = interventions[interventions["household"].isin(scope)]
+    ids = households["household"].to_numpy()
+    n = len(ids)
+    found = _interventions(version, run, reference)
+    # Each intervention's household as its row in ``households``; those outside are left out.
+    at = np.searchsorted(ids, found.household)
+    inside = (at < n) & (ids[np.minimum(at, n - 1)] == found.household) if n else at < 0
+    at, kind = at[inside], found.type[inside]
+    benefits, cost = found.expected_benefits[inside], found.cost[inside]
+    so_far = np.where(found.started[inside], cost, 0.0)
     realised = realised_returns(version, reference=reference).frame
-    realised = realised[realised["household"].isin(scope)][
-        ["household", "intervention_type", "society_attributable"]
-    ]
-    per_household = _amounts(interventions, realised, ["household"])
-    households = households.merge(per_household, left_on="household", right_index=True, how="left")
-    households[list(VALUE_COLUMNS)] = households[list(VALUE_COLUMNS)].fillna(0.0)
+    gained_at = np.searchsorted(ids, realised["household"].to_numpy(dtype=np.int64))
+    gained = realised["society_attributable"].to_numpy(dtype=float)
+    gained_inside = (
+        (gained_at < n) & (ids[np.minimum(gained_at, n - 1)] == realised["household"].to_numpy())
+        if n
+        else gained_at < 0
+    )
+    gained_at, gained = gained_at[gained_inside], gained[gained_inside]
+
+    def per_household(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return np.bincount(rows, weights=weights, minlength=n)[:n] if n else np.zeros(0)
+
+    households["expected_benefits"] = per_household(benefits, at)
+    households["expected_costs"] = per_household(cost, at)
+    households["realised_benefits"] = per_household(gained, gained_at)
+    households["realised_costs"] = per_household(so_far, at)
     # Per type: the household's interventions of that type and the events attributed to them;
     # an event linked to no intervention (or to a type the household did not receive) is left out.
-    pairs = _amounts(interventions, realised, ["household", "intervention_type"])
-    received = pd.MultiIndex.from_frame(
-        interventions[["household", "intervention_type"]].drop_duplicates()
+    width = len(found.codes)
+    pair_key = at * width + kind
+    received, pair = np.unique(pair_key, return_inverse=True)
+    index = {code: i for i, code in enumerate(found.codes[:-1])}
+    gained_kind = (
+        realised["intervention_type"][gained_inside].map(index).fillna(-1).to_numpy(dtype=np.int64)
     )
-    pairs = pairs[pairs.index.isin(received)].reset_index()
+    gained_key = np.where(gained_kind >= 0, gained_at * width + gained_kind, -1)
+    where = np.searchsorted(received, gained_key)
+    matched = (where < len(received)) & (
+        received[np.minimum(where, len(received) - 1)] == gained_key
+    )
+    size = len(received)
+
+    def per_pair(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return np.bincount(rows, weights=weights, minlength=size)[:size] if size else np.zeros(0)
+
+    pairs = pd.DataFrame(
+        {
+            "household": ids[received // width] if size else np.zeros(0, dtype=np.int64),
+            "intervention_type": found.codes[received % width],
+            "expected_benefits": per_pair(benefits, pair.ravel()),
+            "expected_costs": per_pair(cost, pair.ravel()),
+            "realised_benefits": per_pair(gained[matched], where[matched]),
+            "realised_costs": per_pair(so_far, pair.ravel()),
+        },
+        columns=list(PAIR_COLUMNS),
+    )
     return ParticipantReturns(
         version=version,
         run=run,
         reference=reference,
         households=households[list(HOUSEHOLD_COLUMNS)].astype({"cohort": np.int64}),
-        pairs=pairs.reindex(columns=list(PAIR_COLUMNS)),
+        pairs=pairs,
     )
 
 

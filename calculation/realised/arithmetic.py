@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+import pandas as pd  # type: ignore[import-untyped]  # no stubs in the pinned set
 
 from ..engine import ModelInputs, persistence
 
@@ -115,30 +116,106 @@ def _value_rows(inputs: ModelInputs, o: int, amount_factor: float, base: dict) -
     return rows
 
 
+#: The columns of a frame of events as ``realised_frame`` takes it (``date``: datetime64[D]).
+EVENT_COLUMNS = ["household", "outcome", "date", "intervention_type", "area"]
+
+
+def events_frame(events: Iterable[Event]) -> pd.DataFrame:
+    """Events as a frame of ``EVENT_COLUMNS``."""
+    rows = [(e.household, e.outcome, e.date, e.intervention_type, e.area) for e in events]
+    frame = pd.DataFrame.from_records(rows, columns=EVENT_COLUMNS)
+    frame["date"] = np.asarray(frame["date"].tolist(), dtype="datetime64[D]")
+    return frame
+
+
+def full_years_until(days: np.ndarray, end: date) -> np.ndarray:
+    """``full_years`` of each of ``days`` (datetime64[D]) up to ``end``, at once."""
+    days = np.asarray(days, dtype="datetime64[D]")
+    years = days.astype("datetime64[Y]")
+    year = years.astype(np.int64) + 1970
+    month = (days.astype("datetime64[M]") - years.astype("datetime64[M]")).astype(np.int64) + 1
+    day = (days - days.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
+    # 29 February has its anniversary on 28 February in a common year.
+    common = not (end.year % 4 == 0 and (end.year % 100 != 0 or end.year % 400 == 0))
+    if common:
+        day = np.where((month == 2) & (day == 29), 28, day)
+    not_yet = (month > end.month) | ((month == end.month) & (day > end.day))
+    whole = end.year - year - not_yet
+    return np.where(days >= np.datetime64(end, "D"), 0, np.maximum(whole, 0))
+
+
+def realised_frame(
+    inputs: ModelInputs, events: pd.DataFrame, reference: date
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """``realised_values`` for a frame of events (``EVENT_COLUMNS``), vectorised: the valued rows
+    as a frame (columns ``VALUE_COLUMNS``, in the order of the events and, per event, of its
+    outcome's money values), and which events the catalogue could value. Each distinct
+    (outcome, year of the event, full years) is worked out once, as ``realised_values`` works
+    out each event: the same numbers."""
+    index = {code: o for o, code in enumerate(inputs.outcomes)}
+    found = events["outcome"].map(index)
+    valued = found.notna().to_numpy()
+    valued_events = events[valued]
+    o = found[valued].to_numpy(dtype=np.int64)
+    days = valued_events["date"].to_numpy(dtype="datetime64[D]")
+    event_year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    years = full_years_until(days, reference)
+    keys = np.stack([o, event_year, years], axis=1)
+    distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
+    factors = np.array(
+        [
+            float(
+                (
+                    _persistence_row(inputs, int(oo), int(n))
+                    * _benefit_index(inputs, int(y) + np.arange(int(n)))
+                ).sum()
+            )
+            for oo, y, n in distinct
+        ],
+        dtype=float,
+    )
+    factor = factors[inverse.ravel()] if len(distinct) else np.zeros(0)
+    # One row per event and money value of its outcome, values in catalogue order.
+    n_outcomes = len(inputs.outcomes)
+    value_outcome = np.asarray(inputs.value_outcome, dtype=np.int64)
+    per_outcome = np.bincount(value_outcome, minlength=n_outcomes)
+    first = np.concatenate([[0], np.cumsum(per_outcome)[:-1]])
+    by_outcome = np.argsort(value_outcome, kind="stable")
+    repeats = per_outcome[o]
+    event = np.repeat(np.arange(len(o)), repeats)
+    within = np.arange(len(event)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    value = by_outcome[first[o][event] + within]
+    row_outcome = o[event]
+    gross = np.asarray(inputs.value_amount, dtype=float)[value] * factor[event]
+    share = _attributable_share(inputs)
+    columns = {
+        "household": valued_events["household"].to_numpy()[event],
+        "outcome": valued_events["outcome"].to_numpy()[event],
+        "domain": np.asarray(inputs.domains, dtype=object)[
+            np.asarray(inputs.outcome_domain, dtype=np.int64)[row_outcome]
+        ],
+        "intervention_type": valued_events["intervention_type"].to_numpy()[event],
+        "area": valued_events["area"].to_numpy()[event],
+        "actor": np.asarray(inputs.actors, dtype=object)[
+            np.asarray(inputs.value_actor, dtype=np.int64)[value]
+        ],
+        "value_type": np.asarray(inputs.value_type, dtype=np.int64)[value],
+        "transfer": np.asarray(inputs.value_transfer, dtype=bool)[value],
+        "gross": gross,
+        "attributable": gross * np.asarray(share, dtype=float)[row_outcome],
+    }
+    return pd.DataFrame(columns, columns=VALUE_COLUMNS), valued
+
+
 def realised_values(
     inputs: ModelInputs, events: Iterable[Event], reference: date
 ) -> tuple[list[dict], list[Event]]:
     """Money realised by ``reference`` per event and money value (columns ``VALUE_COLUMNS``), and
     the events the version's catalogue cannot value (an outcome it does not hold)."""
-    index = {code: o for o, code in enumerate(inputs.outcomes)}
-    rows: list[dict] = []
-    unvalued: list[Event] = []
-    for event in events:
-        o = index.get(event.outcome)
-        if o is None:
-            unvalued.append(event)
-            continue
-        years = full_years(event.date, reference)
-        persist = _persistence_row(inputs, o, years)
-        factor = float((persist * _benefit_index(inputs, event.date.year + np.arange(years))).sum())
-        base = {
-            "household": event.household,
-            "outcome": event.outcome,
-            "intervention_type": event.intervention_type,
-            "area": event.area,
-        }
-        rows.extend(_value_rows(inputs, o, factor, base))
-    return rows, unvalued
+    events = list(events)
+    frame, valued = realised_frame(inputs, events_frame(events), reference)
+    unvalued = [event for event, ok in zip(events, valued, strict=True) if not ok]
+    return frame.to_dict("records"), unvalued
 
 
 def forecast_values(inputs: ModelInputs, started: Iterable[Started], reference: date) -> list[dict]:

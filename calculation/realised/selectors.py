@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no stubs in the pinned set
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -27,11 +29,13 @@ from ..models import ComparisonBase, ScenarioVersion
 from ..scenario import parse_scenario
 from ..selectors import scenario_document
 from .arithmetic import (
+    EVENT_COLUMNS,
     VALUE_COLUMNS,
     Event,
     Started,
     forecast_values,
     observed_deadweight,
+    realised_frame,
     realised_values,
 )
 
@@ -51,25 +55,54 @@ def version_inputs(version: ScenarioVersion) -> ModelInputs:
     return parse_scenario(scenario_document(version, include_registered=False)).inputs
 
 
-def _events(
+def fetch_rows(rows: QuerySet) -> list[tuple]:
+    """The rows of ``rows`` (a ``values_list``) as the database driver returns them: Django's
+    per-value converters cost more than the query for 150,000 rows, and these values (numbers,
+    codes, dates, truth values) need none."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _event_rows(
     *, until: date, since: date | None = None, households: list[int] | None = None
-) -> list[Event]:
+) -> QuerySet:
     events = OutcomeEvent.objects.filter(date__lte=until)
     if since is not None:
         events = events.filter(date__gte=since)
     if households is not None:
         events = events.filter(household_id__in=households)
-    rows = events.order_by("household_id", "date", "id").values_list(
+    return events.order_by("household_id", "date", "id").values_list(
         "household_id",
         "outcome__code",
         "date",
         "intervention__intervention_type__code",
         "household__area__code",
     )
+
+
+def _events(
+    *, until: date, since: date | None = None, households: list[int] | None = None
+) -> list[Event]:
+    rows = _event_rows(until=until, since=since, households=households)
     return [
         Event(household, outcome, day, type_code or UNKNOWN, area or UNKNOWN)
         for household, outcome, day, type_code, area in rows
     ]
+
+
+def _events_frame(
+    *, until: date, since: date | None = None, households: list[int] | None = None
+) -> pd.DataFrame:
+    """``_events`` as a frame of ``EVENT_COLUMNS``, read in one query without model instances."""
+    rows = fetch_rows(_event_rows(until=until, since=since, households=households))
+    frame = pd.DataFrame.from_records(rows, columns=EVENT_COLUMNS)
+    frame["household"] = frame["household"].astype("int64")
+    frame["date"] = np.asarray(frame["date"].tolist(), dtype="datetime64[D]")
+    for column in ("intervention_type", "area"):
+        frame[column] = frame[column].fillna(UNKNOWN)
+    return frame
 
 
 def _started(
@@ -95,7 +128,11 @@ def _started(
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=VALUE_COLUMNS)
+    return _with_society(pd.DataFrame(rows, columns=VALUE_COLUMNS))
+
+
+def _with_society(frame: pd.DataFrame) -> pd.DataFrame:
+    """Valued rows with their society totals: transfer-flagged values left out."""
     frame["society"] = frame["gross"].where(~frame["transfer"].astype(bool), 0.0)
     frame["society_attributable"] = frame["attributable"].where(
         ~frame["transfer"].astype(bool), 0.0
@@ -165,10 +202,13 @@ def realised_returns(
     inputs = version_inputs(version)
     start = date(version.start_year, 1, 1)
     reference = min(reference, date(version.start_year + version.horizon_years - 1, 12, 31))
-    rows, unvalued = realised_values(
-        inputs, _events(until=reference, since=start, households=households), reference
-    )
-    return RealisedReturns(version, reference, _frame(rows), unvalued)
+    events = _events_frame(until=reference, since=start, households=households)
+    rows, valued = realised_frame(inputs, events, reference)
+    unvalued = [
+        Event(row.household, row.outcome, row.date.date(), row.intervention_type, row.area)
+        for row in events[~valued].itertuples(index=False)
+    ]
+    return RealisedReturns(version, reference, _with_society(rows), unvalued)
 
 
 def realisation_degree(

@@ -52,13 +52,17 @@ def protected_results(results: dict[str, Any], rules: DisclosureRules) -> dict[s
     for row in shown.get("year_table") or []:
         if row.get("intake") is not None:
             row["intake"] = rules.rounded(row["intake"])
-    types = shown.get("by_intervention_type") or []
+    rows = shown.get("by_intervention_type") or []
+    # The catalogue's types without a household are no cells of the line: the pages leave them
+    # out, and as hidden zeros they would drag every real count into secondary suppression.
+    types = [row for row in rows if row.get("households")]
     if types:
-        protected = protect_line([row.get("households") or 0 for row in types], rules)
+        protected = protect_line([row["households"] for row in types], rules)
         kept = hide_with(types, protected.hidden, [f for f in TYPE_FIELDS if f in types[0]])
         for row, count in zip(kept, protected.cells, strict=True):
             if row.get("households") is not None:
                 row["households"] = count
-        shown["by_intervention_type"] = kept
+        by_type = {id(row): shown_row for row, shown_row in zip(types, kept, strict=True)}
+        shown["by_intervention_type"] = [by_type.get(id(row), row) for row in rows]
     shown["disclosure_controlled"] = True
     return shown

@@ -10,10 +10,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from siex.core.templatetags.siex import short_date
+from siex.core.templatetags.siex import count, short_date
 
 from ..labels import (
     PROGRAMME_CATEGORY_LABELS,
@@ -28,6 +29,8 @@ from .figures import FIGURES, KEY_FIGURES, figure_cell
 
 #: Amounts smaller than this are rounding noise, not a row worth showing.
 CENT = 0.005
+#: A count disclosure control hid, as every page shows it ("<10", after the setting's threshold).
+SUPPRESSED = lazy(lambda: count(None), str)()
 
 #: A row as read: a column's key → its value (or a ``Cell`` of its own).
 Values = dict[str, Any]
@@ -332,7 +335,8 @@ def intervention_types(results: Results) -> list[Values]:
     return [
         {**row, "name": name(labels, "intervention_types", row["intervention_type"])}
         for row in results["by_intervention_type"]
-        if row["households"] or row["costs"] or row["benefits"]
+        # A row whose count disclosure control hid (None) stays, shown as "<10".
+        if row["households"] is None or row["households"] or row["costs"] or row["benefits"]
     ]
 
 

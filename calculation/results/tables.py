@@ -204,7 +204,8 @@ TABLES: tuple[Table, ...] = (
         ),
         columns=(
             readers.name_column(_("Intervention")),
-            Column("households", _("Households"), Kind.NUMBER),
+            # None only where disclosure control hid a small count (``disclosure``).
+            Column("households", _("Households"), Kind.NUMBER, missing=readers.SUPPRESSED),
             Column("costs", _("Costs")),
             Column("benefits", _("Benefits")),
             Column("pv_costs", _("Present value of the costs")),

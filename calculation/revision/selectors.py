@@ -23,7 +23,7 @@ from ..engine import price_index
 from ..labels import catalogue_labels, name
 from ..models import ScenarioVersion, VersionKind, VersionStatus
 from ..scenario import parse_scenario
-from ..selectors import KPI_KEYS, latest_result, registered_for, scenario_document
+from ..selectors import KPI_KEYS, latest_result, registered_for, run_results, scenario_document
 from .actuals import registered_actuals
 from .variance import TypeSeries, TypeVariance, split
 
@@ -268,7 +268,7 @@ def ex_post(final: ScenarioVersion) -> dict[str, Any] | None:
 
     def kpis(version: ScenarioVersion | None) -> dict | None:
         run = latest_result(version) if version is not None else None
-        return run.succeeded_results["kpis"] if run is not None else None
+        return run_results(run)["kpis"] if run is not None else None
 
     return {
         "final": final,

@@ -155,7 +155,7 @@ def bulk_update(model, instances: list, names: list[str]) -> None:
         )
         cursor.copy_expert(f"COPY {temporary} ({listed}) FROM STDIN", buffer)
         cursor.execute(
-            f"UPDATE {table} AS t SET {assignments} FROM {temporary} AS s "  # noqa: S608
+            f"UPDATE {table} AS t SET {assignments} FROM {temporary} AS s "  # noqa: S608 - names only
             f"WHERE t.{pk} = s.{pk}"
         )
         cursor.execute(f"DROP TABLE {temporary}")

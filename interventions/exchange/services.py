@@ -24,6 +24,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from interventions.register.models import Household, Intervention
+from siex.core.statistics import LARGE_WRITE, tables_analyse
 from siex.core.text import printable
 
 from .checking import CHANGE_PERMISSION, checked_file
@@ -183,6 +185,11 @@ def import_batch_commit(*, batch_id: int, user) -> ImportBatch:
         }
         batch.rows = {}
         batch.save(update_fields=["status", "committed_at", "counts", "rows"])
+        written = sum(
+            counts.get("new", 0) + counts.get("changed", 0) for counts in plan.counts.values()
+        )
+        if written >= LARGE_WRITE:
+            tables_analyse(Household, Intervention)
     return batch
 
 

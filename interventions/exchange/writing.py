@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from interventions.register.generation import register_changed
 from interventions.register.models import Household, Intervention
 from interventions.register.services import HOUSEHOLD_EDITABLE_FIELDS
 
@@ -19,6 +20,7 @@ INTERVENTION_WRITTEN = (*INTERVENTION_COMPARED, "version", "updated_by", "update
 
 
 def plan_write(plan: Plan, *, batch: ImportBatch, user, now: datetime) -> None:
+    register_changed()  # bulk writes send no signals
     households = plan.new_households
     for household in households:
         household.pk = None

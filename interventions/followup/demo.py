@@ -32,6 +32,7 @@ from interventions.register.models import (
     InterventionStatus,
     Source,
 )
+from siex.core.statistics import tables_analyse
 
 from .models import (
     SURVEY_ITEMS,
@@ -252,7 +253,7 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple], extra: dict) -> 
     names = [*columns, *extra]
     quote = connection.ops.quote_name
     # Only the model's own table and column names go into the text; the values are parameters.
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, names))}) VALUES "  # noqa: S608
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, names))}) VALUES "  # noqa: S608 - see above
     one = "(" + ", ".join(["%s"] * len(names)) + ")"
     json_at = [i for i, name in enumerate(columns) if name == "scores"]
     fixed = tuple(extra.values())
@@ -306,4 +307,5 @@ def follow_up_demo_replace(*, seed: int) -> FollowUpDemoResult:
             _insert(
                 model, columns, rows, {**common, "note": ""} if model is OutcomeEvent else common
             )
+        tables_analyse(*(model for model, _columns, _rows in plan))
         return result

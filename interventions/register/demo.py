@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from interventions.catalogue.models import InterventionType
 from monitoring.selectors import current_districts
+from siex.core.statistics import tables_analyse
 
+from .generation import register_changed
 from .models import (
     DebtSituation,
     Household,
@@ -115,7 +117,12 @@ def demo_population_replace(*, households: int, seed: int) -> DemoResult:
     the change history.
     """
     with transaction.atomic(), disable_auditlog():
-        return _replace(households=households, seed=seed)
+        result = _replace(households=households, seed=seed)
+        if result.changed:
+            # Bulk writes send no signals; the planner needs the new rows' statistics.
+            register_changed()
+            tables_analyse(Household, Intervention)
+        return result
 
 
 def _replace(*, households: int, seed: int) -> DemoResult:

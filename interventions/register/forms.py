@@ -32,12 +32,36 @@ from .selectors import (
 from .services import HOUSEHOLD_EDITABLE_FIELDS, INTERVENTION_EDITABLE_FIELDS
 
 
-class DistrictChoiceField(forms.ModelChoiceField):
+class LoadedChoices(forms.ModelChoiceField):
+    """A model choice field whose options are read once (``load``): the options shown and the
+    chosen value checked come from the same list, instead of one query for the options and
+    another for the value."""
+
+    def load(self, objects: list) -> None:
+        self._by_pk = {str(obj.pk): obj for obj in objects}
+        empty = [] if self.empty_label is None else [("", self.empty_label)]
+        self.choices = [*empty, *((obj.pk, self.label_from_instance(obj)) for obj in objects)]
+
+    def to_python(self, value):
+        by_pk = getattr(self, "_by_pk", None)
+        if by_pk is None or value in self.empty_values:
+            return super().to_python(value)
+        found = by_pk.get(str(getattr(value, "pk", value)))
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+
+class DistrictChoiceField(LoadedChoices):
     def label_from_instance(self, obj: Area) -> str:
         return obj.name
 
 
-class InterventionTypeChoiceField(forms.ModelChoiceField):
+class InterventionTypeChoiceField(LoadedChoices):
     def label_from_instance(self, obj: InterventionType) -> str:
         return obj.name_nl
 
@@ -134,7 +158,11 @@ class RegisterFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = current_districts()
         self.fields["intervention_type"].queryset = InterventionType.objects.order_by("name_nl")
-        assert {key for key, _label in self.fields["ordering"].choices} == set(REGISTER_ORDERINGS)
+        # Each list read once, for its options and to check the chosen value.
+        self.fields["area"].load(list(self.fields["area"].queryset))
+        self.fields["intervention_type"].load(list(self.fields["intervention_type"].queryset))
+        # A check of the code's own constants, never of input (hence the noqa).
+        assert {key for key, _label in self.fields["ordering"].choices} == set(REGISTER_ORDERINGS)  # noqa: S101
 
     def clean_q(self) -> str:
         text = self.cleaned_data["q"].strip()

@@ -32,6 +32,7 @@ from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Substr, TruncYear
 from django.utils import timezone
 
+from interventions.register.generation import register_changed
 from interventions.register.models import Household, Intervention
 from siex.audit.masks import MASK
 
@@ -157,6 +158,7 @@ def households_anonymise(*, household_ids: list[int], run: RetentionRun) -> int:
         return 0
     history = _handlers_call(ids, delete=False)
     now = timezone.now()
+    register_changed()  # set-based updates send no signals
 
     interventions = Intervention.objects.filter(household_id__in=ids)
     intervention_ids = list(interventions.select_for_update().values_list("pk", flat=True))
@@ -276,6 +278,7 @@ def households_delete(*, household_ids: list[int]) -> int:
     # Without the change history's own "deleted" entry, which would list every removed value.
     with disable_auditlog():
         Household.objects.filter(pk__in=ids).delete()
+    register_changed()
     return len(ids)
 
 

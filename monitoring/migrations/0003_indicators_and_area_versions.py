@@ -7,6 +7,42 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+#: What the areas could be before this migration: CBS areas of these levels, nothing else.
+FORMER_LEVELS = ("gemeente", "wijk", "buurt")
+
+
+def areas_the_former_schema_cannot_hold_removed(apps, schema_editor):
+    """Going back: the areas this migration made possible (the country, the municipality's own
+    division, boroughs) and the areas below them are removed, with their indicator values (whose
+    table goes too), so that the former constraints hold again. A municipality is part of no area
+    before this migration."""
+    Area = apps.get_model("monitoring", "Area")
+    IndicatorValue = apps.get_model("monitoring", "IndicatorValue")
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    if postgresql:
+        # Checked at once, not at the commit: PostgreSQL alters no table with checks pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    removed = set(
+        Area.objects.exclude(level__in=FORMER_LEVELS, division="cbs").values_list("id", flat=True)
+    )
+    while below := set(
+        Area.objects.filter(parent__in=removed).exclude(id__in=removed).values_list("id", flat=True)
+    ):
+        removed |= below
+    Area.objects.filter(level="gemeente").exclude(id__in=removed).update(parent=None)
+    IndicatorValue.objects.filter(area__in=removed).delete()
+    while removed:
+        leaves = set(
+            Area.objects.filter(id__in=removed)
+            .exclude(children__id__in=removed)
+            .values_list("id", flat=True)
+        )
+        Area.objects.filter(id__in=leaves).delete()
+        removed -= leaves
+    if postgresql:
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -227,4 +263,6 @@ class Migration(migrations.Migration):
             model_name='indicatorvalue',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('value__isnull', True), ('withheld', True)), models.Q(('value__isnull', False), ('withheld', False)), _connector='OR'), name='indicator_value_withheld_has_no_number'),
         ),
+        # Forward nothing; backward first of all (see the function).
+        migrations.RunPython(migrations.RunPython.noop, areas_the_former_schema_cannot_hold_removed),
     ]

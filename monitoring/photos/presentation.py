@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..suppression import DisclosureRules, protect_line
+from ..suppression import DisclosureRules, protect_counts
 
 
 def sees_small_counts(user) -> bool:
@@ -33,10 +33,10 @@ def suppressed(content: dict[str, Any], threshold: int, *, rounding: int = 1) ->
     total = sum(count or 0 for count in counts)
     hidden_total = total < threshold
     if None not in counts:
-        participants["active"], participants["ended"] = protect_line(counts, rules).cells
+        participants["active"], participants["ended"] = protect_counts(counts, rules)
     interventions = programme["interventions"]
     if interventions:
-        cells = protect_line([row["count"] for row in interventions], rules).cells
+        cells = protect_counts([row["count"] for row in interventions], rules)
         for row, cell in zip(interventions, cells, strict=True):
             row["count"] = cell
     if hidden_total:

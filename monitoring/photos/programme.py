@@ -16,6 +16,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
+from siex.core.cached import cached
+
 
 @dataclass
 class ExpectedReturns:
@@ -52,16 +54,34 @@ class ProgrammeFigures:
 
 ProgrammeProvider = Callable[[list[int], date], ProgrammeFigures]
 _PROVIDERS: list[ProgrammeProvider] = []
+#: The generations (``siex.core.cached``) of all the data a provider reads, when it names them:
+#: its figures are then cached until one of them changes; otherwise computed on every call.
+_GENERATIONS: dict[ProgrammeProvider, tuple[str, ...]] = {}
 
 
-def programme_provider_add(provider: ProgrammeProvider) -> None:
+def programme_provider_add(
+    provider: ProgrammeProvider, generations: tuple[str, ...] | None = None
+) -> None:
+    """Add a provider; ``generations`` names the cached generations of every kind of data it
+    reads (leave it out when a change to what it reads does not bump one of them)."""
     if provider not in _PROVIDERS:
         _PROVIDERS.append(provider)
+    if generations:
+        _GENERATIONS[provider] = generations
+
+
+def _provided(provider: ProgrammeProvider, area_ids: list[int], on_date: date) -> ProgrammeFigures:
+    generations = _GENERATIONS.get(provider)
+    if generations is None:
+        return provider(area_ids, on_date)
+    name = f"{provider.__module__}.{provider.__qualname__}"
+    key = f"programme:{name}:{','.join(map(str, sorted(area_ids)))}:{on_date.isoformat()}"
+    return cached(generations, key, lambda: provider(area_ids, on_date))
 
 
 def programme_figures(area_ids: list[int], on_date: date) -> ProgrammeFigures:
     """The figures every provider knows, the first provider's first."""
     figures = ProgrammeFigures()
     for provider in _PROVIDERS:
-        figures.merged(provider(area_ids, on_date))
+        figures.merged(_provided(provider, area_ids, on_date))
     return figures

@@ -10,7 +10,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import pre_save
 
         from siex.core.start_page import start_section_add
 
@@ -18,9 +20,16 @@ class AccountsConfig(AppConfig):
             audit,  # noqa: F401  (registers the change history of accounts)
             start_page,
         )
-        from .middleware import one_time_password_session_mark
+        from .middleware import one_time_password_session_mark, session_times_mark
+        from .services import api_tokens_revoke_on_password_change
 
         user_logged_in.connect(one_time_password_session_mark, dispatch_uid="siex-one-time")
+        user_logged_in.connect(session_times_mark, dispatch_uid="siex-session-times")
+        pre_save.connect(
+            api_tokens_revoke_on_password_change,
+            sender=get_user_model(),
+            dispatch_uid="siex-api-tokens-revoke",
+        )
         start_section_add(*start_page.SECTIONS)
 
 

@@ -22,13 +22,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from siex.core.text import validate_no_control_characters
 
 from .models import OneTimePassword
 from .roles import Role
 from .rules import account_refusal, grantable_roles
-from .selectors import account_state, user_roles
+from .selectors import account_state, role_names_forget, user_roles
 
 User = get_user_model()
 
@@ -216,7 +219,36 @@ def one_time_password_expired(one_time) -> bool:
     return one_time.issued_at < timezone.now() - ONE_TIME_PASSWORD_VALIDITY
 
 
+def user_password_reset_by_mail(*, user, password: str) -> None:
+    """The user chose a new password through the link mailed to them: their own password (a
+    pending one-time password is gone with it), and a sign-in lock on the account is lifted."""
+    user_password_set(actor=user, user=user, password=password, one_time=False)
+    axes_reset(username=user.get_username())
+
+
+def api_tokens_revoke_on_password_change(sender, instance, **kwargs) -> None:
+    """``pre_save`` receiver of the user model: a user whose password changes (whichever way:
+    their own choice, a reset, the admin, a command) loses every API token. Django's
+    ``set_password`` keeps the new password in ``_password`` until the user is saved."""
+    if instance.pk is not None and getattr(instance, "_password", None) is not None:
+        Token.objects.filter(user_id=instance.pk).delete()
+
+
 # --- The demo -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def two_factor_demo_device(user, *, recovery_codes: int = 3) -> tuple[TOTPDevice, list[str]]:
+    """A demo user's second step, ready to use: a new authenticator-app key (its otpauth URI is
+    ``device.config_url``) and a few recovery codes, replacing whatever the user had."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+    backup = StaticDevice.objects.create(user=user, name="backup", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(recovery_codes)]
+    for code in codes:
+        backup.token_set.create(token=code)
+    return device, codes
 
 
 @transaction.atomic
@@ -274,6 +306,7 @@ def _checked_roles(actor, roles: Iterable[Role]) -> list[Role]:
 def _roles_apply(user, roles: list[Role], *, changeable: list[Role]) -> None:
     """Give exactly ``roles`` among ``changeable``; other groups stay. django-auditlog records
     each role added and taken away (the groups relation)."""
+    role_names_forget(user)
     current = set(user_roles(user))
     wanted = set(roles)
     removed = [role.value for role in changeable if role in current and role not in wanted]
@@ -284,8 +317,7 @@ def _roles_apply(user, roles: list[Role], *, changeable: list[Role]) -> None:
         # get_or_create: on a database where setup_roles has not run yet the role's group does
         # not exist, and the role would silently not be given.
         user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in added))
-    if hasattr(user, "_prefetched_objects_cache"):
-        user._prefetched_objects_cache.pop("groups", None)
+    role_names_forget(user)
 
 
 def _active_set(actor, user, *, active: bool):

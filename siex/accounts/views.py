@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +23,7 @@ from siex.core.forms import apply_errors
 
 from . import selectors, services
 from .forms import AccountCreateForm, AccountEditForm, LoginForm, PasswordChangeForm
-from .middleware import ONE_TIME_SESSION_KEY
+from .middleware import ONE_TIME_SESSION_KEY, SESSION_ENDED_SESSION_KEY
 from .roles import Role
 from .rules import account_refusal, grantable_roles
 
@@ -34,6 +35,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # A session that ended for lack of use (or age) says so once, on this page.
+        ended = self.request.session.pop(SESSION_ENDED_SESSION_KEY, False)
+        return super().get_context_data(session_ended=ended, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -68,6 +74,46 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
     permission_required = "siex.view_start"
+
+
+# --- Forgotten password: a link by mail -----------------------------------------------------------
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a link to choose a new password, by e-mail address. The answer is the same whether
+    an account has that address or not."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the mail: choose a new password (valid once, for PASSWORD_RESET_TIMEOUT).
+    The second sign-in step stays: the new password alone does not sign in."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        services.user_password_reset_by_mail(
+            user=form.user, password=form.cleaned_data["new_password1"]
+        )
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 # --- User administration --------------------------------------------------------------------------

@@ -101,8 +101,8 @@ class AccessLogFilter(PeriodFilterSet):
             return queryset.filter(object_ids__contains=[record])
         # SQLite (the embedded demo) has no JSON containment: look inside each list.
         # The table name is the model's own; the record id is a query parameter.
-        contains = RawSQL(  # noqa: S611
-            f'EXISTS (SELECT 1 FROM json_each("{AccessLogEntry._meta.db_table}"."object_ids") '  # noqa: S608
+        contains = RawSQL(  # noqa: S611 - the model's own table name; the id is a parameter
+            f'EXISTS (SELECT 1 FROM json_each("{AccessLogEntry._meta.db_table}"."object_ids") '  # noqa: S608 - as above
             "WHERE json_each.value = %s)",
             (record,),
             output_field=BooleanField(),

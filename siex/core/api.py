@@ -188,7 +188,8 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "description": (
                 "A token the administrator issues in the admin (Auth Token → Tokens), sent as "
                 "`Authorization: Token <key>`. The token acts as its user: that user's role "
-                "decides what it may do."
+                "decides what it may do. It expires SIEX_API_TOKEN_HOURS after it was issued "
+                "(30 days by default) and is revoked when its user's password changes: then 401."
             ),
         }
 

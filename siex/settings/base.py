@@ -12,7 +12,7 @@ import contextlib
 from pathlib import Path
 
 from celery.schedules import crontab
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +53,12 @@ INSTALLED_APPS = [
     "template_partials",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    # Two-factor sign-in: django-otp's devices (an authenticator app's TOTP, recovery codes) and
+    # django-two-factor-auth's setup pages (siex/accounts/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
     "csp",
     "auditlog",
     "siex.accounts",
@@ -72,6 +78,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "siex.audit.middleware.AccessLogMiddleware",
+    # request.user.is_verified(): whether this session passed the second step of the sign-in.
+    "django_otp.middleware.OTPMiddleware",
+    # A session unused for SIEX_SESSION_IDLE_MINUTES, or older than SESSION_COOKIE_AGE, ends.
+    "siex.accounts.middleware.SessionTimeoutMiddleware",
+    # No copy of a household page, an API answer or a download in any cache.
+    "siex.core.middleware.NoStoreMiddleware",
     "siex.accounts.middleware.DenyByDefaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -245,19 +257,55 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling (django-axes): lock a username + address after repeated failures.
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures an account is locked from
+# every address, so that guessing from many addresses does not help (the right password from
+# another address is refused too); AXES_COOLOFF_HOURS later, or after a new one-time password,
+# the lock lifts. Not per address alone: the municipality's staff share a few addresses.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks to lock per address as well; that would lock every colleague behind the same
+# address out after one person's typing errors, while the lock per username already holds
+# whatever the address, user agent or cookies.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 
+# A session lasts at most SESSION_COOKIE_AGE seconds from the sign-in (8 hours), and ends sooner
+# when unused for SIEX_SESSION_IDLE_MINUTES (siex/accounts/middleware.py).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+SIEX_SESSION_IDLE_MINUTES = env.int("SIEX_SESSION_IDLE_MINUTES", default=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Two-factor sign-in (TOTP from an authenticator app, with recovery codes): required for these
+# roles (and for superusers), available to everyone on /account/tweestapsverificatie/.
+SIEX_2FA_REQUIRED_ROLES = env.list(
+    "SIEX_2FA_REQUIRED_ROLES", default=["projectleider", "beheerder"]
+)
+OTP_TOTP_ISSUER = "SIEX"
+TWO_FACTOR_QR_FACTORY = "qrcode.image.svg.SvgPathImage"  # made here, no network
+# An API token (issued by a superuser in the admin) stops working this many hours after it was
+# issued, and at once when its user's password changes.
+SIEX_API_TOKEN_HOURS = env.int("SIEX_API_TOKEN_HOURS", default=24 * 30)
+# The Django admin's path (superusers only); another than the well-known one keeps it out of
+# scanners' way.
+SIEX_ADMIN_PATH = env.str("SIEX_ADMIN_PATH", default="admin/").strip("/") + "/"
+
+# Mail (the password-reset link): Django's console backend by default (the mail is written to
+# the server's output); django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST and the rest
+# for a real mail server.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SIEX <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 
 # --- Privacy --------------------------------------------------------------------------------------
 
@@ -369,6 +417,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        # plotly.js sets style attributes on the SVG and the HTML of the charts it draws (sizes,
+        # positions, colours); a style attribute cannot run script, so inline style attributes
+        # are allowed, and only those: no <style> element, no inline script (script-src above).
+        "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
@@ -385,7 +437,7 @@ REST_FRAMEWORK = {
     # A token first: a request with a wrong token then answers 401 (with WWW-Authenticate), not
     # 403. Without an Authorization header the browser session signs the request in.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "siex.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: an endpoint is reachable only when it names the rule that admits a role.

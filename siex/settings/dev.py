@@ -17,6 +17,6 @@ os.environ.setdefault(
 from .base import *  # noqa: E402,F403
 
 if not SECRET_KEY:  # noqa: F405
-    SECRET_KEY = "dev-only-insecure-key-run-bin-start-to-write-a-random-one"  # noqa: S105
+    SECRET_KEY = "dev-only-insecure-key-run-bin-start-to-write-a-random-one"  # noqa: S105 - dev only
 if not SIEX_PSEUDONYM_KEY:  # noqa: F405
-    SIEX_PSEUDONYM_KEY = "dev-only-pseudonym-key-never-use-with-real-households"  # noqa: S105
+    SIEX_PSEUDONYM_KEY = "dev-only-pseudonym-key-never-use-with-real-households"  # noqa: S105 - dev only

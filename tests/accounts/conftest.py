@@ -7,6 +7,7 @@ from django.test import Client
 
 from siex.accounts.roles import Role
 from tests.factories import UserFactory
+from tests.two_factor import force_login_verified
 
 PASSWORD = "a-long-test-password-123"
 
@@ -29,7 +30,7 @@ def superuser(roles):
 @pytest.fixture
 def superuser_client(superuser) -> Client:
     client = Client()
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
     return client
 
 

@@ -17,6 +17,7 @@ from siex.accounts.audit import PASSWORD_SET
 from siex.accounts.roles import Role
 from siex.accounts.rules import CHANGE_HISTORY_READERS
 from siex.accounts.selectors import account_state
+from tests.two_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,7 @@ def test_the_users_own_password_change_is_recorded_with_them_as_actor(user_for):
 
     user = user_for(Role.POLICY_OFFICER)
     client = Client()
-    client.force_login(user)
+    force_login_verified(client, user)
     client.post(
         reverse("accounts:password_change"),
         {

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from siex.accounts.roles import Role
 from siex.accounts.selectors import user_roles
+from tests.two_factor import set_up_through_the_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -50,4 +51,8 @@ def test_the_first_administrator_from_the_command_line_manages_accounts():
         },
     )
     assert response.status_code == 302
+    # Then the second step: an administrator sets up an authenticator app before anything else.
+    response = client.get(reverse("accounts:users"))
+    assert response["Location"].startswith(reverse("two_factor:setup"))
+    set_up_through_the_pages(client)
     assert client.get(reverse("accounts:users")).status_code == 200

@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from interventions.register.models import Household
 from siex.accounts.roles import Role
 from tests.access_matrix import AD, CM, NO_ROLE, PL, PO
+from tests.two_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,9 @@ def test_a_superuser_issues_a_token_in_the_admin(user_for):
 
     officer = user_for(PO)
     admin = Client()
-    admin.force_login(get_user_model().objects.create_superuser("root", password="x" * 16))
+    force_login_verified(
+        admin, get_user_model().objects.create_superuser("root", password="x" * 16)
+    )
     assert admin.get(reverse("admin:authtoken_tokenproxy_add")).status_code == 200
     response = admin.post(reverse("admin:authtoken_tokenproxy_add"), {"user": officer.pk})
     assert response.status_code == 302, response.content[:500]
@@ -108,7 +111,7 @@ def test_a_council_members_token_is_refused_every_household_endpoint(user_for, w
 
 def test_a_session_write_needs_the_csrf_token(user_for, world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user_for(PO))
+    force_login_verified(client, user_for(PO))
     refused = client.post(HOUSEHOLDS, world.new_household(), content_type="application/json")
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["detail"]

@@ -67,6 +67,7 @@ READ_WITH_REDIS_DOWN = textwrap.dedent(
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from tests.two_factor import force_login_verified
 
     assert "RedisCache" in settings.CACHES["default"]["BACKEND"]
     throttles = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
@@ -77,7 +78,7 @@ READ_WITH_REDIS_DOWN = textwrap.dedent(
     response = api.get("/api/v1/households/")
     found["api"] = [response.status_code, len(response.json()["results"])]
     admin = Client(HTTP_HOST="localhost")
-    admin.force_login(get_user_model().objects.get(username=ADMIN))
+    force_login_verified(admin, get_user_model().objects.get(username=ADMIN))
     for name, url in [("status", "/beheer/status/"), ("worker", "/beheer/status/worker/")]:
         asked = time.monotonic()
         response = admin.get(url)

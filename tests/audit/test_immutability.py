@@ -11,6 +11,7 @@ from django.urls import reverse
 from siex.accounts.roles import Role
 from siex.audit.models import AccessLogEntry
 from siex.audit.triggers import TABLE
+from tests.two_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +46,11 @@ def test_the_database_refuses_a_delete(entry):
 def test_the_database_refuses_raw_sql_too(entry):
     def update():
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {TABLE} SET username = %s", ["x"])  # noqa: S608
+            cursor.execute(f"UPDATE {TABLE} SET username = %s", ["x"])  # noqa: S608 - the model's table
 
     def delete():
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - the model's table
 
     refused(update)
     refused(delete)
@@ -98,7 +99,7 @@ def test_the_administrator_reads_the_log_on_the_audit_pages_not_in_the_admin(cli
 def test_not_even_a_superuser_may_change_or_delete_an_entry(entry):
     superuser = get_user_model().objects.create_superuser("root", password="x" * 16)
     client = Client()
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
     changelist = client.get(reverse("admin:audit_accesslogentry_changelist"))
     assert changelist.status_code == 200
     assert b"someone" in changelist.content

@@ -2,10 +2,8 @@
 them the Dutch way (EUR 1.200,50; 31-03-2026), whatever the browser's or the page's language, and
 what is not an amount is an error on the field, never dropped."""
 
-import os
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,10 +14,10 @@ from interventions.register.models import Intervention
 from siex.accounts.roles import Role
 from tests.factories import HouseholdFactory, InterventionTypeFactory
 
+from .conftest import save_screenshot
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: A folder for screenshots of the pages, to look at them (not needed for the test itself).
-SCREENSHOTS = os.environ.get("SIEX_SCREENSHOTS")
 
 #: (the browser's language, the language chosen in SIEX, the words the page uses)
 SETUPS = {
@@ -83,8 +81,8 @@ def signed_in(page, sign_in, live_server, setup):
 
 
 def shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+    """A screenshot among the CI artefacts (``tests/browser/conftest.py``)."""
+    save_screenshot(page, "test_amounts_and_dates", name)
 
 
 def test_amounts_and_dates_are_read_the_dutch_way_in_an_english_browser(

@@ -2,9 +2,6 @@
 baseline, the charts drawn under the content security policy, a table behind its button and no
 serious accessibility violation."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -12,13 +9,14 @@ from playwright.sync_api import expect
 from calculation import services
 from siex.accounts.roles import Role
 
+from .dashboards import assert_dashboard, watch
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: A folder for a screenshot of the page, to look at it (not needed for the test itself).
-SCREENSHOTS = os.environ.get("SIEX_SCREENSHOTS")
 
-
-def test_a_council_member_compares_two_fixed_versions(page, sign_in, accessible, scenario_version):
+def test_a_council_member_compares_two_fixed_versions(
+    page, sign_in, accessible, shoot, scenario_version
+):
     one = services.scenario_version_fix(
         version=scenario_version, expected_version=scenario_version.version
     )
@@ -32,8 +30,7 @@ def test_a_council_member_compares_two_fixed_versions(page, sign_in, accessible,
     draft = services.scenario_version_new(version=two)
     for version in (one, two, draft):
         services.run_execute(run_id=services.run_start(version=version).pk)
-    refused = []
-    page.on("console", lambda message: message.type == "error" and refused.append(message.text))
+    problems = watch(page)
     sign_in(Role.COUNCIL_MEMBER)
     page.goto(reverse("calculation:compare"))
     # Only the fixed versions are offered (a checkbox and a baseline choice each).
@@ -53,7 +50,5 @@ def test_a_council_member_compares_two_fixed_versions(page, sign_in, accessible,
     button.click()
     expect(page.locator("#chart-actors-table")).to_be_visible()
     expect(page.locator("#chart-actors-table tbody tr").first).to_contain_text("EUR")
-    if SCREENSHOTS:
-        page.screenshot(path=str(Path(SCREENSHOTS) / "compare-council.png"), full_page=True)
-    accessible(page)
-    assert not [text for text in refused if "script-src" in text], refused
+    assert_dashboard(page, shoot, "compare-council", accessible)
+    problems.assert_none()

@@ -3,9 +3,6 @@ policy: plotly.js draws the GREX curve and who benefits with the fixed version's
 no serious violation; the council brief prints on A4 without the site's navigation and buttons,
 with its charts within the width of the paper."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -13,10 +10,11 @@ from playwright.sync_api import expect
 from calculation import services
 from siex.accounts.roles import Role
 
+from .conftest import screenshots_folder
+from .dashboards import assert_dashboard, watch
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: A folder for screenshots and the printed brief, to look at them (not needed for the test).
-SCREENSHOTS = os.environ.get("SIEX_SCREENSHOTS")
 #: A4's width less two margins of 15 mm, in CSS pixels (96 per inch).
 PRINTABLE_WIDTH = (210 - 2 * 15) / 25.4 * 96
 
@@ -32,16 +30,11 @@ def fixed_run(scenario_version):
     return version, run
 
 
-def keep(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=True)
-
-
-def test_the_council_reads_the_dashboard_and_prints_the_brief(page, sign_in, accessible, fixed_run):
+def test_the_council_reads_the_dashboard_and_prints_the_brief(
+    page, sign_in, accessible, shoot, fixed_run
+):
     version, run = fixed_run
-    refused = []
-    page.on("console", lambda message: message.type == "error" and refused.append(message.text))
+    problems = watch(page)
     sign_in(Role.COUNCIL_MEMBER)
     page.goto(reverse("home"))
 
@@ -52,15 +45,15 @@ def test_the_council_reads_the_dashboard_and_prints_the_brief(page, sign_in, acc
     expect(who.locator("svg.main-svg").first).to_be_attached()
     assert who.locator(".barlayer .point").count() > 0
     expect(page.locator(".kpi--npv dd").first).to_contain_text("EUR")
-    keep(page, "dashboard-council.png")
-    accessible(page)
-    assert not [text for text in refused if "script-src" in text], refused
+    assert_dashboard(page, shoot, "dashboard-council", accessible)
+    problems.assert_none()
 
     page.get_by_role("link", name="Raadsbrief (om af te drukken)").click()
     page.wait_for_url(f"**{reverse('calculation:version-brief', kwargs={'pk': version.pk})}")
     expect(page.locator("#chart-grex svg.main-svg").first).to_be_attached()
     expect(page.get_by_role("button", name="Afdrukken")).to_be_visible()
-    accessible(page)
+    assert_dashboard(page, shoot, "brief-council", accessible)
+    problems.assert_none()
 
     page.emulate_media(media="print")
     # The site's header, navigation, footer and the buttons are not printed.
@@ -88,15 +81,18 @@ def test_the_council_reads_the_dashboard_and_prints_the_brief(page, sign_in, acc
         ".filter((element) => element.getBoundingClientRect().right > "
         "document.documentElement.clientWidth + 1).map((element) => element.className)"
     )
-    keep(page, "brief-print.png")
+    shoot(page, "brief-print")
     assert not overflowing, overflowing
     pdf = page.pdf(format="A4", print_background=False, prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF")
-    if SCREENSHOTS:
-        (Path(SCREENSHOTS) / "brief.pdf").write_bytes(pdf)
+    pdf_path = screenshots_folder() / "test_dashboard--brief.pdf"
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    pdf_path.write_bytes(pdf)
 
 
-def test_the_project_lead_picks_a_draft_on_the_dashboard(page, sign_in, accessible, fixed_run):
+def test_the_project_lead_picks_a_draft_on_the_dashboard(
+    page, sign_in, accessible, shoot, fixed_run
+):
     version, _run = fixed_run
     draft = services.scenario_version_new(version=version)
     run = services.run_start(version=draft, user=None)
@@ -112,5 +108,4 @@ def test_the_project_lead_picks_a_draft_on_the_dashboard(page, sign_in, accessib
     figure = page.locator(f"#chart-grex-v{draft.pk}")
     expect(figure.locator("svg.main-svg").first).to_be_attached()
     assert figure.locator(".barlayer .point").count() > 0
-    keep(page, "dashboard-lead-draft.png")
-    accessible(page)
+    assert_dashboard(page, shoot, "dashboard-lead-draft", accessible)

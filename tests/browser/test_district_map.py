@@ -2,9 +2,7 @@
 the stored boundaries without a request leaving the server (no topojson, no tile server), the
 table holds the wijken, and axe finds no serious violation."""
 
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -13,14 +11,13 @@ from playwright.sync_api import expect
 from monitoring.indicators.models import Indicator, IndicatorValue
 from siex.accounts.roles import Role
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .dashboards import assert_dashboard, watch
 
-#: A folder for screenshots of the pages, to look at them (not needed for the test itself).
-SCREENSHOTS = os.environ.get("SIEX_SCREENSHOTS")
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_council_member_reads_the_map_without_a_request_leaving_the_server(
-    page, sign_in, accessible, groningen_areas, live_server
+    page, sign_in, accessible, shoot, groningen_areas, live_server
 ):
     share = Indicator.objects.create(
         code="pct_arm",
@@ -47,6 +44,7 @@ def test_a_council_member_reads_the_map_without_a_request_leaving_the_server(
             route.abort()
 
     page.route("**/*", only_the_server)
+    problems = watch(page)
     sign_in(Role.COUNCIL_MEMBER)
     page.goto(reverse("photos:list"))
     page.get_by_role("link", name="Kaart van de wijken per indicator").click()
@@ -66,14 +64,13 @@ def test_a_council_member_reads_the_map_without_a_request_leaving_the_server(
     expect(table).to_have_count(len(groningen_areas))
     expect(table.last).to_contain_text("geen gegevens")
 
-    if SCREENSHOTS:
-        page.screenshot(path=str(Path(SCREENSHOTS) / "wijkkaart.png"), full_page=True)
-    accessible(page)
+    assert_dashboard(page, shoot, "wijkkaart-council", accessible)
+    problems.assert_none()
     assert not outside, outside
 
 
 def test_a_policy_officer_reads_the_charts_of_an_area_photo(
-    page, sign_in, accessible, groningen_areas, live_server
+    page, sign_in, accessible, shoot, groningen_areas, live_server
 ):
     share = Indicator.objects.create(
         code="pct_arm",
@@ -100,6 +97,7 @@ def test_a_policy_officer_reads_the_charts_of_an_area_photo(
             route.abort()
 
     page.route("**/*", only_the_server)
+    problems = watch(page)
     sign_in(Role.POLICY_OFFICER)
     page.goto(reverse("photos:area", args=[wijk.code]) + "?datum=2024-06-30")
     trend = page.locator("#chart-trend")
@@ -108,7 +106,6 @@ def test_a_policy_officer_reads_the_charts_of_an_area_photo(
     bars = page.locator("#chart-vergelijking")
     expect(bars.locator(".barlayer .point")).to_have_count(1)
     expect(page.locator("#chart-trend-summary")).to_contain_text("ging van 12,5% in 2021")
-    if SCREENSHOTS:
-        page.screenshot(path=str(Path(SCREENSHOTS) / "wijkfoto-grafieken.png"), full_page=True)
-    accessible(page)
+    assert_dashboard(page, shoot, "wijkfoto-grafieken", accessible)
+    problems.assert_none()
     assert not outside, outside

@@ -2,9 +2,6 @@
 narrow laptop screen: every key-figure tile shows its whole amount, none is cut off, and axe finds
 no serious violation."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
@@ -13,8 +10,6 @@ from siex.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: A folder for screenshots of the pages, to look at them (not needed for the test itself).
-SCREENSHOTS = os.environ.get("SIEX_SCREENSHOTS")
 
 #: Every key-figure tile and every value in one, with what overflows it (none should).
 CLIPPED = """() => [...document.querySelectorAll('.kpis > div, .kpis dd, .kpis dt')]
@@ -46,7 +41,9 @@ def fixed_run(scenario_version):
 
 
 @pytest.mark.parametrize("width", [1280, 800])
-def test_a_council_member_sees_every_key_figure_whole(page, sign_in, accessible, fixed_run, width):
+def test_a_council_member_sees_every_key_figure_whole(
+    page, sign_in, accessible, shoot, fixed_run, width
+):
     version, run = fixed_run
     sign_in(Role.COUNCIL_MEMBER)
     page.set_viewport_size({"width": width, "height": 900})
@@ -60,7 +57,4 @@ def test_a_council_member_sees_every_key_figure_whole(page, sign_in, accessible,
         assert any("EUR" in amount and amount.count(".") >= 2 for amount in amounts), amounts
         assert page.evaluate(CLIPPED) == [], (width, url)
         accessible(page)
-        if SCREENSHOTS:
-            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-            name = f"key-figures-{width}-{url.strip('/').replace('/', '-')}.png"
-            page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=True)
+        shoot(page, f"key-figures-{url.strip('/').replace('/', '-')}")

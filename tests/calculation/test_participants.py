@@ -476,3 +476,47 @@ def test_when_most_bring_nothing_the_summary_does_not_say_half_bring_more_than_n
         assert "de helft levert naar verwachting meer op dan EUR\u00a01.200" in histogram_summary(
             shown(1200.0)
         )
+
+
+@freeze_time("2026-06-30")
+def test_every_breakdown_and_reader_works_from_the_register_read_once(
+    register, django_assert_max_num_queries
+):
+    from calculation.participants import presentation
+
+    version, run = register
+    lead = presentation.cached_distribution(
+        version,
+        run,
+        reference=REFERENCE,
+        measure="net",
+        basis="expected",
+        dimension="type",
+        suppress=False,
+    )
+    # Another breakdown, basis and reader: the stamp of the register and the areas' names, but
+    # no household, intervention or event read again.
+    with django_assert_max_num_queries(4) as queries:
+        council = presentation.cached_distribution(
+            version,
+            run,
+            reference=REFERENCE,
+            measure="net",
+            basis="realised",
+            dimension="wijk",
+            suppress=True,
+        )
+    assert not any(
+        table in query["sql"]
+        for query in queries.captured_queries
+        for table in ('interventions_intervention"."household_id', 'outcomeevent"."date')
+    )
+    assert lead.histogram_totals["expected"] == 6 and council.suppressed
+    fresh = distribution_for(
+        participant_returns(version, run, reference=REFERENCE),
+        measure="net",
+        basis="realised",
+        dimension="wijk",
+        suppress=True,
+    )
+    assert council == fresh

@@ -41,6 +41,21 @@ def test_plotly_js_is_served(client):
     assert b"plotly.js v" in b"".join(response.streaming_content)[:200]
 
 
+def test_the_chart_pages_keep_plotly_from_injecting_maplibres_stylesheet():
+    # plotly.js injects MapLibre's stylesheet as an inline <style> unless an element bears this id
+    # (the policy would refuse it); an upgrade that changes the id shows here.
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from siex.core.charts.staticfiles import MAPLIBRE_STYLE_ID
+
+    source = Path(finders.find(PLOTLY_JS)).read_text(encoding="utf-8")
+    assert f'document.getElementById("{MAPLIBRE_STYLE_ID}")' in source
+    assets = Path(settings.BASE_DIR, "templates", "includes", "chart_assets.html").read_text()
+    assert f'id="{MAPLIBRE_STYLE_ID}"' in assets
+
+
 def test_the_layout_speaks_dutch_numbers_in_the_okabe_ito_palette():
     layout = base_layout()
     assert layout["separators"] == ",."

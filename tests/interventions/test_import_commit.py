@@ -212,3 +212,32 @@ def test_the_postgresql_copy_text_of_a_row():
     assert buffer.read() == (
         f"1\t{as_copy_text}\t5\t2025-01-31T12:00:00+00:00\n2\t\\N\t5\t2025-01-31T12:00:00+00:00\n"
     )
+
+
+def test_a_large_import_analyses_the_register_tables_and_its_figures_are_counted_again(
+    register, officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from interventions.exchange import services as exchange_services
+    from siex.core import cached
+
+    monkeypatch.setattr(exchange_services, "LARGE_WRITE", 2)  # the test's import is "large"
+    batch = preview(workbook(register[0].code), officer, "a.xlsx")
+    token = cached.generation("register")
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        import_batch_commit(batch_id=batch.pk, user=officer)
+    assert Intervention.objects.count() == 2
+    assert cached.generation("register") != token  # COPY sends no signals: the import bumps
+    analysed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor == "postgresql":
+        assert analysed == [
+            'ANALYZE "interventions_household"',
+            'ANALYZE "interventions_intervention"',
+        ]
+    else:
+        assert analysed == []

@@ -171,7 +171,7 @@ def test_the_raw_reference_is_stored_nowhere(register, officer):
     import_batch_commit(batch_id=second.pk, user=officer)
     with connection.cursor() as cursor:
         for table in (ImportBatch._meta.db_table, Household._meta.db_table):
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - a model's table
             assert reference not in repr(cursor.fetchall()), table
     assert batch.error_count == 1
 

@@ -207,3 +207,26 @@ def test_a_project_lead_reads_but_gets_no_buttons_to_change(client_for, district
     page = shown(client.get(reverse("register:household", kwargs={"pk": household.pk})))
     assert household.pseudonym in page
     assert "Add an intervention" not in page
+
+
+def test_the_list_reads_the_roles_and_each_filter_list_once(officer, districts):
+    coaching = InterventionTypeFactory()
+    household = HouseholdFactory(area=districts["WK001401"])
+    InterventionFactory(household=household, intervention_type=coaching)
+    address = LIST + "?" + f"area={districts['WK001401'].pk}&intervention_type={coaching.pk}"
+    with CaptureQueriesContext(connection) as queries:
+        response = officer.get(address)
+    assert response.status_code == 200
+    assert household.short_pseudonym in shown(response)
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len([s for s in sql if '"auth_user_groups"."user_id"' in s and "auth_group" in s]) == 1
+    types = [s for s in sql if s.startswith('SELECT "interventions_interventiontype"."id"')]
+    areas = [s for s in sql if s.startswith('SELECT "monitoring_area"."id"')]
+    assert len(types) == 1 and len(areas) == 1  # the options and the chosen value: one query
+
+
+def test_a_filter_value_that_is_not_an_option_filters_nothing(officer, districts):
+    household = HouseholdFactory(area=districts["WK001401"])
+    response = officer.get(LIST + "?area=999999")
+    assert response.status_code == 200
+    assert household.short_pseudonym in shown(response)

@@ -27,3 +27,10 @@ def test_amounts_of_fewer_households_than_the_threshold_are_hidden():
     shown = suppressed(content(6, 2, [5, 3]), 10, rounding=5)["programme"]
     assert shown["participants"] == {"active": None, "ended": None}
     assert shown["spend"] is None and shown["expected_returns"] is None
+
+
+def test_no_ended_participation_does_not_hide_the_participants():
+    # A zero is nobody to protect: it stays 0 and drags no real count into secondary suppression.
+    shown = suppressed(content(23, 0, [23]), 10, rounding=5)["programme"]
+    assert shown["participants"] == {"active": 25, "ended": 0}
+    assert [row["count"] for row in shown["interventions"]] == [25]

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from calculation.selectors import latest_result
+from calculation.selectors import latest_result, run_results
 from calculation.services import scenario_load_file
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         )
         run = latest_result(version)
         if run is not None:
-            kpis = run.succeeded_results["kpis"]
+            kpis = run_results(run)["kpis"]
             self.stdout.write(
                 f"  costs {kpis['costs_undiscounted']:,.0f}, benefits "
                 f"{kpis['benefits_undiscounted']:,.0f}, multiplier "

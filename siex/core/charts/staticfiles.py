@@ -7,11 +7,13 @@ bundle; this finder offers that one file only, to ``collectstatic``, ``findstati
 CSP (``script-src 'self'``, no ``'unsafe-inline'``, no ``'unsafe-eval'``): plotly.js draws the
 SVG charts used here without eval (its ``Function(...)`` calls are a feature test inside ``try``
 and a polyfill modern browsers never reach; only its WebGL traces compile code, and SIEX draws
-none). It would inject its stylesheet as an inline ``<style>``, which ``style-src 'self'``
-refuses: ``static/css/charts.css`` holds that stylesheet and is linked with plotly's
-``no-inline-styles`` marker (``templates/includes/chart_assets.html``), so plotly leaves it to us.
-What the policy still refuses is harmless: a probe whether CSS ``image-rendering`` works (heat
-maps then draw at full resolution) and clearing the style of a colour bar's fills.
+none). It would inject stylesheets as inline ``<style>`` elements, which ``style-src 'self'``
+refuses: ``static/css/charts.css`` holds its own stylesheet and is linked with plotly's
+``no-inline-styles`` marker, and an element with ``MAPLIBRE_STYLE_ID`` stands in for MapLibre's
+(tile maps, not drawn here), so plotly injects neither (``templates/includes/chart_assets.html``).
+The style attributes it sets on the elements it draws are allowed by ``style-src-attr
+'unsafe-inline'`` (settings): a style attribute runs no script. The browser tests assert that the
+policy refuses nothing on a page with charts (``tests/browser/dashboards.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ PREFIX = "vendor/plotly"
 FILE_NAME = "plotly.min.js"
 #: The static path the pages link.
 PLOTLY_JS = f"{PREFIX}/{FILE_NAME}"
+#: The id under which plotly.js injects MapLibre's stylesheet unless an element bears it already.
+MAPLIBRE_STYLE_ID = "9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98efbc0130da53"
 
 
 def plotly_folder() -> Path:

@@ -1,4 +1,5 @@
 import secrets
+from base64 import b32encode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -6,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from siex.accounts.roles import Role
-from siex.accounts.services import user_create_or_update
+from siex.accounts.services import two_factor_demo_device, user_create_or_update
 
 DEMO_USERS = [
     ("demo-beleidsmedewerker", Role.POLICY_OFFICER),
@@ -22,7 +23,8 @@ class Command(BaseCommand):
         "catalogue, "
         "a demo population, the reference and demo scenarios (calculated and fixed), and one demo "
         "user per "
-        "role, with fresh passwords printed here. "
+        "role, with fresh passwords printed here (and, for the roles that require two-step "
+        "sign-in, an authenticator-app key and recovery codes). "
         "Refused where demo data is not allowed (production)."
     )
 
@@ -49,11 +51,14 @@ class Command(BaseCommand):
             .objects.filter(username__in=[username for username, _role in DEMO_USERS])
             .values_list("username", flat=True)
         )
-        rows = []
+        rows, second_steps = [], []
         for username, role in DEMO_USERS:
             password = secrets.token_urlsafe(12)
-            user_create_or_update(username=username, role=role, password=password)
+            user = user_create_or_update(username=username, role=role, password=password)
             rows.append((str(role.label), username, password))
+            if role.value in settings.SIEX_2FA_REQUIRED_ROLES:
+                device, codes = two_factor_demo_device(user)
+                second_steps.append((username, device, codes))
         created = len(DEMO_USERS) - len(existing)
         width = max(len(r[1]) for r in rows)
         self.stdout.write("")
@@ -64,4 +69,11 @@ class Command(BaseCommand):
             self.stdout.write("Demo users: already there; new passwords, to sign in with:")
         for label, username, password in rows:
             self.stdout.write(f"  {username.ljust(width)}  {password}   ({label})")
+        for username, device, codes in second_steps:
+            self.stdout.write(
+                f"{username} also enters a code (two-step sign-in, required for this role): "
+                f"from an authenticator app with the key {b32encode(device.bin_key).decode()} "
+                f"({device.config_url}), or one of the recovery codes {', '.join(codes)} "
+                "(each works once)."
+            )
         self.stdout.write("(Demo only, never in production; every run gives new passwords.)")
