@@ -43,6 +43,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
@@ -143,9 +144,65 @@ class Officer:
         self._remember(response)
         if response.status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"sign-in failed for {username}: {response.status}")
+        if username in TOTP_KEYS:
+            self.second_step(TOTP_KEYS[username])
+
+    def second_step(self, key: str) -> None:
+        """The authenticator app's code after the password, for a role that requires it (the
+        project lead): the TOTP of ``key``, the device's key (``totp_keys``)."""
+        from django_otp.oath import totp
+
+        path = _reverse("accounts:two-factor")
+        _status, _elapsed, body = self.get(path)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        form = {
+            "code": f"{totp(bytes.fromhex(key)):06d}",
+            "csrfmiddlewaretoken": token.group(1).decode() if token else "",
+        }
+        self.connection.request(
+            "POST",
+            path,
+            body=urlencode(form),
+            headers={
+                **self._cookie_header(),
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1{path}",
+            },
+        )
+        response = self.connection.getresponse()
+        response.read()
+        if response.status != 302:
+            raise RuntimeError(f"the second sign-in step was refused: {response.status}")
+        self._remember(response)
 
 
 ROLES = ("officer", "lead", "council")
+
+#: The authenticator app's key per username whose role requires the second sign-in step
+#: (``totp_keys``, filled by ``prepare``): the project leads.
+TOTP_KEYS: dict[str, str] = {}
+
+
+def totp_keys(prepared: dict) -> dict[str, str]:
+    """An authenticator app (a confirmed TOTP device) with a known key for every account whose
+    role requires the second sign-in step (the project leads); the keys by username."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from siex.accounts.selectors import two_factor_required
+
+    keys = {}
+    for username, _role in prepared["users"]:
+        user = get_user_model().objects.get(username=username)
+        if not two_factor_required(user):
+            continue
+        key = hashlib.sha256(f"siex-bench {username}".encode()).hexdigest()[:40]
+        TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+        TOTPDevice.objects.update_or_create(
+            user=user, defaults={"name": "bench", "key": key, "confirmed": True}
+        )
+        keys[username] = key
+    return keys
 
 
 @dataclass(frozen=True)
@@ -353,6 +410,8 @@ def prepare(users: int) -> dict:
     rng = random.Random(7)
     household_ids = list(Household.objects.values_list("pk", flat=True))
     types = list(InterventionType.objects.values_list("pk", flat=True))
+    # The project leads sign in with their authenticator app's code too.
+    TOTP_KEYS.update(totp_keys({"users": names}))
     return {
         "data": data,
         "users": names,
