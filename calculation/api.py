@@ -140,8 +140,9 @@ class VersionSummarySerializer(serializers.ModelSerializer):
 
 
 def _username_field() -> serializers.SlugRelatedField[AbstractUser]:
-    """Who did something (created, changed, fixed, started), by their username; read only."""
-    return serializers.SlugRelatedField(slug_field="username", read_only=True)
+    """Who did something (created, changed, fixed, started), by their username; read only.
+    Null when no one did it yet, or the account is gone."""
+    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
 
 class ScenarioSerializer(serializers.ModelSerializer):

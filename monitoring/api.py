@@ -13,7 +13,7 @@ from .models import Area, AreaLevel
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Area
@@ -193,7 +193,7 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ContextNoteSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = ContextNote

@@ -73,5 +73,8 @@ urlpatterns = [
     path(settings.SIEX_ADMIN_PATH, admin.site.urls),
 ]
 
-# A database that does not answer makes every page answer 503 "try again", not 500.
-handler500 = "siex.core.views.server_error"
+# Error answers: JSON under /api/, the HTML pages elsewhere.
+handler400 = core_views.bad_request
+handler404 = core_views.page_not_found
+# A database that does not answer is 503 "try again" (JSON on the API), anything else 500.
+handler500 = core_views.server_error

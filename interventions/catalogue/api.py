@@ -64,7 +64,7 @@ class ActorSerializer(serializers.ModelSerializer):
 
 class OutcomeValueSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    budget_line = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    budget_line = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = OutcomeValue
@@ -91,7 +91,9 @@ class OutcomeLinkSerializer(serializers.ModelSerializer):
 class InterventionTypeSerializer(serializers.ModelSerializer):
     life_domain = serializers.SlugRelatedField(slug_field="code", read_only=True)
     paying_actor = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    paying_budget_line = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    paying_budget_line = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     cost_phasing = serializers.ListField(
         child=serializers.DecimalField(max_digits=5, decimal_places=4), read_only=True
     )

@@ -57,8 +57,12 @@ class HouseholdRecordSerializer(serializers.ModelSerializer):
         error_messages={"does_not_exist": _("There is no household with id {pk_value}.")},
     )
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    updated_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     COMMON = ["id", "household", "source", "version", "created_by", "updated_by"]
     COMMON_READ_ONLY = ["source", "created_at", "updated_at"]

@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -47,9 +47,12 @@ VERSION_HELP = _("Required when changing: the version you read (optimistic locki
 VERSION_MISSING = _("Send the version you read, so that no one's changes are lost.")
 
 
+@extend_schema_field({"type": "string", "pattern": "^WK[0-9]{6}$"})
 class DistrictField(serializers.SlugRelatedField):
     """A wijk of the current division, by its CBS code (as the register's forms offer), in the
-    user's scope: an officer registers a household in, or moves one to, a wijk of their teams."""
+    user's scope: an officer registers a household in, or moves one to, a wijk of their teams.
+    The schema says what a wijk code looks like: the code of the municipality (GM0014) or of a
+    buurt is no household's area."""
 
     def get_queryset(self):
         request = self.context.get("request")
@@ -369,8 +372,12 @@ class InterventionSerializer(serializers.ModelSerializer):
             "confirm_duplicate)."
         ),
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    updated_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Intervention

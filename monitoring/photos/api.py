@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from siex.core.api import PageNumberPagination
+from siex.core.api import ErrorSerializer, PageNumberPagination
 
 from ..selectors import area_latest
 from . import selectors, services
@@ -193,12 +193,15 @@ class PhotoSnapshotViewSet(
             OpenApiParameter("first", OpenApiTypes.INT, required=True),
             OpenApiParameter("second", OpenApiTypes.INT, required=True),
         ],
-        responses={200: ComparisonRowSerializer(many=True)},
+        responses={
+            200: ComparisonRowSerializer(many=True),
+            404: OpenApiResponse(ErrorSerializer, "No kept photo with one of these ids."),
+        },
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def compare(self, request):
         ids = [request.query_params.get("first", ""), request.query_params.get("second", "")]
-        if not all(value.isdigit() for value in ids):
+        if not all(value.isascii() and value.isdigit() for value in ids):
             raise ValidationError({"first": [_("Give the ids of two kept photos.")]})
         first, second = sorted(
             (get_object_or_404(self.get_queryset(), pk=int(value)) for value in ids),

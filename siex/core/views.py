@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -85,6 +86,28 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     sign_in_in_browser = True
 
 
+# --- error pages ----------------------------------------------------------------------------------
+# The API answers in JSON, also for an address no route matches (/api/v1/areas/0.5/), a request
+# Django refuses before any view (too many fields) and a server error: a client reading the API
+# never gets an HTML page. Every other address keeps the HTML pages (templates/404.html, ...).
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": _("The request could not be read.")}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": _("There is nothing at this address.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 #: Seconds after which asking again makes sense while the database is down (Retry-After).
 DATABASE_RETRY_AFTER = 30
 
@@ -96,8 +119,13 @@ def server_error(request):
     without the request's context: that would need the database too."""
     error = sys.exc_info()[1]
     if not isinstance(error, (db.OperationalError, db.InterfaceError)):
+        if _is_api(request):
+            return JsonResponse(
+                {"detail": _("Something went wrong on our side. Please try again later.")},
+                status=500,
+            )
         return HttpResponseServerError(loader.get_template("500.html").render())
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         response = JsonResponse(
             {
                 "detail": _(

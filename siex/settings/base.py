@@ -454,7 +454,7 @@ REST_FRAMEWORK = {
     # Numbered pages for the small tables (the catalogue and areas use siex.core.api's, with a
     # page_size parameter); households and interventions page with a cursor
     # (siex.core.api.KeysetPagination) so that no list counts the register.
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "siex.core.pagination.NumberedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "siex.core.api.SiexAutoSchema",
     "EXCEPTION_HANDLER": "siex.core.api.exception_handler",
