@@ -151,7 +151,13 @@ class Officer:
         """The authenticator app's code after the password, for a role that requires it (the
         project lead): the TOTP of ``key``, the device's key (``totp_keys``)."""
         from django_otp.oath import totp
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
+        # A code is accepted once: the device forgets the last one it took, so that the same
+        # user may sign in again within one time step (the warm-up, then the measurement).
+        TOTPDevice.objects.filter(key=key).update(
+            last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+        )
         path = _reverse("accounts:two-factor")
         _status, _elapsed, body = self.get(path)
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
@@ -371,7 +377,7 @@ def prepare(users: int) -> dict:
     from calculation.selectors import latest_result
     from calculation.services import run_execute, run_start
     from interventions.catalogue.models import InterventionType
-    from interventions.register.models import Household
+    from interventions.register.models import Household, Team
     from monitoring.photos.models import PhotoSnapshot
     from monitoring.photos.services import photo_take
     from monitoring.selectors import current_districts
@@ -392,6 +398,9 @@ def prepare(users: int) -> dict:
         "lead": Role.PROJECT_LEAD,
         "council": Role.COUNCIL_MEMBER,
     }
+    team, _ = Team.objects.get_or_create(
+        name="Benchmark (gemeentebreed)", defaults={"municipality_wide": True}
+    )
     names = []
     for number in range(users):
         role = ROLES[number % len(ROLES)]
@@ -399,6 +408,9 @@ def prepare(users: int) -> dict:
         user.set_password(PASSWORD)
         user.save()
         user.groups.set([Group.objects.get(name=groups[role].value)])
+        if role == "officer":
+            # Need to know: the benchmark's officers work for the whole municipality.
+            team.members.add(user)
         names.append((user.username, role))
     districts = list(current_districts())
     photo = PhotoSnapshot.objects.order_by("pk").first()
