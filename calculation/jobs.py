@@ -12,6 +12,8 @@ from celery import current_app
 RUN = "calculation.run"
 #: Send again, or fail, every run whose worker went silent (``tasks.sweep_runs``, Celery beat).
 SWEEP_RUNS = "calculation.sweep_runs"
+#: Take a new snapshot of a run's participant returns (``tasks.refresh_participants``).
+REFRESH_PARTICIPANTS = "calculation.refresh_participants"
 
 
 def send(name: str, *args: int) -> None:

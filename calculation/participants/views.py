@@ -67,9 +67,10 @@ class ParticipantsMixin(VersionMixin):
         self.choices = self.form.choices()
         self.run = calculation_selectors.latest_result(version)
         self.reference = default_reference()
+        self.snapshot = None
         if self.run is None:
             return None
-        return cached_distribution(
+        self.snapshot, shown = cached_distribution(
             version,
             self.run,
             reference=self.reference,
@@ -78,6 +79,7 @@ class ParticipantsMixin(VersionMixin):
             dimension=self.choices["dimension"],
             suppress=not self.request.user.has_perm(SEE_HOUSEHOLDS),
         )
+        return shown
 
     def file_stem(self) -> str:
         version = self.get_version()
@@ -98,6 +100,7 @@ class ParticipantsView(ParticipantsMixin, TemplateView):
             run=self.run,
             reference=self.reference,
             shown=shown,
+            snapshot=self.snapshot,
         )
         if shown is not None:
             context["overall"] = [(basis_label(b), shown.overall[b]) for b in BASES]
