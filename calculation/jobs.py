@@ -16,8 +16,8 @@ SWEEP_RUNS = "calculation.sweep_runs"
 REFRESH_PARTICIPANTS = "calculation.refresh_participants"
 
 
-def send(name: str, *args: int) -> None:
-    """Send the job ``name``: to the broker, or run it in this process where tasks run eagerly
-    (the embedded default, without Redis). Raises kombu's OperationalError when the broker cannot
-    be reached."""
-    current_app.tasks[name].delay(*args)
+def send(name: str, *args: int, countdown: float | None = None) -> None:
+    """Send the job ``name`` (to be run ``countdown`` seconds from now, or at once): to the
+    broker, or run it in this process where tasks run eagerly (the embedded default, without
+    Redis). Raises kombu's OperationalError when the broker cannot be reached."""
+    current_app.tasks[name].apply_async(args, countdown=countdown or 0)

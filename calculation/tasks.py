@@ -7,7 +7,7 @@ from celery import shared_task
 from django import db
 
 from . import jobs
-from .participants import snapshots
+from .participants import presentation as participants
 from .services import run_execute, run_sweep
 
 logger = logging.getLogger(__name__)
@@ -48,5 +48,5 @@ def sweep_runs() -> dict[str, int]:
 @shared_task(name=jobs.REFRESH_PARTICIPANTS, ignore_result=True)
 def refresh_participants(version_id: int, run_id: int, reference: int) -> None:
     """Take a new snapshot of run ``run_id``'s participant returns at the reference date (as its
-    ordinal), for the pages that showed an older one."""
-    snapshots.refresh(version_id=version_id, run_id=run_id, reference=date.fromordinal(reference))
+    ordinal), for the pages that showed an older one, and work out the page as first opened."""
+    participants.renew(version_id=version_id, run_id=run_id, reference=date.fromordinal(reference))

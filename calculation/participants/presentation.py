@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -202,37 +204,40 @@ def distribution_for(
 
 #: How long a distribution stays cached (seconds); its key changes with the snapshot it is of.
 CACHE_SECONDS = 60 * 60
+#: What the page shows when the reader chose nothing.
+DEFAULT_CHOICES = {"dimension": "type", "basis": "expected", "measure": "benefits"}
 
 
-def cached_distribution(
-    version, run, *, reference, measure: str, basis: str, dimension: str, suppress: bool
+def _shown(
+    snapshot: snapshots.Snapshot,
+    returns: ParticipantReturns | None,
+    *,
+    measure: str,
+    basis: str,
+    dimension: str,
+    suppress: bool,
 ) -> tuple[snapshots.Snapshot, Distribution]:
-    """``distribution_for`` of the newest snapshot of the run's participant returns
-    (``snapshots.newest``: which register it shows, and whether that is current), cached: the key
-    holds the run, the reference date, the snapshot's register stamp, the reader's kind, the
-    language and the disclosure rules, so every breakdown, basis, measure, reader and language
-    is worked out from the register read once."""
+    """``distribution_for`` of ``snapshot`` (its ``returns`` when at hand), cached: the key holds
+    the run, the reference date, the snapshot's register stamp, the reader's kind, the language
+    and the disclosure rules."""
     rules = DisclosureRules.from_settings()
-    snapshot, returns = snapshots.newest(version, run, reference=reference)
 
-    def key_of(shown_snapshot: snapshots.Snapshot) -> str:
-        return ":".join(
-            str(part)
-            for part in (
-                "siex:participants",
-                version.pk,
-                run.pk,
-                reference.isoformat(),
-                shown_snapshot.stamp,
-                measure,
-                basis,
-                dimension,
-                int(suppress),
-                get_language(),
-                rules.threshold,
-                rules.rounding,
-            )
+    def key_of(of: snapshots.Snapshot) -> str:
+        parts = (
+            "siex:participants",
+            of.version.pk,
+            of.run.pk,
+            of.reference.isoformat(),
+            of.stamp,
+            measure,
+            basis,
+            dimension,
+            int(suppress),
+            get_language(),
+            rules.threshold,
+            rules.rounding,
         )
+        return ":".join(str(part) for part in parts)
 
     shown = cache.get(key_of(snapshot))
     if shown is None:
@@ -248,6 +253,33 @@ def cached_distribution(
         )
         cache.set(key_of(snapshot), shown, CACHE_SECONDS)
     return snapshot, shown
+
+
+def cached_distribution(
+    version, run, *, reference, measure: str, basis: str, dimension: str, suppress: bool
+) -> tuple[snapshots.Snapshot, Distribution]:
+    """The distribution of the newest snapshot of the run's participant returns
+    (``snapshots.newest``: which register it shows, and whether that is current), cached, so
+    every breakdown, basis, measure, reader and language is worked out from the register read
+    once."""
+    snapshot, returns = snapshots.newest(version, run, reference=reference)
+    return _shown(
+        snapshot, returns, measure=measure, basis=basis, dimension=dimension, suppress=suppress
+    )
+
+
+def renew(*, version_id: int, run_id: int, reference) -> None:
+    """The job's work (``tasks.refresh_participants``): a new snapshot of the run's participant
+    returns, and the page as first opened (the default choices, for each reader's kind and
+    language) worked out from it, so the readers after the job find it ready."""
+    found = snapshots.refresh(version_id=version_id, run_id=run_id, reference=reference)
+    if found is None:
+        return
+    snapshot, returns = found
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for suppress in (True, False):
+                _shown(snapshot, returns, suppress=suppress, **DEFAULT_CHOICES)
 
 
 # --- charts -----------------------------------------------------------------------------------

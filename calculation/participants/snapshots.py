@@ -12,7 +12,8 @@ snapshot is computed counts as a change after it).
 - It has changed, and the snapshot is at most ``SIEX_PARTICIPANTS_MAX_STALE_SECONDS`` old: the
   page shows it, says that the register changed since and that the figures are being brought up
   to date, and a job (``tasks.refresh_participants``, one at a time per run and reference date)
-  computes a new snapshot.
+  computes a new snapshot once the shown one is ``RENEW_EVERY_SECONDS`` old, so that a minute of
+  data entry costs two snapshots, not one per entry.
 - There is none, or it is older: it is computed while the reader waits, so a page never shows
   figures more than that many seconds behind the register.
 
@@ -41,7 +42,10 @@ logger = logging.getLogger(__name__)
 #: How long a snapshot is kept (seconds); a newer one takes its place long before.
 CACHE_SECONDS = 60 * 60
 #: How long one job may hold the refresh of a run's snapshot before another may be sent.
-REFRESH_LOCK_SECONDS = 120
+REFRESH_LOCK_SECONDS = 180
+#: A new snapshot is taken at most this often (seconds): the changes of half a minute of data
+#: entry are taken together (the job waits until the snapshot is this old).
+RENEW_EVERY_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ def newest(version, run, *, reference: date) -> tuple[Snapshot, ParticipantRetur
             return Snapshot(version, run, reference, stamp, kept["taken_at"], current=True), None
         age = (timezone.now() - kept["taken_at"]).total_seconds()
         if age <= settings.SIEX_PARTICIPANTS_MAX_STALE_SECONDS and _refresh_sent(
-            version, run, reference
+            version, run, reference, after=max(0.0, RENEW_EVERY_SECONDS - age)
         ):
             snapshot = Snapshot(
                 version, run, reference, kept["stamp"], kept["taken_at"], current=False
@@ -130,15 +134,18 @@ def returns_of(snapshot: Snapshot) -> tuple[Snapshot, ParticipantReturns]:
     )
 
 
-def _refresh_sent(version, run, reference: date) -> bool:
-    """Whether a job is (now, or already) on its way to take a new snapshot of the run. Never
-    where tasks run in the web process: the reader's request would compute it anyway."""
+def _refresh_sent(version, run, reference: date, *, after: float) -> bool:
+    """Whether a job is (now, or already) on its way to take a new snapshot of the run, ``after``
+    seconds from now. Never where tasks run in the web process: the reader's request would
+    compute it anyway."""
     if current_app.conf.task_always_eager:
         return False
     if not cache.add(_refresh_key(version, run, reference), 1, REFRESH_LOCK_SECONDS):
         return True  # another request sent it already
     try:
-        jobs.send(jobs.REFRESH_PARTICIPANTS, version.pk, run.pk, reference.toordinal())
+        jobs.send(
+            jobs.REFRESH_PARTICIPANTS, version.pk, run.pk, reference.toordinal(), countdown=after
+        )
     except OperationalError as error:
         logger.warning("The participant returns of run %s are computed at once: %s", run.pk, error)
         cache.delete(_refresh_key(version, run, reference))
@@ -146,9 +153,11 @@ def _refresh_sent(version, run, reference: date) -> bool:
     return True
 
 
-def refresh(*, version_id: int, run_id: int, reference: date) -> Snapshot | None:
-    """The job's work: a new snapshot of the run's participant returns (nothing when the version
-    or run is gone, or the register did not change since the newest snapshot)."""
+def refresh(
+    *, version_id: int, run_id: int, reference: date
+) -> tuple[Snapshot, ParticipantReturns] | None:
+    """The job's work: a new snapshot of the run's participant returns, with them (nothing when
+    the version or run is gone, or the register did not change since the newest snapshot)."""
     version = ScenarioVersion.objects.filter(pk=version_id).first()
     run = CalculationRun.objects.filter(pk=run_id, scenario_version_id=version_id).first()
     try:
@@ -157,7 +166,6 @@ def refresh(*, version_id: int, run_id: int, reference: date) -> Snapshot | None
         kept = cache.get(_newest_key(version, run, reference))
         if kept is not None and kept["stamp"] == register_stamp():
             return None
-        snapshot, _returns = take(version, run, reference=reference)
-        return snapshot
+        return take(version, run, reference=reference)
     finally:
         cache.delete(_key("refresh", version_id, run_id, reference))

@@ -22,6 +22,7 @@ from ..views import RESULTS, VersionMixin, refuse_draft
 from .distribution import BASES
 from .presentation import (
     CHARTS,
+    DEFAULT_CHOICES,
     SEE_HOUSEHOLDS,
     basis_label,
     cached_distribution,
@@ -47,7 +48,7 @@ class DistributionForm(forms.Form):
         choices=[("benefits", _("Benefits")), ("net", _("Benefits less costs (net)"))],
         required=False,
     )
-    DEFAULTS = {"dimension": "type", "basis": "expected", "measure": "benefits"}
+    DEFAULTS = DEFAULT_CHOICES
 
     def choices(self) -> dict[str, str]:
         """The chosen values; the default for a value missing or not one of the choices."""

@@ -550,7 +550,11 @@ def not_eager():
 def with_worker(not_eager, monkeypatch):
     """Tasks go to a worker; the jobs sent are recorded, not run."""
     sent: list[tuple] = []
-    monkeypatch.setattr(jobs, "send", lambda name, *args: sent.append((name, *args)))
+
+    def send(name, *args, countdown=None):
+        sent.append((name, *args, countdown))
+
+    monkeypatch.setattr(jobs, "send", send)
     return sent
 
 
@@ -580,7 +584,7 @@ def test_the_page_names_the_moment_of_the_register_it_shows(register, client_for
 
 
 def test_with_a_worker_a_changed_register_shows_the_recent_snapshot_saying_so_and_one_job_renews_it(
-    register, client_for, with_worker
+    register, client_for, with_worker, django_assert_max_num_queries
 ):
     version, run = register
     client = client_for(Role.COUNCIL_MEMBER)
@@ -588,21 +592,29 @@ def test_with_a_worker_a_changed_register_shows_the_recent_snapshot_saying_so_an
         first = _page(client, version)
         assert first.context["snapshot"].current and with_worker == []  # none yet: computed
         _register_changes()
-        clock.tick(30)
+        clock.tick(10)
         stale = _page(client, version)
         assert stale.context["snapshot"].current is False
         assert stale.context["snapshot"].taken_at == first.context["snapshot"].taken_at
         assert stale.context["shown"] == first.context["shown"]
         assert "It has changed since" in stale.content.decode()
         _page(client, version)  # a second reader: no second job
+        # One job, to take the new snapshot once the shown one is half a minute old.
         assert with_worker == [
-            (jobs.REFRESH_PARTICIPANTS, version.pk, run.pk, REFERENCE.toordinal())
+            (jobs.REFRESH_PARTICIPANTS, version.pk, run.pk, REFERENCE.toordinal(), 20.0)
         ]
-        tasks.refresh_participants(*with_worker[0][1:])  # the worker takes the new snapshot
+        clock.tick(20)
+        tasks.refresh_participants(*with_worker[0][1:-1])  # the worker takes it
         clock.tick(1)
-        renewed = _page(client, version)
+        # It worked out the page as first opened: the reader after it reads no register.
+        with django_assert_max_num_queries(30) as queries:
+            renewed = _page(client, version)
     assert renewed.context["snapshot"].current
     assert renewed.context["snapshot"].taken_at > first.context["snapshot"].taken_at
+    assert not any(
+        'interventions_intervention"."household_id' in query["sql"]
+        for query in queries.captured_queries
+    )
 
 
 def test_a_snapshot_older_than_the_limit_is_brought_up_to_date_while_the_reader_waits(
@@ -626,7 +638,7 @@ def test_when_the_broker_cannot_take_the_job_the_page_is_brought_up_to_date_at_o
 ):
     version, _run = register
 
-    def broker_down(name, *args):
+    def broker_down(name, *args, countdown=None):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(jobs, "send", broker_down)
@@ -658,8 +670,10 @@ def test_a_renewal_of_an_unchanged_register_or_of_a_run_that_is_gone_does_nothin
         assert snapshots.refresh(version_id=version.pk, run_id=run.pk, reference=REFERENCE) is None
         assert snapshots.refresh(version_id=version.pk, run_id=0, reference=REFERENCE) is None
         _register_changes()
-        renewed = snapshots.refresh(version_id=version.pk, run_id=run.pk, reference=REFERENCE)
-    assert renewed is not None and renewed.stamp != snapshot.stamp
+        renewed, returns = snapshots.refresh(
+            version_id=version.pk, run_id=run.pk, reference=REFERENCE
+        )
+    assert renewed.stamp != snapshot.stamp and len(returns.households) == 7
     assert snapshots.newest(version, run, reference=REFERENCE)[0].stamp == renewed.stamp
 
 
