@@ -185,16 +185,16 @@ def straightforward():
     """The plain implementations of bench/participants_loop.py in place of the application's."""
     import participants_loop as loop
 
-    import calculation.participants.presentation as presentation
+    import calculation.participants.snapshots as snapshots
     import monitoring.suppression as suppression
 
-    saved = presentation.participant_returns, suppression.table_mask
-    presentation.participant_returns = loop.participant_returns
+    saved = snapshots.participant_returns, suppression.table_mask
+    snapshots.participant_returns = loop.participant_returns
     suppression.table_mask = loop.table_mask
     try:
         yield
     finally:
-        presentation.participant_returns, suppression.table_mask = saved
+        snapshots.participant_returns, suppression.table_mask = saved
 
 
 #: The processor time of this process (the application's own work, PostgreSQL's left out) of
