@@ -159,7 +159,7 @@ def page(prepared: dict, *, suppress: bool, dimension: str, measure: str = "bene
     (through the cache) and the page's three charts."""
     from calculation.participants.presentation import cached_distribution, participant_charts
 
-    shown = cached_distribution(
+    _snapshot, shown = cached_distribution(
         prepared["version"],
         prepared["run"],
         reference=prepared["reference"],
@@ -175,9 +175,9 @@ def page(prepared: dict, *, suppress: bool, dimension: str, measure: str = "bene
 def read(prepared: dict) -> None:
     """The register's frames into the cache, as the page's first request of any breakdown or
     reader leaves them."""
-    from calculation.participants.presentation import cached_returns
+    from calculation.participants.snapshots import take
 
-    cached_returns(prepared["version"], prepared["run"], reference=prepared["reference"])
+    take(prepared["version"], prepared["run"], reference=prepared["reference"])
 
 
 @contextmanager
@@ -185,16 +185,16 @@ def straightforward():
     """The plain implementations of bench/participants_loop.py in place of the application's."""
     import participants_loop as loop
 
-    import calculation.participants.presentation as presentation
+    import calculation.participants.snapshots as snapshots
     import monitoring.suppression as suppression
 
-    saved = presentation.participant_returns, suppression.table_mask
-    presentation.participant_returns = loop.participant_returns
+    saved = snapshots.participant_returns, suppression.table_mask
+    snapshots.participant_returns = loop.participant_returns
     suppression.table_mask = loop.table_mask
     try:
         yield
     finally:
-        presentation.participant_returns, suppression.table_mask = saved
+        snapshots.participant_returns, suppression.table_mask = saved
 
 
 #: The processor time of this process (the application's own work, PostgreSQL's left out) of

@@ -12,10 +12,12 @@ from celery import current_app
 RUN = "calculation.run"
 #: Send again, or fail, every run whose worker went silent (``tasks.sweep_runs``, Celery beat).
 SWEEP_RUNS = "calculation.sweep_runs"
+#: Take a new snapshot of a run's participant returns (``tasks.refresh_participants``).
+REFRESH_PARTICIPANTS = "calculation.refresh_participants"
 
 
-def send(name: str, *args: int) -> None:
-    """Send the job ``name``: to the broker, or run it in this process where tasks run eagerly
-    (the embedded default, without Redis). Raises kombu's OperationalError when the broker cannot
-    be reached."""
-    current_app.tasks[name].delay(*args)
+def send(name: str, *args: int, countdown: float | None = None) -> None:
+    """Send the job ``name`` (to be run ``countdown`` seconds from now, or at once): to the
+    broker, or run it in this process where tasks run eagerly (the embedded default, without
+    Redis). Raises kombu's OperationalError when the broker cannot be reached."""
+    current_app.tasks[name].apply_async(args, countdown=countdown or 0)

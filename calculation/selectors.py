@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractYear
 
+from interventions.catalogue.models import InterventionType
 from interventions.register.generation import REGISTER
 from interventions.register.models import Intervention, InterventionStatus
 from siex.core.cached import cached, cached_forever
@@ -71,30 +73,44 @@ def registered_intake(*, start_year: int, horizon_years: int) -> list[dict]:
 
 
 def registered_intake_counted(*, start_year: int, horizon_years: int) -> list[dict]:
-    """``registered_intake`` counted in the database now, without the cache."""
+    """``registered_intake`` counted in the database now, without the cache.
+
+    One pass over the register grouped by the type's id and the year, without joining the types
+    (a join makes PostgreSQL walk the register type by type and sort it: twice as slow): per
+    group the interventions that count, the entered actual costs and how many have none, which
+    are costed at the type's unit cost here, exactly (decimals) as the database would."""
     rows = (
         Intervention.objects.filter(
             start_date__year__gte=start_year,
             start_date__year__lt=start_year + horizon_years,
         )
         .exclude(status=InterventionStatus.PLANNED)
-        .annotate(year=ExtractYear("start_date"), type_code=F("intervention_type__code"))
-        .values("type_code", "year")
+        .annotate(year=ExtractYear("start_date"))
+        .values("intervention_type_id", "year")
         .annotate(
             households=Count("id", filter=~Q(status=InterventionStatus.STOPPED)),
-            cost=Sum(Coalesce("actual_cost", "intervention_type__unit_cost")),
+            actual=Sum("actual_cost"),
+            without_actual=Count("id", filter=Q(actual_cost__isnull=True)),
         )
-        .order_by("type_code", "year")
+        .order_by()
     )
-    return [
-        {
-            "intervention_type": row["type_code"],
-            "year": row["year"],
-            "households": row["households"],
-            "cost": float(row["cost"] or 0),
-        }
-        for row in rows
-    ]
+    types = {
+        pk: (code, unit_cost)
+        for pk, code, unit_cost in InterventionType.objects.values_list("pk", "code", "unit_cost")
+    }
+    counted = []
+    for row in rows:
+        code, unit_cost = types[row["intervention_type_id"]]
+        cost = (row["actual"] or Decimal(0)) + (unit_cost or Decimal(0)) * row["without_actual"]
+        counted.append(
+            {
+                "intervention_type": code,
+                "year": row["year"],
+                "households": row["households"],
+                "cost": float(cost),
+            }
+        )
+    return sorted(counted, key=lambda row: (row["intervention_type"], row["year"]))
 
 
 def registered_for(version: ScenarioVersion) -> list[dict] | None:

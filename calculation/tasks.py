@@ -1,11 +1,13 @@
 """The calculation jobs (thin: the work is in ``services``)."""
 
 import logging
+from datetime import date
 
 from celery import shared_task
 from django import db
 
 from . import jobs
+from .participants import presentation as participants
 from .services import run_execute, run_sweep
 
 logger = logging.getLogger(__name__)
@@ -41,3 +43,10 @@ def run_calculation(self, run_id: int) -> str:
 def sweep_runs() -> dict[str, int]:
     """Send again, or fail with a reason, every run whose worker went silent (Celery beat)."""
     return run_sweep()
+
+
+@shared_task(name=jobs.REFRESH_PARTICIPANTS, ignore_result=True)
+def refresh_participants(version_id: int, run_id: int, reference: int) -> None:
+    """Take a new snapshot of run ``run_id``'s participant returns at the reference date (as its
+    ordinal), for the pages that showed an older one, and work out the page as first opened."""
+    participants.renew(version_id=version_id, run_id=run_id, reference=date.fromordinal(reference))

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -26,9 +28,9 @@ from siex.core.templatetags.siex import euro
 from ..results.cells import Cell, Kind
 from ..results.charts import data_cell
 from ..results.formats import amount, rate
-from . import distribution
+from . import distribution, snapshots
 from .distribution import BASES, BOUNDS, CLASSES, NEGATIVE, NONE, GroupStatistics
-from .selectors import ParticipantReturns, participant_returns, register_stamp
+from .selectors import ParticipantReturns
 
 SEE_HOUSEHOLDS = "interventions.view_household_data"
 
@@ -200,48 +202,33 @@ def distribution_for(
     )
 
 
-#: How long a distribution stays cached (seconds); its key changes with the run and the register.
+#: How long a distribution stays cached (seconds); its key changes with the snapshot it is of.
 CACHE_SECONDS = 60 * 60
+#: What the page shows when the reader chose nothing.
+DEFAULT_CHOICES = {"dimension": "type", "basis": "expected", "measure": "benefits"}
 
 
-def _returns_key(version, run, reference, stamp: str) -> str:
-    return ":".join(
-        str(part)
-        for part in ("siex:participant-returns", version.pk, run.pk, reference.isoformat(), stamp)
-    )
-
-
-def cached_returns(version, run, *, reference, stamp: str | None = None) -> ParticipantReturns:
-    """``participant_returns``, cached under the run, the reference date and the register's state
-    (``register_stamp``): every breakdown, basis, measure, reader and language is worked out
-    from the same frames, so only the first of them reads the register. The frames are cached
-    without the version and run (those the caller has)."""
-    key = _returns_key(version, run, reference, stamp or register_stamp())
-    frames = cache.get(key)
-    if frames is None:
-        returns = participant_returns(version, run, reference=reference)
-        cache.set(key, (returns.households, returns.pairs), CACHE_SECONDS)
-        return returns
-    households, pairs = frames
-    return ParticipantReturns(version, run, reference, households, pairs)
-
-
-def cached_distribution(
-    version, run, *, reference, measure: str, basis: str, dimension: str, suppress: bool
-) -> Distribution:
-    """``distribution_for`` of the run's participant returns, cached: the key holds the run, the
-    reference date, the register's state (``register_stamp``), the reader's kind, the language
-    and the disclosure rules, so a change to any of them reads afresh."""
+def _shown(
+    snapshot: snapshots.Snapshot,
+    returns: ParticipantReturns | None,
+    *,
+    measure: str,
+    basis: str,
+    dimension: str,
+    suppress: bool,
+) -> tuple[snapshots.Snapshot, Distribution]:
+    """``distribution_for`` of ``snapshot`` (its ``returns`` when at hand), cached: the key holds
+    the run, the reference date, the snapshot's register stamp, the reader's kind, the language
+    and the disclosure rules."""
     rules = DisclosureRules.from_settings()
-    stamp = register_stamp()
-    key = ":".join(
-        str(part)
-        for part in (
+
+    def key_of(of: snapshots.Snapshot) -> str:
+        parts = (
             "siex:participants",
-            version.pk,
-            run.pk,
-            reference.isoformat(),
-            stamp,
+            of.version.pk,
+            of.run.pk,
+            of.reference.isoformat(),
+            of.stamp,
             measure,
             basis,
             dimension,
@@ -250,10 +237,12 @@ def cached_distribution(
             rules.threshold,
             rules.rounding,
         )
-    )
-    shown = cache.get(key)
+        return ":".join(str(part) for part in parts)
+
+    shown = cache.get(key_of(snapshot))
     if shown is None:
-        returns = cached_returns(version, run, reference=reference, stamp=stamp)
+        if returns is None:
+            snapshot, returns = snapshots.returns_of(snapshot)
         shown = distribution_for(
             returns,
             measure=measure,
@@ -262,8 +251,35 @@ def cached_distribution(
             suppress=suppress,
             rules=rules,
         )
-        cache.set(key, shown, CACHE_SECONDS)
-    return shown
+        cache.set(key_of(snapshot), shown, CACHE_SECONDS)
+    return snapshot, shown
+
+
+def cached_distribution(
+    version, run, *, reference, measure: str, basis: str, dimension: str, suppress: bool
+) -> tuple[snapshots.Snapshot, Distribution]:
+    """The distribution of the newest snapshot of the run's participant returns
+    (``snapshots.newest``: which register it shows, and whether that is current), cached, so
+    every breakdown, basis, measure, reader and language is worked out from the register read
+    once."""
+    snapshot, returns = snapshots.newest(version, run, reference=reference)
+    return _shown(
+        snapshot, returns, measure=measure, basis=basis, dimension=dimension, suppress=suppress
+    )
+
+
+def renew(*, version_id: int, run_id: int, reference) -> None:
+    """The job's work (``tasks.refresh_participants``): a new snapshot of the run's participant
+    returns, and the page as first opened (the default choices, for each reader's kind and
+    language) worked out from it, so the readers after the job find it ready."""
+    found = snapshots.refresh(version_id=version_id, run_id=run_id, reference=reference)
+    if found is None:
+        return
+    snapshot, returns = found
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for suppress in (True, False):
+                _shown(snapshot, returns, suppress=suppress, **DEFAULT_CHOICES)
 
 
 # --- charts -----------------------------------------------------------------------------------

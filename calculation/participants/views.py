@@ -22,6 +22,7 @@ from ..views import RESULTS, VersionMixin, refuse_draft
 from .distribution import BASES
 from .presentation import (
     CHARTS,
+    DEFAULT_CHOICES,
     SEE_HOUSEHOLDS,
     basis_label,
     cached_distribution,
@@ -47,7 +48,7 @@ class DistributionForm(forms.Form):
         choices=[("benefits", _("Benefits")), ("net", _("Benefits less costs (net)"))],
         required=False,
     )
-    DEFAULTS = {"dimension": "type", "basis": "expected", "measure": "benefits"}
+    DEFAULTS = DEFAULT_CHOICES
 
     def choices(self) -> dict[str, str]:
         """The chosen values; the default for a value missing or not one of the choices."""
@@ -67,9 +68,10 @@ class ParticipantsMixin(VersionMixin):
         self.choices = self.form.choices()
         self.run = calculation_selectors.latest_result(version)
         self.reference = default_reference()
+        self.snapshot = None
         if self.run is None:
             return None
-        return cached_distribution(
+        self.snapshot, shown = cached_distribution(
             version,
             self.run,
             reference=self.reference,
@@ -78,6 +80,7 @@ class ParticipantsMixin(VersionMixin):
             dimension=self.choices["dimension"],
             suppress=not self.request.user.has_perm(SEE_HOUSEHOLDS),
         )
+        return shown
 
     def file_stem(self) -> str:
         version = self.get_version()
@@ -98,6 +101,7 @@ class ParticipantsView(ParticipantsMixin, TemplateView):
             run=self.run,
             reference=self.reference,
             shown=shown,
+            snapshot=self.snapshot,
         )
         if shown is not None:
             context["overall"] = [(basis_label(b), shown.overall[b]) for b in BASES]

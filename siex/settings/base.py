@@ -218,6 +218,11 @@ SIEX_RUN_PROGRESS_INTERVAL = env.float("SIEX_RUN_PROGRESS_INTERVAL", default=0.5
 SIEX_RUN_STALE_SECONDS = env.int("SIEX_RUN_STALE_SECONDS", default=60)
 SIEX_RUN_QUEUED_SECONDS = env.int("SIEX_RUN_QUEUED_SECONDS", default=120)
 SIEX_RUN_SWEEP_INTERVAL = env.int("SIEX_RUN_SWEEP_INTERVAL", default=30)
+# The return per household (participants page) shows the newest snapshot of the register; once
+# the register changed, a snapshot at most this many seconds old is still shown (saying so) while
+# a job takes a new one; an older one is computed while the reader waits
+# (calculation/participants/snapshots.py).
+SIEX_PARTICIPANTS_MAX_STALE_SECONDS = env.int("SIEX_PARTICIPANTS_MAX_STALE_SECONDS", default=120)
 # Without Celery beat (the embedded default, tasks in-process) the application does the same check
 # itself, at most every SIEX_RUN_SWEEP_INTERVAL seconds, in a background thread started by a
 # request (calculation/sweeping.py).

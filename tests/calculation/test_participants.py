@@ -1,6 +1,7 @@
 """The return per household (participants page): a small register worked out by hand, classes
 including "no return", groups by intervention type, wijk and cohort, expected and realised; the
-council's view suppressed (also secondarily), refused on drafts; downloads equal the tables."""
+council's view suppressed (also secondarily), refused on drafts; downloads equal the tables;
+the register shown as a snapshot named by its moment, brought up to date by a job."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from freezegun import freeze_time
+from kombu.exceptions import OperationalError
 
+from calculation import jobs, tasks
 from calculation.models import CalculationRun, RunStatus
+from calculation.participants import snapshots
 from calculation.participants.distribution import CLASSES, class_counts, classify
 from calculation.participants.presentation import distribution_for, participant_charts
 from calculation.participants.selectors import ParticipantReturns, participant_returns
@@ -24,6 +28,7 @@ from calculation.services import scenario_import, scenario_version_fix
 from interventions.followup.models import EvidenceSource, OutcomeEvent
 from interventions.register.models import Household, InterventionStatus
 from monitoring.suppression import DisclosureRules
+from siex import celery_app
 from siex.accounts.roles import Role
 from tests.calculation import scenario_docs as docs
 from tests.factories import (
@@ -485,7 +490,7 @@ def test_every_breakdown_and_reader_works_from_the_register_read_once(
     from calculation.participants import presentation
 
     version, run = register
-    lead = presentation.cached_distribution(
+    _snapshot, lead = presentation.cached_distribution(
         version,
         run,
         reference=REFERENCE,
@@ -497,7 +502,7 @@ def test_every_breakdown_and_reader_works_from_the_register_read_once(
     # Another breakdown, basis and reader: the stamp of the register and the areas' names, but
     # no household, intervention or event read again.
     with django_assert_max_num_queries(4) as queries:
-        council = presentation.cached_distribution(
+        _snapshot, council = presentation.cached_distribution(
             version,
             run,
             reference=REFERENCE,
@@ -520,3 +525,168 @@ def test_every_breakdown_and_reader_works_from_the_register_read_once(
         suppress=True,
     )
     assert council == fresh
+
+
+# --- snapshots of the register (calculation/participants/snapshots.py) ------------------------
+# The page names the moment of the register it shows; once the register changed, a recent
+# snapshot is still shown, saying so, while one job takes a new one; an older one, or one without
+# a worker or broker to take it, is brought up to date while the reader waits.
+
+NOW = "2026-06-30 10:00:00"
+
+
+@pytest.fixture
+def not_eager():
+    """Tasks go to a worker, as on the real stack (not run in the web process)."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def with_worker(not_eager, monkeypatch):
+    """Tasks go to a worker; the jobs sent are recorded, not run."""
+    sent: list[tuple] = []
+
+    def send(name, *args, countdown=None):
+        sent.append((name, *args, countdown))
+
+    monkeypatch.setattr(jobs, "send", send)
+    return sent
+
+
+def _page(client, version):
+    return client.get(reverse("calculation:version-participants", kwargs={"pk": version.pk}))
+
+
+def _households(response) -> int:
+    return response.context["shown"].histogram_totals["expected"]
+
+
+def _register_changes():
+    HouseholdFactory(area=DistrictFactory(code="WK001401"), participation_start=date(2025, 1, 1))
+
+
+def test_the_page_names_the_moment_of_the_register_it_shows(register, client_for):
+    version, _run = register
+    client = client_for(Role.PROJECT_LEAD)
+    with freeze_time(NOW):
+        response = _page(client, version)
+    assert response.context["snapshot"].current
+    assert "The register as it stood on" in response.content.decode()
+    with translation.override("nl"), freeze_time(NOW):
+        client.cookies["django_language"] = "nl"
+        text = _page(client, version).content.decode()
+    assert "Het register zoals het was op" in text
+
+
+def test_with_a_worker_a_changed_register_shows_the_recent_snapshot_saying_so_and_one_job_renews_it(
+    register, client_for, with_worker, django_assert_max_num_queries
+):
+    version, run = register
+    client = client_for(Role.COUNCIL_MEMBER)
+    with freeze_time(NOW) as clock:
+        first = _page(client, version)
+        assert first.context["snapshot"].current and with_worker == []  # none yet: computed
+        _register_changes()
+        clock.tick(10)
+        stale = _page(client, version)
+        assert stale.context["snapshot"].current is False
+        assert stale.context["snapshot"].taken_at == first.context["snapshot"].taken_at
+        assert stale.context["shown"] == first.context["shown"]
+        assert "It has changed since" in stale.content.decode()
+        _page(client, version)  # a second reader: no second job
+        # One job, to take the new snapshot once the shown one is half a minute old.
+        assert with_worker == [
+            (jobs.REFRESH_PARTICIPANTS, version.pk, run.pk, REFERENCE.toordinal(), 20.0)
+        ]
+        clock.tick(20)
+        tasks.refresh_participants(*with_worker[0][1:-1])  # the worker takes it
+        clock.tick(1)
+        # It worked out the page as first opened: the reader after it reads no register.
+        with django_assert_max_num_queries(30) as queries:
+            renewed = _page(client, version)
+    assert renewed.context["snapshot"].current
+    assert renewed.context["snapshot"].taken_at > first.context["snapshot"].taken_at
+    assert not any(
+        'interventions_intervention"."household_id' in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+def test_a_snapshot_older_than_the_limit_is_brought_up_to_date_while_the_reader_waits(
+    register, client_for, with_worker, settings
+):
+    settings.SIEX_PARTICIPANTS_MAX_STALE_SECONDS = 120
+    version, _run = register
+    client = client_for(Role.PROJECT_LEAD)
+    with freeze_time(NOW) as clock:
+        assert _households(_page(client, version)) == 6
+        _register_changes()
+        clock.tick(121)
+        response = _page(client, version)
+    assert response.context["snapshot"].current
+    assert _households(response) == 7
+    assert with_worker == []
+
+
+def test_when_the_broker_cannot_take_the_job_the_page_is_brought_up_to_date_at_once(
+    register, client_for, not_eager, monkeypatch
+):
+    version, _run = register
+
+    def broker_down(name, *args, countdown=None):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(jobs, "send", broker_down)
+    client = client_for(Role.PROJECT_LEAD)
+    with freeze_time(NOW):
+        assert _households(_page(client, version)) == 6
+        _register_changes()
+        response = _page(client, version)
+        assert response.context["snapshot"].current and _households(response) == 7
+        # The next reader tries the broker again (no job is taken to be on its way).
+        _register_changes()
+        assert _households(_page(client, version)) == 8
+
+
+def test_where_tasks_run_in_the_web_process_the_page_is_always_current(register, client_for):
+    version, _run = register
+    client = client_for(Role.PROJECT_LEAD)
+    with freeze_time(NOW):
+        assert _households(_page(client, version)) == 6
+        _register_changes()
+        response = _page(client, version)
+    assert response.context["snapshot"].current and _households(response) == 7
+
+
+def test_a_renewal_of_an_unchanged_register_or_of_a_run_that_is_gone_does_nothing(register):
+    version, run = register
+    with freeze_time(NOW):
+        snapshot, _returns = snapshots.take(version, run, reference=REFERENCE)
+        assert snapshots.refresh(version_id=version.pk, run_id=run.pk, reference=REFERENCE) is None
+        assert snapshots.refresh(version_id=version.pk, run_id=0, reference=REFERENCE) is None
+        _register_changes()
+        renewed, returns = snapshots.refresh(
+            version_id=version.pk, run_id=run.pk, reference=REFERENCE
+        )
+    assert renewed.stamp != snapshot.stamp and len(returns.households) == 7
+    assert snapshots.newest(version, run, reference=REFERENCE)[0].stamp == renewed.stamp
+
+
+def test_the_downloads_hold_the_figures_of_the_snapshot_the_page_shows(
+    register, client_for, with_worker
+):
+    version, _run = register
+    client = client_for(Role.PROJECT_LEAD)
+    url = reverse(
+        "calculation:version-participants-chart",
+        kwargs={"pk": version.pk, "key": "classes", "file_format": "csv"},
+    )
+    with freeze_time(NOW):
+        before = client.get(url).content
+        _register_changes()
+        assert client.get(url).content == before  # the page shows the snapshot too
