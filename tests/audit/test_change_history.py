@@ -26,6 +26,16 @@ from tests.factories import HouseholdFactory, InterventionTypeFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def sessions_outlast_the_frozen_clock(settings):
+    """Changes are made at a fixed moment (freeze_time) and read at the real time: the officer's
+    session, signed in at the real time, must not end in between (by the eight hours from the
+    sign-in or the idle half hour, both counted from a clock that jumps): what is tested here is
+    how the history shows the moment of a change, not when a session ends."""
+    settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
+    settings.SIEX_SESSION_IDLE_MINUTES = 10 * 365 * 24 * 60
+
+
 @pytest.fixture
 def officer(client_for) -> Client:
     return client_for(Role.POLICY_OFFICER)
