@@ -49,3 +49,22 @@ def column_values(table: ResultTable, key: str) -> list[Any]:
 
 def money_axis(**axis: Any) -> dict[str, Any]:
     return {"tickprefix": "EUR ", "tickformat": ",.0f", "zeroline": True, **axis}
+
+
+def side_by_side_bars(
+    names: list[str], series: Sequence[tuple[str, list, str]], hovertemplate: str
+) -> list[dict[str, Any]]:
+    """Horizontal bars side by side per name (``barmode="group"``): one trace per (legend name,
+    values, colour) of ``series``."""
+    return [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": label,
+            "y": names,
+            "x": values,
+            "marker": {"color": colour},
+            "hovertemplate": hovertemplate,
+        }
+        for label, values, colour in series
+    ]

@@ -24,6 +24,7 @@ from .chart_cells import (
     data_cell,
     money,
     money_axis,
+    side_by_side_bars,
     table_rows,
 )
 from .formats import amount, rate, years
@@ -311,18 +312,11 @@ def who_pays(results: Results, tables: dict[str, ResultTable]) -> Chart | None:
     actors = [str(value) for value in column_values(table, "name")]
     cost_share = [value or 0 for value in column_values(table, "cost_share")]
     benefit_share = [value or 0 for value in column_values(table, "benefit_share")]
-    data = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": headers[index],
-            "y": actors,
-            "x": values,
-            "marker": {"color": PALETTE[colour]},
-            "hovertemplate": "%{y}: %{x:.1%}<extra></extra>",
-        }
-        for index, values, colour in ((1, cost_share, 3), (2, benefit_share, 0))
-    ]
+    data = side_by_side_bars(
+        actors,
+        [(headers[1], cost_share, PALETTE[3]), (headers[2], benefit_share, PALETTE[0])],
+        "%{y}: %{x:.1%}<extra></extra>",
+    )
     gaps = [b - c for b, c in zip(benefit_share, cost_share, strict=True)]
     gainer = actors[gaps.index(max(gaps))]
     payer = actors[gaps.index(min(gaps))]

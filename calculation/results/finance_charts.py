@@ -14,7 +14,14 @@ from siex.core.charts import PALETTE, Chart, DataCell, base_layout
 from siex.core.templatetags.siex import short_date
 
 from .cells import Results, ResultTable
-from .chart_cells import cell_value, column_values, money, money_axis, table_rows
+from .chart_cells import (
+    cell_value,
+    column_values,
+    money,
+    money_axis,
+    side_by_side_bars,
+    table_rows,
+)
 from .formats import amount, rate
 
 #: The colours of the money views: benefits and revenues blue, costs vermilion, a position line
@@ -68,18 +75,11 @@ def _allocation(table: ResultTable, key: str, title: str) -> Chart | None:
     names = [str(value) for value in column_values(table, "name")]
     benefits = [value or 0 for value in column_values(table, "benefits")]
     costs = [value or 0 for value in column_values(table, "allocated_costs")]
-    data = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": headers[index],
-            "y": names,
-            "x": values,
-            "marker": {"color": colour},
-            "hovertemplate": "%{y}: EUR %{x:,.0f}<extra></extra>",
-        }
-        for index, values, colour in ((1, benefits, BENEFIT_COLOUR), (2, costs, COST_COLOUR))
-    ]
+    data = side_by_side_bars(
+        names,
+        [(headers[1], benefits, BENEFIT_COLOUR), (headers[2], costs, COST_COLOUR)],
+        "%{y}: EUR %{x:,.0f}<extra></extra>",
+    )
     whole = sum(costs)
     top = costs.index(max(costs))
     summary = _(
